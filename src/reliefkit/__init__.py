@@ -1,0 +1,1 @@
+"""reliefkit: rules-as-code for poverty-relief programs."""

@@ -1,0 +1,172 @@
+"""Field factories shared by the record classes.
+
+Each field carries metadata that the rest of the package reads instead of repeating it:
+``cell`` (how io parses the cell), ``required`` (whether the format requires the cell) and
+``refs`` (the tables an id must be found in).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from enum import StrEnum
+from typing import Any, TypeVar
+
+import attrs
+
+from reliefkit.exceptions import InvalidValueError
+from reliefkit.models._dates import to_date, to_optional_date
+from reliefkit.models._money import Money
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def _meta(cell: str, required: bool, refs: tuple[str, ...] = (), **extra: Any) -> dict[str, Any]:
+    return {"cell": cell, "required": required, "refs": refs, **extra}
+
+
+def _check_id(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidValueError(f"{type(inst).__name__}.{attr.name}={value!r}: expected an id")
+
+
+def _check_optional_id(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _check_id(inst, attr, value)
+
+
+def _empty_to_none(value: object) -> object:
+    return None if value == "" else value
+
+
+def key(*, refs: tuple[str, ...] = ()) -> Any:
+    """A required id: the record's own key, or a reference that places it."""
+    return attrs.field(validator=_check_id, metadata=_meta("id", True, refs))
+
+
+def ref(*, refs: tuple[str, ...], required: bool = False) -> Any:
+    """A reference to another record by id; optional unless ``required``."""
+    if required:
+        return key(refs=refs)
+    return attrs.field(
+        default=None,
+        converter=_empty_to_none,
+        validator=_check_optional_id,
+        metadata=_meta("id", False, refs),
+    )
+
+
+def _to_ids(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        raise InvalidValueError(f"ids={value!r}: expected a tuple of ids, not a str")
+    if not isinstance(value, Iterable):
+        raise InvalidValueError(f"ids={value!r}: expected a tuple of ids")
+    out = tuple(value)
+    for item in out:
+        if not isinstance(item, str) or not item.strip():
+            raise InvalidValueError(f"ids={value!r}: {item!r} is not an id")
+    return out
+
+
+def ids(*, refs: tuple[str, ...]) -> Any:
+    """A list of ids, kept as a tuple (frozen and hashable)."""
+    return attrs.field(default=(), converter=_to_ids, metadata=_meta("ids", False, refs))
+
+
+def _check_non_negative(inst: object, attr: attrs.Attribute[Any], value: Money | None) -> None:
+    if value is not None and value.yuan < 0:
+        raise InvalidValueError(f"{type(inst).__name__}.{attr.name}={value!r}: must not be negative")
+
+
+def _to_money(value: object) -> Money:
+    return value if isinstance(value, Money) else Money(value)
+
+
+def _to_optional_money(value: object) -> Money | None:
+    return None if value is None or value == "" else _to_money(value)
+
+
+def money(*, required: bool = True) -> Any:
+    """A non-negative amount of :class:`Money`."""
+    if required:
+        return attrs.field(
+            converter=_to_money, validator=_check_non_negative, metadata=_meta("money", True)
+        )
+    return attrs.field(
+        default=None,
+        converter=_to_optional_money,
+        validator=_check_non_negative,
+        metadata=_meta("money", False),
+    )
+
+
+def date(*, required: bool = True) -> Any:
+    """A ``pendulum.Date``."""
+    if required:
+        return attrs.field(converter=to_date, metadata=_meta("date", True))
+    return attrs.field(default=None, converter=to_optional_date, metadata=_meta("date", False))
+
+
+def _check_bool(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, bool):
+        raise InvalidValueError(f"{type(inst).__name__}.{attr.name}={value!r}: expected a bool")
+
+
+def flag(*, required: bool = False, default: bool | None = None) -> Any:
+    """A boolean; optional ones may be ``None`` (not given)."""
+    if required:
+        return attrs.field(validator=_check_bool, metadata=_meta("bool", True))
+    return attrs.field(default=default, validator=_check_bool, metadata=_meta("bool", False))
+
+
+def count(*, minimum: int, required: bool = True) -> Any:
+    """A whole number of at least ``minimum``."""
+
+    def check(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+        if value is None and not required:
+            return
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise InvalidValueError(
+                f"{type(inst).__name__}.{attr.name}={value!r}: expected a whole number ≥ {minimum}"
+            )
+
+    meta = _meta("int", required, minimum=minimum)
+    if required:
+        return attrs.field(validator=check, metadata=meta)
+    return attrs.field(default=None, validator=check, metadata=meta)
+
+
+def choice(enum: type[E]) -> Any:
+    """A required member of ``enum``; its string value converts."""
+
+    def convert(value: object) -> E:
+        try:
+            return enum(value)
+        except ValueError:
+            allowed = ", ".join(m.value for m in enum)
+            raise InvalidValueError(
+                f"{enum.__name__}={value!r}: expected one of {allowed}"
+            ) from None
+
+    return attrs.field(converter=convert, metadata=_meta("enum", True, enum=enum))
+
+
+def text(*, required: bool = False, personal: bool = False, repr: Callable[[Any], str] | bool = True) -> Any:  # noqa: A002
+    """Free text; personal text is masked in reprs."""
+
+    def check(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+        if value is None and not required:
+            return
+        if not isinstance(value, str):
+            raise InvalidValueError(f"{type(inst).__name__}.{attr.name}: expected text")
+
+    meta = _meta("text", required, personal=personal)
+    if required:
+        return attrs.field(validator=check, repr=repr, metadata=meta)
+    return attrs.field(
+        default=None, converter=_empty_to_none, validator=check, repr=repr, metadata=meta
+    )
+
+
+__all__ = ["choice", "count", "date", "flag", "ids", "key", "money", "ref", "text"]
