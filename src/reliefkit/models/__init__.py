@@ -1,6 +1,6 @@
 """Records, value types and the ``Dataset`` of a relief campaign. No I/O, no clock, no rules."""
 
-from reliefkit.models._dataset import GROUPINGS, Dataset
+from reliefkit.models._dataset import GROUPINGS, Dataset, Overlay, Queries
 from reliefkit.models._dates import DateRange, to_date, to_optional_date
 from reliefkit.models._enums import (
     ActivityKind,
@@ -60,12 +60,14 @@ __all__ = [
     "FundHolder",
     "Household",
     "Money",
+    "Overlay",
     "Pairing",
     "Person",
     "Pledge",
     "PledgeKind",
     "Project",
     "Purpose",
+    "Queries",
     "Record",
     "Role",
     "Sector",

@@ -49,6 +49,7 @@ _GROUPINGS: tuple[tuple[str, str, str], ...] = (
     ("work_plans_by_township", "work_plans", "township_id"),
     ("activities_by_organizer", "activities", "organizer_id"),
     ("activities_by_kind", "activities", "kind"),
+    ("activities_by_place", "activities", "township_id"),
     ("solicitations_by_target", "solicitations", "target_id"),
     ("solicitations_by_activity", "solicitations", "activity_id"),
     ("donors_by_unit", "donors", "unit_id"),
@@ -153,8 +154,83 @@ def _integrity_problems(tables: Mapping[str, tuple[Any, ...]]) -> list[Problem]:
     return problems
 
 
+class Queries:
+    """Look-ups shared by :class:`Dataset` and :class:`Overlay`, built on four primitives:
+    ``get``, ``table_of``, ``group`` and ``is_paired``."""
+
+    campaign: Campaign
+    cache: dict[str, Any]
+
+    def get(self, record_id: str | None) -> Record | None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def table_of(self, record_id: str | None) -> str | None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def group(self, name: str, key: Any) -> tuple[Any, ...]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def is_paired(self, department_id: str, partner_id: str) -> bool:  # pragma: no cover
+        raise NotImplementedError
+
+    def villages_in(self, township_id: str) -> tuple[Village, ...]:
+        """Villages of a township."""
+        return self.group("villages_by_township", township_id)
+
+    def households_in(self, village_id: str) -> tuple[Household, ...]:
+        """Households of a village."""
+        return self.group("households_by_village", village_id)
+
+    def teams_in(self, village_id: str) -> tuple[WorkTeam, ...]:
+        """Work teams stationed in a village."""
+        return self.group("teams_by_village", village_id)
+
+    def exit_plans_of(self, village_id: str) -> tuple[ExitPlan, ...]:
+        """Exit plans of a village."""
+        return self.group("exit_plans_by_village", village_id)
+
+    def work_plans_of(self, township_id: str) -> tuple[WorkPlan, ...]:
+        """Work plans of a township."""
+        return self.group("work_plans_by_township", township_id)
+
+    def activities_of_kind(self, kind: ActivityKind) -> tuple[Activity, ...]:
+        """Activities of one kind."""
+        return self.group("activities_by_kind", kind)
+
+    def activities_by(self, organizer_id: str) -> tuple[Activity, ...]:
+        """Activities organised by a unit."""
+        return self.group("activities_by_organizer", organizer_id)
+
+    def solicitations_of(self, target_id: str) -> tuple[Solicitation, ...]:
+        """Solicitations whose ``target_id`` is exactly this id."""
+        return self.group("solicitations_by_target", target_id)
+
+    def donors_of_unit(self, unit_id: str) -> tuple[Donor, ...]:
+        """Donors that name this unit."""
+        return self.group("donors_by_unit", unit_id)
+
+    def donations_to(self, fund_id: str) -> tuple[Donation, ...]:
+        """Donations into a fund."""
+        return self.group("donations_by_fund", fund_id)
+
+    def disbursements_from(self, fund_id: str) -> tuple[Disbursement, ...]:
+        """Disbursements out of a fund."""
+        return self.group("disbursements_by_fund", fund_id)
+
+    def audits_of(self, fund_id: str) -> tuple[Audit, ...]:
+        """Audits of a fund."""
+        return self.group("audits_by_fund", fund_id)
+
+    def donor_unit(self, donor: Donor) -> str | None:
+        """The unit a donor stands for: a cadre or unit donor with a ``unit_id``."""
+        if donor.kind in (DonorKind.CADRE, DonorKind.UNIT):
+            return donor.unit_id
+        return None
+
+
+
 @attrs.frozen(eq=False)
-class Dataset:
+class Dataset(Queries):
     """All records of one campaign, with indexes built once.
 
     Build one with :meth:`build` or :meth:`from_records`; ``add`` returns a new dataset that
@@ -279,67 +355,20 @@ class Dataset:
         """Records of a grouping index (see ``GROUPINGS``) under ``key``."""
         return self._index.groups[name].get(key, _EMPTY)
 
-    def group_keys(self, name: str) -> Iterable[Any]:
-        """Keys present in a grouping index."""
-        return self._index.groups[name].keys()
-
-    def villages_in(self, township_id: str) -> tuple[Village, ...]:
-        """Villages of a township."""
-        return self.group("villages_by_township", township_id)
-
-    def households_in(self, village_id: str) -> tuple[Household, ...]:
-        """Households of a village."""
-        return self.group("households_by_village", village_id)
-
-    def teams_in(self, village_id: str) -> tuple[WorkTeam, ...]:
-        """Work teams stationed in a village."""
-        return self.group("teams_by_village", village_id)
-
-    def exit_plans_of(self, village_id: str) -> tuple[ExitPlan, ...]:
-        """Exit plans of a village."""
-        return self.group("exit_plans_by_village", village_id)
-
-    def work_plans_of(self, township_id: str) -> tuple[WorkPlan, ...]:
-        """Work plans of a township."""
-        return self.group("work_plans_by_township", township_id)
-
-    def activities_of_kind(self, kind: ActivityKind) -> tuple[Activity, ...]:
-        """Activities of one kind."""
-        return self.group("activities_by_kind", kind)
-
-    def activities_by(self, organizer_id: str) -> tuple[Activity, ...]:
-        """Activities organised by a unit."""
-        return self.group("activities_by_organizer", organizer_id)
-
-    def solicitations_of(self, target_id: str) -> tuple[Solicitation, ...]:
-        """Solicitations whose ``target_id`` is exactly this id."""
-        return self.group("solicitations_by_target", target_id)
-
-    def donors_of_unit(self, unit_id: str) -> tuple[Donor, ...]:
-        """Donors that name this unit."""
-        return self.group("donors_by_unit", unit_id)
-
-    def donations_to(self, fund_id: str) -> tuple[Donation, ...]:
-        """Donations into a fund."""
-        return self.group("donations_by_fund", fund_id)
-
-    def disbursements_from(self, fund_id: str) -> tuple[Disbursement, ...]:
-        """Disbursements out of a fund."""
-        return self.group("disbursements_by_fund", fund_id)
-
-    def audits_of(self, fund_id: str) -> tuple[Audit, ...]:
-        """Audits of a fund."""
-        return self.group("audits_by_fund", fund_id)
-
     def is_paired(self, department_id: str, partner_id: str) -> bool:
         """Whether an official pairing joins the department and the partner."""
         return (department_id, partner_id) in self._index.pairs
 
-    def donor_unit(self, donor: Donor) -> str | None:
-        """The unit a donor stands for: a cadre or unit donor with a ``unit_id``."""
-        if donor.kind in (DonorKind.CADRE, DonorKind.UNIT):
-            return donor.unit_id
-        return None
+    def overlay(self, *records: Record) -> Overlay:
+        """A read-only view of this dataset plus ``records``, without copying anything.
+
+        What ``admit`` judges: look-ups cost the dataset's plus the few new records'.
+        """
+        return Overlay(self, records)
+
+    def group_keys(self, name: str) -> Iterable[Any]:
+        """Keys present in a grouping index."""
+        return self._index.groups[name].keys()
 
     def to_frames(self, *, backend: str = "pandas") -> dict[str, Any]:
         """One DataFrame per table (``pandas`` or ``polars``); personal data masked."""
@@ -388,7 +417,75 @@ def _integrity_problems_of(dataset: Dataset, by_table: Mapping[str, list[Any]]) 
     return problems + _reference_problems(by_table, dataset._index.table_of)
 
 
+class Overlay(Queries):
+    """A dataset plus a few records, layered: nothing of the base is copied."""
+
+    def __init__(self, base: Dataset, records: Iterable[Record]) -> None:
+        self.base = base
+        self.campaign = base.campaign
+        self.cache = {}
+        self.added: tuple[Record, ...] = tuple(records)
+        self._by_id: dict[str, Record] = {}
+        self._table_of: dict[str, str] = {}
+        self._groups: dict[str, dict[Any, list[Any]]] = defaultdict(lambda: defaultdict(list))
+        self._pairs: set[tuple[str, str]] = set()
+        for record in self.added:
+            table = type(record).table
+            if table in KEYED_TABLES:
+                self._by_id[record.id] = record
+                self._table_of[record.id] = table
+            for name, grouped_table, field in _GROUPINGS:
+                if grouped_table == table:
+                    value = getattr(record, field)
+                    if value is not None:
+                        self._groups[name][value].append(record)
+            if isinstance(record, Pairing):
+                self._pairs.add((record.department_id, record.partner_id))
+        problems = _reference_problems(
+            {type(r).table: [r] for r in self.added if type(r).table != "campaign"},
+            _ChainMap(self._table_of, base._index.table_of),
+        )
+        if problems:
+            raise IntegrityError(problems)
+
+    def added_of(self, cls: type[T]) -> list[T]:
+        """The added records of one type."""
+        return [r for r in self.added if isinstance(r, cls)]
+
+    def get(self, record_id: str | None) -> Record | None:
+        if record_id is None:
+            return None
+        return self._by_id.get(record_id) or self.base.get(record_id)
+
+    def table_of(self, record_id: str | None) -> str | None:
+        if record_id is None:
+            return None
+        return self._table_of.get(record_id) or self.base.table_of(record_id)
+
+    def group(self, name: str, key: Any) -> tuple[Any, ...]:
+        extra = self._groups[name].get(key) if name in self._groups else None
+        base = self.base.group(name, key)
+        return base + tuple(extra) if extra else base
+
+    def is_paired(self, department_id: str, partner_id: str) -> bool:
+        return (department_id, partner_id) in self._pairs or self.base.is_paired(
+            department_id, partner_id
+        )
+
+
+class _ChainMap(dict[str, str]):
+    """Just enough of a two-level mapping for ``_reference_problems``."""
+
+    def __init__(self, first: Mapping[str, str], second: Mapping[str, str]) -> None:
+        super().__init__()
+        self.first, self.second = first, second
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        found = self.first.get(key)
+        return found if found is not None else self.second.get(key, default)
+
+
 GROUPINGS = tuple(name for name, _, _ in _GROUPINGS)
 """Names of the grouping indexes, for :meth:`Dataset.group`."""
 
-__all__ = ["GROUPINGS", "Dataset"]
+__all__ = ["GROUPINGS", "Dataset", "Overlay", "Queries"]

@@ -1,0 +1,203 @@
+"""The ``reliefkit`` command: a thin shell over load, check, the rule registry and examples.
+
+Exit codes: 0 no error-severity finding and no rule error; 1 otherwise; 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from reliefkit.engine import ENGINE_CODES, check
+from reliefkit.exceptions import ReliefkitError
+from reliefkit.io import dump, load
+from reliefkit.report import Report
+from reliefkit.rules import SECTIONS, Severity, all_rules, get_rule
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # argparse's own exit code 2 is our usage code too
+        self.print_usage(sys.stderr)
+        self.exit(2, f"reliefkit: error: {message}\n")
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [v.strip() for item in values or () for v in item.split(",") if v.strip()]
+
+
+def _param(text: str) -> tuple[str, Any]:
+    name, _, raw = text.partition("=")
+    value: Any = raw
+    if raw.lower() in ("true", "false"):
+        value = raw.lower() == "true"
+    elif "," in raw:
+        value = tuple(v.strip() for v in raw.split(","))
+    return name.strip(), value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``reliefkit``."""
+    parser = _Parser(prog="reliefkit", description=__doc__.splitlines()[0] if __doc__ else None)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    c = sub.add_parser("check", help="check a campaign folder (CSV) or JSON file")
+    c.add_argument("path", type=Path)
+    c.add_argument("--as-of", required=True, help="the date one looks from, YYYY-MM-DD")
+    c.add_argument("--format", choices=["text", "json", "html"], default="text")
+    c.add_argument("--output", "-o", type=Path, help="write the report here instead of stdout")
+    c.add_argument("--lang", choices=["en", "zh"], default="en")
+    c.add_argument("--select", action="append", help="codes or prefixes to run (CP1,CP2)")
+    c.add_argument("--ignore", action="append", help="codes or prefixes to skip")
+    c.add_argument("--pack", action="append", help="rule packs to run (default county-plan)")
+    c.add_argument("--param", action="append", default=[], type=_param,
+                   help="override a parameter: NAME=VALUE (lists comma-separated)")
+
+    sub.add_parser("rules", help="list every rule: code, severity, name, title")
+
+    r = sub.add_parser("rule", help="explain one rule: what, why, example, compliant, references")
+    r.add_argument("code")
+    r.add_argument("--lang", choices=["en", "zh"], default="en")
+
+    e = sub.add_parser("example", help="write a bundled example campaign as CSV files")
+    e.add_argument("name", help="example name, e.g. county-2015")
+    e.add_argument("folder", type=Path)
+    e.add_argument("--seed", type=int, default=None)
+    e.add_argument("--scale", type=int, default=1)
+    return parser
+
+
+def _print_report(console: Console, report: Report, lang: str) -> None:
+    words = report.to_text(lang=lang).splitlines()
+    console.print(escape(words[0]), style="bold")
+    console.print(escape(words[1]))
+    table = Table(show_lines=False, expand=True)
+    for column in ("code", "severity", "subjects", "message", "cites"):
+        table.add_column(column if lang == "en" else
+                         {"code": "代码", "severity": "级别", "subjects": "对象",
+                          "message": "问题", "cites": "依据"}[column])
+    for f in report.findings:
+        table.add_row(
+            f.code,
+            f"[{_STYLE[f.severity]}]{f.severity.value}[/]",
+            escape(", ".join(f.subjects)),
+            escape(f.localized_message(lang)),
+            escape("; ".join(str(c) for c in f.citations)),
+        )
+    if report.findings:
+        console.print(table)
+    else:
+        console.print("No findings." if lang == "en" else "未发现问题。")
+    for w in report.waived:
+        console.print(escape(f"waived {w.finding.code} {', '.join(w.finding.subjects)}: "
+                             f"{w.waiver.reason or ''} (until {w.waiver.until.isoformat()})"))
+    for code, error in sorted(report.rule_errors.items()):
+        console.print(escape(f"rule {code} raised: {error}"), style="bold red")
+
+
+def _check(args: argparse.Namespace, console: Console) -> int:
+    dataset = load(args.path)
+    report = check(
+        dataset,
+        as_of=args.as_of,
+        packs=_split(args.pack) or None,
+        select=_split(args.select),
+        ignore=_split(args.ignore),
+        params=dict(args.param),
+    )
+    if args.format == "json":
+        text = report.to_json()
+    elif args.format == "html":
+        text = report.to_html(lang=args.lang, dataset=dataset)
+    else:
+        text = report.to_text(lang=args.lang)
+    if args.output is not None:
+        args.output.write_text(text, encoding="utf-8")
+        console.print(escape(f"wrote {args.output}"), style="dim")
+    elif args.format == "text":
+        _print_report(console, report, args.lang)
+    else:
+        sys.stdout.write(text + ("" if text.endswith("\n") else "\n"))
+    return report.exit_code
+
+
+def _rules(console: Console) -> int:
+    table = Table(title="reliefkit rules")
+    for column in ("code", "severity", "name", "title", "cites"):
+        table.add_column(column)
+    for rule in all_rules():
+        table.add_row(rule.code, rule.severity.value, rule.name, escape(rule.title),
+                      escape("; ".join(str(c) for c in rule.citations)))
+    for code, (severity, name, title, _) in ENGINE_CODES.items():
+        table.add_row(code, severity.value, name, escape(title), "engine")
+    console.print(table)
+    return 0
+
+
+def _rule(args: argparse.Namespace, console: Console) -> int:
+    code = args.code.strip().upper()
+    if code in ENGINE_CODES:
+        severity, name, title, remedy = ENGINE_CODES[code]
+        console.print(escape(f"{code} {name} ({severity.value})\n{title}\nFix: {remedy}"))
+        return 0
+    rule = get_rule(code)
+    title = rule.title_zh if args.lang == "zh" else rule.title
+    console.print(f"[bold]{rule.code}[/] {escape(rule.name)} ([{_STYLE[rule.severity]}]"
+                  f"{rule.severity.value}[/])")
+    console.print(escape(title))
+    doc = rule.doc
+    for section in SECTIONS:
+        console.print(f"\n[bold]{section}[/]")
+        console.print(escape(doc.get(section, "")))
+    console.print("\n[bold]Cites[/]")
+    for c in rule.citations:
+        console.print(escape(f"{c} — {c.summary}"))
+    console.print("\n[bold]Fix[/]")
+    console.print(escape(rule.remedy_zh if args.lang == "zh" else rule.remedy))
+    if rule.params:
+        console.print("\n[bold]Parameters[/]: " + escape(", ".join(rule.params)))
+    return 0
+
+
+def _example(args: argparse.Namespace, console: Console) -> int:
+    from reliefkit.examples import EXAMPLES
+
+    if args.name not in EXAMPLES:
+        console.print(escape(f"unknown example {args.name!r}; known: {', '.join(EXAMPLES)}"))
+        return 2
+    kwargs: dict[str, Any] = {"scale": args.scale}
+    if args.seed is not None:
+        kwargs["seed"] = args.seed
+    dataset = EXAMPLES[args.name](**kwargs)
+    dump(dataset, args.folder)
+    console.print(escape(f"wrote {len(dataset)} records to {args.folder}"))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    console = Console(soft_wrap=False)
+    errors = Console(stderr=True)
+    try:
+        if args.command == "check":
+            return _check(args, console)
+        if args.command == "rules":
+            return _rules(console)
+        if args.command == "rule":
+            return _rule(args, console)
+        return _example(args, console)
+    except ReliefkitError as exc:
+        errors.print(escape(f"reliefkit: {exc}"), style="red")
+        return 2
+    except OSError as exc:
+        errors.print(escape(f"reliefkit: {exc}"), style="red")
+        return 2

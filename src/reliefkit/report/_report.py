@@ -1,0 +1,152 @@
+"""``Report`` and ``Decision``: what ``check`` and ``admit`` return. Pure data plus renderers."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any
+
+import attrs
+import pendulum
+
+from reliefkit.models import Waiver
+from reliefkit.rules import Finding, Severity
+
+SCHEMA = "reliefkit.report.v1"
+
+
+class Outcome(StrEnum):
+    """What happened to one rule in a check."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    NOT_APPLICABLE = "not_applicable"
+    ERROR = "error"
+
+
+@attrs.frozen
+class Waived:
+    """A finding exempted by a valid waiver."""
+
+    finding: Finding
+    waiver: Waiver
+
+    def to_dict(self) -> dict[str, Any]:
+        """The finding's JSON form with its ``waiver``."""
+        return {
+            **self.finding.to_dict(),
+            "waiver": {
+                "code": self.waiver.code,
+                "subject_id": self.waiver.subject_id,
+                "reason": self.waiver.reason,
+                "granted_by": self.waiver.granted_by,
+                "until": self.waiver.until.isoformat(),
+            },
+        }
+
+
+@attrs.frozen
+class Report:
+    """The result of ``check``: sorted findings, waived findings and each rule's outcome."""
+
+    as_of: pendulum.Date
+    campaign_id: str
+    findings: tuple[Finding, ...]
+    waived: tuple[Waived, ...] = ()
+    outcomes: Mapping[str, Outcome] = attrs.field(factory=dict)
+    rule_errors: Mapping[str, str] = attrs.field(factory=dict)
+    packs: tuple[str, ...] = ()
+    context: Mapping[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        """Findings of severity error."""
+        return tuple(f for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        """Findings of severity warning."""
+        return tuple(f for f in self.findings if f.severity is Severity.WARNING)
+
+    @property
+    def infos(self) -> tuple[Finding, ...]:
+        """Findings of severity info."""
+        return tuple(f for f in self.findings if f.severity is Severity.INFO)
+
+    @property
+    def ok(self) -> bool:
+        """No error-severity finding and no rule that raised."""
+        return not self.errors and not self.rule_errors
+
+    @property
+    def exit_code(self) -> int:
+        """0 when ``ok``, else 1 (the CLI uses 2 for bad input)."""
+        return 0 if self.ok else 1
+
+    def by_code(self) -> dict[str, int]:
+        """How many findings each code has."""
+        return dict(sorted(Counter(f.code for f in self.findings).items()))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``reliefkit.report.v1`` JSON object."""
+        return {
+            "schema": SCHEMA,
+            "as_of": self.as_of.isoformat(),
+            "campaign": self.campaign_id,
+            "packs": list(self.packs),
+            "findings": [f.to_dict() for f in self.findings],
+            "waived": [w.to_dict() for w in self.waived],
+            "outcomes": {code: o.value for code, o in sorted(self.outcomes.items())},
+            "rule_errors": dict(sorted(self.rule_errors.items())),
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The report as ``reliefkit.report.v1`` JSON text."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    def to_text(self, *, lang: str = "en") -> str:
+        """A plain-text rendering (what ``reliefkit check`` prints without colour)."""
+        from reliefkit.report._text import render_text
+
+        return render_text(self, lang=lang)
+
+    def to_frame(self, *, backend: str = "pandas", lang: str = "en") -> Any:
+        """The findings as a DataFrame (``pandas`` or ``polars``); see docs for the columns."""
+        from reliefkit.report._frames import report_frame
+
+        return report_frame(self, backend=backend, lang=lang)
+
+    def to_html(self, *, lang: str = "en", dataset: Any = None, plots: bool = True) -> str:
+        """One self-contained HTML page; pass the ``dataset`` for balances and coverage."""
+        from reliefkit.report._html import report_page
+
+        return report_page(self, lang=lang, dataset=dataset, plots=plots)
+
+    def _repr_html_(self) -> str:
+        from reliefkit.report._html import report_html
+
+        return report_html(self)
+
+
+@attrs.frozen
+class Decision:
+    """The answer of ``admit``: would recording the record(s) break a rule?"""
+
+    allowed: bool
+    findings: tuple[Finding, ...]
+    consulted: tuple[str, ...]
+    waived: tuple[Waived, ...] = ()
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form."""
+        return {
+            "allowed": self.allowed,
+            "findings": [f.to_dict() for f in self.findings],
+            "waived": [w.to_dict() for w in self.waived],
+            "consulted": list(self.consulted),
+        }

@@ -1,0 +1,365 @@
+"""Rules as data: metadata plus a plain function. The engine stamps code, severity and citation.
+
+A rule judges *keys* (a fund, a township, a solicitation, …): ``keys`` lists every key of a
+dataset, ``judge`` yields the violations of one key, and ``touched`` says which keys a new
+record can change. Judging all keys is ``check``; judging the touched keys before and after a
+record is ``admit``. Both paths run the same ``judge``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from enum import StrEnum
+from typing import Any
+
+import attrs
+import pendulum
+
+from reliefkit.exceptions import ParameterError, UnknownRuleError
+from reliefkit.models import Campaign, Dataset, DateRange, Record, to_date
+
+__all__ = [
+    "Citation",
+    "Context",
+    "Finding",
+    "Pack",
+    "Parameter",
+    "Rule",
+    "Severity",
+    "Violation",
+]
+
+
+class Severity(StrEnum):
+    """How serious a finding is: ``error`` (forbidden or required), ``warning``, ``info``."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Sort rank: errors first."""
+        return _RANK[self]
+
+
+_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+@attrs.frozen
+class Citation:
+    """A clause of a source text: ``county-plan §三(一)``."""
+
+    source: str
+    clause: str
+    summary: str = attrs.field(default="", eq=False)
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.clause}"
+
+
+@attrs.frozen
+class Violation:
+    """What a rule function yields: subjects (main first), messages, and the evidence."""
+
+    subjects: tuple[str, ...] = attrs.field(converter=tuple)
+    message: str
+    message_zh: str
+    evidence: Mapping[str, Any] = attrs.field(factory=dict, eq=False)
+
+
+@attrs.frozen(order=False)
+class Finding:
+    """A violation stamped by the engine with the rule's code, severity, citations and remedy.
+
+    Identity is ``(code, subjects)``; findings sort by ``(severity, code, subjects)``.
+    """
+
+    code: str
+    severity: Severity
+    subjects: tuple[str, ...]
+    message: str = attrs.field(eq=False)
+    message_zh: str = attrs.field(eq=False)
+    evidence: Mapping[str, Any] = attrs.field(eq=False, factory=dict)
+    citations: tuple[Citation, ...] = attrs.field(eq=False, default=())
+    remedy: str = attrs.field(eq=False, default="")
+    remedy_zh: str = attrs.field(eq=False, default="")
+    name: str = attrs.field(eq=False, default="")
+
+    @property
+    def identity(self) -> tuple[str, tuple[str, ...]]:
+        """``(code, subjects)``: two findings are the same when these agree."""
+        return (self.code, self.subjects)
+
+    @property
+    def subject(self) -> str:
+        """The main subject (the first)."""
+        return self.subjects[0]
+
+    def sort_key(self) -> tuple[int, str, tuple[str, ...]]:
+        """``(severity rank, code, subjects)``."""
+        return (self.severity.rank, self.code, self.subjects)
+
+    def localized_message(self, lang: str = "en") -> str:
+        """The message in ``en`` or ``zh``."""
+        return self.message_zh if lang == "zh" else self.message
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form of ``reliefkit.report.v1``."""
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "subjects": list(self.subjects),
+            "message": self.message,
+            "message_zh": self.message_zh,
+            "citations": [str(c) for c in self.citations],
+            "evidence": {k: _jsonable(v) for k, v in self.evidence.items()},
+            "remedy": self.remedy,
+        }
+
+    def _repr_html_(self) -> str:
+        from reliefkit.report._html import finding_html
+
+        return finding_html(self)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, str | int | bool) or value is None:
+        return value
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value) if isinstance(value, set | frozenset) else value
+        return [_jsonable(v) for v in items]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if hasattr(value, "yuan"):
+        return str(value.yuan)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+@attrs.frozen
+class Parameter:
+    """A dated value a rule reads (deadline, window, purpose lists), with its legal source.
+
+    ``values`` holds ``(in_force, value)`` pairs; the value in force on the campaign's first
+    day is used. A caller can override it per check by name.
+    """
+
+    name: str
+    values: tuple[tuple[DateRange, Any], ...]
+    source: Citation
+    doc: str
+    confidence: str = "V"
+
+    def value_on(self, day: pendulum.Date) -> Any:
+        """The value in force on ``day`` (the latest that started on or before it)."""
+        current: Any = None
+        found = False
+        for period, value in self.values:
+            if day in period:
+                current, found = value, True
+        if not found:
+            raise ParameterError(f"parameter {self.name!r} has no value in force on {day}")
+        return current
+
+
+Keys = Callable[["Context"], Iterable[Any]]
+Judge = Callable[["Context", Any], Iterable[Violation]]
+Touched = Callable[["Context", Record], Iterable[Any]]
+
+
+@attrs.frozen
+class Rule:
+    """A rule: metadata plus plain functions (``keys``, ``judge``, ``touched``, ``due``)."""
+
+    code: str
+    name: str
+    severity: Severity
+    citations: tuple[Citation, ...]
+    title: str
+    title_zh: str
+    remedy: str
+    remedy_zh: str
+    reads: frozenset[str]
+    keys: Keys = attrs.field(repr=False)
+    judge: Judge = attrs.field(repr=False)
+    touched: Touched | None = attrs.field(default=None, repr=False)
+    due: Callable[[Context], bool] | None = attrs.field(default=None, repr=False)
+    in_force: DateRange = DateRange("2014-01-01")
+    params: tuple[str, ...] = ()
+    pack: str = ""
+    removed: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if not re.fullmatch(r"[A-Z]{2}\d{3}", self.code):
+            raise ValueError(f"code={self.code!r}: expected two capitals and three digits")
+        if not self.citations:
+            raise ValueError(f"{self.code}: a rule cites at least one clause")
+
+    @property
+    def doc(self) -> dict[str, str]:
+        """The docstring's fixed sections: What it checks / Why it matters / Example / …"""
+        return parse_sections(self.judge.__doc__ or "")
+
+    def stamp(self, violation: Violation) -> Finding:
+        """The finding of one violation: the rule, not the function, supplies the metadata."""
+        return Finding(
+            code=self.code,
+            severity=self.severity,
+            subjects=violation.subjects,
+            message=violation.message,
+            message_zh=violation.message_zh,
+            evidence=violation.evidence,
+            citations=self.citations,
+            remedy=self.remedy,
+            remedy_zh=self.remedy_zh,
+            name=self.name,
+        )
+
+    def _repr_html_(self) -> str:
+        from reliefkit.report._html import rule_html
+
+        return rule_html(self)
+
+
+SECTIONS = ("What it checks", "Why it matters", "Example", "Compliant", "References")
+
+
+def parse_sections(doc: str) -> dict[str, str]:
+    """Split a rule docstring into its fixed sections."""
+    lines = [line.strip() for line in doc.strip().splitlines()]
+    out: dict[str, list[str]] = {}
+    current: str | None = None
+    for line in lines:
+        heading = line.rstrip(":")
+        if heading in SECTIONS:
+            current = heading
+            out[current] = []
+        elif current is not None:
+            out[current].append(line)
+    return {k: "\n".join(v).strip() for k, v in out.items()}
+
+
+@attrs.frozen
+class Context:
+    """What a rule sees: the dataset, ``as_of`` and the resolved parameters."""
+
+    dataset: Dataset
+    as_of: pendulum.Date
+    params: Mapping[str, Any]
+
+    @property
+    def campaign(self) -> Campaign:
+        """The campaign being checked."""
+        return self.dataset.campaign
+
+    def param(self, name: str) -> Any:
+        """A parameter's value (an override, or the value in force)."""
+        return self.params[name]
+
+    def date_in_year(self, month_day: str) -> pendulum.Date:
+        """``"10-17"`` in the campaign's year."""
+        month, day = (int(x) for x in month_day.split("-"))
+        return pendulum.Date(self.campaign.year, month, day)
+
+
+@attrs.define
+class Pack:
+    """A rule pack: a named, dated set of rules and the parameters they read."""
+
+    name: str
+    prefix: str
+    title: str
+    title_zh: str
+    source: str
+    in_force: DateRange
+    parameters: dict[str, Parameter] = attrs.field(factory=dict)
+    rules: dict[str, Rule] = attrs.field(factory=dict)
+
+    def parameter(
+        self, name: str, value: Any, *, source: Citation, doc: str, confidence: str = "V",
+        since: str = "2014-01-01",
+    ) -> None:
+        """Declare a parameter with one value in force from ``since``."""
+        self.parameters[name] = Parameter(
+            name, ((DateRange(since), value),), source, doc, confidence
+        )
+
+    def rule(
+        self,
+        *,
+        code: str,
+        name: str,
+        severity: Severity,
+        cites: Sequence[Citation],
+        title: str,
+        title_zh: str,
+        remedy: str,
+        remedy_zh: str,
+        reads: Iterable[str],
+        keys: Keys,
+        touched: Touched | None = None,
+        due: Callable[[Context], bool] | None = None,
+        params: Sequence[str] = (),
+    ) -> Callable[[Judge], Judge]:
+        """Register the decorated function as the ``judge`` of a new rule."""
+
+        def register(judge: Judge) -> Judge:
+            if code in self.rules:
+                raise ValueError(f"code={code!r}: already registered")
+            if not code.startswith(self.prefix):
+                raise ValueError(f"code={code!r}: not in pack prefix {self.prefix!r}")
+            unknown = set(params) - set(self.parameters)
+            if unknown:
+                raise ValueError(f"{code}: unknown parameters {sorted(unknown)}")
+            self.rules[code] = Rule(
+                code=code,
+                name=name,
+                severity=severity,
+                citations=tuple(cites),
+                title=title,
+                title_zh=title_zh,
+                remedy=remedy,
+                remedy_zh=remedy_zh,
+                reads=frozenset(reads),
+                keys=keys,
+                judge=judge,
+                touched=touched,
+                due=due,
+                params=tuple(params),
+                pack=self.name,
+            )
+            return judge
+
+        return register
+
+    def applies_to(self, campaign: Campaign) -> bool:
+        """Whether the pack was in force at some point during the campaign."""
+        return self.in_force.overlaps(DateRange(campaign.starts_on, campaign.ends_on))
+
+    def resolve_params(
+        self, campaign: Campaign, overrides: Mapping[str, Any] | None
+    ) -> dict[str, Any]:
+        """Parameter values in force for ``campaign``, with ``overrides`` applied."""
+        values = {n: p.value_on(campaign.starts_on) for n, p in self.parameters.items()}
+        for name, value in (overrides or {}).items():
+            if name in values:
+                expected = type(values[name])
+                if isinstance(values[name], frozenset) and isinstance(value, list | tuple | set):
+                    value = frozenset(value)
+                if not isinstance(value, expected):
+                    raise ParameterError(
+                        f"params[{name!r}]={value!r}: expected {expected.__name__}"
+                    )
+                values[name] = value
+        return values
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(sorted(self.rules.values(), key=lambda r: r.code))
+
+
+def as_date(value: object) -> pendulum.Date:
+    """``as_of`` given as a string, a date or a pendulum Date."""
+    return to_date(value)

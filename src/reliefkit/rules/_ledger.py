@@ -1,0 +1,133 @@
+"""Fund ledgers: totals, designations and the money drawn from the undesignated pot.
+
+Kept beside the rules (not in the models): this is how CP115 and CP122 read a fund, judged
+on totals and never on the order of records (county-plan reading notes, "Funds and
+designations").
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+import attrs
+
+from reliefkit.models import Disbursement, Donation, Overlay, Queries
+
+ZERO = Decimal(0)
+
+
+@attrs.frozen
+class Ledger:
+    """A fund's totals. ``designated[k]`` is D[k], ``spent[k]`` S[k], ``undesignated`` U."""
+
+    fund_id: str
+    received: Decimal
+    disbursed: Decimal
+    undesignated: Decimal
+    designated: dict[str, Decimal]
+    spent: dict[str, Decimal]
+    spent_other: Decimal
+    last_movement: object | None
+
+    @property
+    def needed_from_pot(self) -> Decimal:
+        """N = S_other + Σ max(0, S[k] − D[k]): what must come from undesignated money."""
+        over = sum(
+            (max(ZERO, s - self.designated.get(k, ZERO)) for k, s in self.spent.items()), ZERO
+        )
+        return self.spent_other + over
+
+
+def target_of(disbursement: Disbursement, designations: set[str] | dict[str, Decimal]) -> str | None:
+    """The designation a disbursement pays to: its project if designated, else its village."""
+    if disbursement.project_id is not None and disbursement.project_id in designations:
+        return disbursement.project_id
+    if disbursement.village_id is not None and disbursement.village_id in designations:
+        return disbursement.village_id
+    return None
+
+
+def build_ledger(
+    fund_id: str, donations: tuple[Donation, ...], disbursements: tuple[Disbursement, ...]
+) -> Ledger:
+    """The ledger of one fund from its donations and disbursements: O(records of the fund)."""
+    designated: defaultdict[str, Decimal] = defaultdict(Decimal)
+    undesignated = ZERO
+    received = ZERO
+    last = None
+    for d in donations:
+        received += d.amount.yuan
+        key = d.designation
+        if key is None:
+            undesignated += d.amount.yuan
+        else:
+            designated[key] += d.amount.yuan
+        last = d.on if last is None or d.on > last else last
+    spent: defaultdict[str, Decimal] = defaultdict(Decimal)
+    spent_other = ZERO
+    disbursed = ZERO
+    for b in disbursements:
+        disbursed += b.amount.yuan
+        key = target_of(b, designated)
+        if key is None:
+            spent_other += b.amount.yuan
+        else:
+            spent[key] += b.amount.yuan
+        last = b.on if last is None or b.on > last else last
+    return Ledger(
+        fund_id, received, disbursed, undesignated, dict(designated), dict(spent), spent_other, last
+    )
+
+
+def _extend(base: Ledger, donations: list[Donation], disbursements: list[Disbursement]) -> Ledger:
+    """``base`` plus a few new records, when they add no new designation: O(designations)."""
+    designated = dict(base.designated)
+    spent = dict(base.spent)
+    received, undesignated, disbursed, spent_other = (
+        base.received, base.undesignated, base.disbursed, base.spent_other
+    )
+    last = base.last_movement
+    for d in donations:
+        received += d.amount.yuan
+        if d.designation is None:
+            undesignated += d.amount.yuan
+        else:
+            designated[d.designation] = designated.get(d.designation, ZERO) + d.amount.yuan
+        last = d.on if last is None or d.on > last else last  # type: ignore[operator]
+    for b in disbursements:
+        disbursed += b.amount.yuan
+        key = target_of(b, designated)
+        if key is None:
+            spent_other += b.amount.yuan
+        else:
+            spent[key] = spent.get(key, ZERO) + b.amount.yuan
+        last = b.on if last is None or b.on > last else last  # type: ignore[operator]
+    return Ledger(
+        base.fund_id, received, disbursed, undesignated, designated, spent, spent_other, last
+    )
+
+
+def ledger(dataset: Queries, fund_id: str) -> Ledger:
+    """The (memoised) ledger of a fund.
+
+    On an :class:`~reliefkit.models.Overlay` (what ``admit`` judges) the base dataset's
+    ledger is extended by the added records instead of being rebuilt, unless they add a new
+    designation (which can re-route earlier disbursements).
+    """
+    cache: dict[str, Ledger] = dataset.cache.setdefault("ledgers", {})
+    found = cache.get(fund_id)
+    if found is not None:
+        return found
+    if isinstance(dataset, Overlay):
+        base = ledger(dataset.base, fund_id)
+        donations = [d for d in dataset.added_of(Donation) if d.fund_id == fund_id]
+        disbursements = [b for b in dataset.added_of(Disbursement) if b.fund_id == fund_id]
+        if all(d.designation is None or d.designation in base.designated for d in donations):
+            found = _extend(base, donations, disbursements)
+    if found is None:
+        found = build_ledger(
+            fund_id, dataset.donations_to(fund_id), dataset.disbursements_from(fund_id)
+        )
+    cache[fund_id] = found
+    return found

@@ -1,0 +1,1 @@
+"""Hypothesis strategies for reliefkit records and whole campaigns (needs ``reliefkit[testing]``)."""
