@@ -50,14 +50,14 @@ def _plan(
     plan: list[tuple[Rule, Context | None]] = []
     for pack in chosen:
         own = {k: v for k, v in (params or {}).items() if k in pack.parameters}
-        ctx = Context(dataset, day, pack.resolve_params(campaign, own))
         in_force = pack.applies_to(campaign)
+        ctx = Context(dataset, day, pack.resolve_params(campaign, own)) if in_force else None
         for rule in pack:
             if select and not matches(rule.code, select):
                 continue
             if ignore and matches(rule.code, ignore):
                 continue
-            applies = in_force and not rule.removed and rule.in_force.overlaps(period)
+            applies = not rule.removed and rule.in_force.overlaps(period)
             plan.append((rule, ctx if applies else None))
     return plan, codes
 

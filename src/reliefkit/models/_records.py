@@ -363,7 +363,8 @@ class Waiver:
 
     table: ClassVar[str] = "waivers"
     code: str = key()
-    subject_id: str = key(refs=("*",))
+    # Not checked as a reference: a waiver may be granted before its subject is recorded.
+    subject_id: str = key()
     reason: str | None = text()
     granted_by: str | None = ref(refs=("*",))
     until: pendulum.Date = date()

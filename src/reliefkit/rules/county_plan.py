@@ -350,8 +350,10 @@ def activity_outside_township(ctx: Context, activity_id: str) -> Iterator[Violat
     """
     ds = ctx.dataset
     activity = ds.get(activity_id)
-    assert isinstance(activity, Activity) and activity.organizer_id is not None
+    assert isinstance(activity, Activity)
     home = activity.organizer_id
+    if home is None or not is_township(ds, home):
+        return
     problems: dict[str, Any] = {}
     if activity.township_id is not None and activity.township_id != home:
         problems["place"] = activity.township_id
@@ -1183,9 +1185,9 @@ def fund_not_audited(ctx: Context, fund_id: str) -> Iterator[Violation]:
     References:
     county-plan §三(三).
     """
-    if not _audit_due(ctx):
-        return
     ds = ctx.dataset
+    if not _audit_due(ctx) or not ds.donations_to(fund_id):
+        return
     book = ledger(ds, fund_id)
     audits = ds.audits_of(fund_id)
 

@@ -1,0 +1,56 @@
+"""The rule reference (``docs/rules.md``), generated from the registry."""
+
+from __future__ import annotations
+
+from reliefkit.rules._core import SECTIONS
+from reliefkit.rules._registry import PACKS
+
+
+def rules_markdown() -> str:
+    """Markdown for every pack, parameter and rule: the fixed doc sections of each rule."""
+    out = [
+        "# Rule reference",
+        "",
+        "Generated from the rule registry by `python -m reliefkit.rules.docs`; do not edit by "
+        "hand (a test fails when this page is stale).",
+        "",
+    ]
+    for pack in PACKS.values():
+        out += [
+            f"## Pack `{pack.name}` ({pack.prefix}) — {pack.title}",
+            "",
+            f"{pack.title_zh}. In force from {pack.in_force.starts_on.isoformat()}"
+            + (f" to {pack.in_force.ends_on.isoformat()}" if pack.in_force.ends_on else "")
+            + f". Source: {pack.source}.",
+            "",
+            "| code | name | severity | title |",
+            "|---|---|---|---|",
+        ]
+        out += [f"| [{r.code}](#{r.code.lower()}) | `{r.name}` | {r.severity.value} | {r.title} |"
+                for r in pack]
+        out += ["", "### Parameters", "", "| name | default | source | meaning |",
+                "|---|---|---|---|"]
+        for name, p in sorted(pack.parameters.items()):
+            value = p.values[-1][1]
+            shown = ", ".join(sorted(value)) if isinstance(value, frozenset) else repr(value)
+            out.append(f"| `{name}` | `{shown}` | {p.source} | {p.doc} |")
+        out.append("")
+        for rule in pack:
+            doc = rule.doc
+            out += [
+                f"### {rule.code}",
+                "",
+                f"**`{rule.name}`** · {rule.severity.value} · {rule.title} · {rule.title_zh}",
+                "",
+            ]
+            for section in SECTIONS:
+                out += [f"**{section}.** {doc.get(section, '').replace(chr(10), ' ')}", ""]
+            out += [
+                "**Subjects and remedy.** " + rule.remedy + " / " + rule.remedy_zh,
+                "",
+                "**Cites.** " + "; ".join(f"{c} ({c.summary})" for c in rule.citations),
+                "",
+            ]
+            if rule.params:
+                out += ["**Parameters.** " + ", ".join(f"`{p}`" for p in rule.params), ""]
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,238 @@
+"""The engine: outcomes, selection, parameters, waivers, rule errors, admit."""
+
+from __future__ import annotations
+
+import attrs
+import pytest
+
+import reliefkit as rk
+from campaigns import add, build, replace, tables
+from reliefkit.models import Activity, Disbursement, Donation, Solicitation, Waiver
+from reliefkit.report import Outcome
+from reliefkit.rules import Severity, get_rule
+
+AS_OF = "2016-01-31"
+
+
+def test_select_and_ignore_by_prefix() -> None:
+    """select and ignore take codes or prefixes, ruff-style."""
+    report = rk.check(build(), as_of=AS_OF, select=["CP10"], ignore=["CP101"])
+    assert sorted(report.outcomes) == [f"CP10{i}" for i in range(2, 10)]
+
+
+def test_unknown_selector_is_refused() -> None:
+    """A selector matching no rule is an error, not an empty check."""
+    with pytest.raises(rk.UnknownRuleError):
+        rk.check(build(), as_of=AS_OF, select=["XX9"])
+
+
+def test_unknown_parameter_is_refused() -> None:
+    """An override naming no parameter is a ParameterError."""
+    with pytest.raises(rk.ParameterError, match="nope"):
+        rk.check(build(), as_of=AS_OF, params={"nope": 1})
+
+
+def test_parameter_of_wrong_type_is_refused() -> None:
+    """An override of the wrong type names the parameter and the value."""
+    with pytest.raises(rk.ParameterError, match="ceremony_deadline_inclusive"):
+        rk.check(build(), as_of=AS_OF, params={"ceremony_deadline_inclusive": "yes"})
+
+
+def test_pack_not_in_force_is_not_applicable() -> None:
+    """A campaign before the pack's first year gets no county-plan findings."""
+    data = build(year=2014, starts_on="2013-01-01", ends_on="2013-12-31")
+    report = rk.check(data, as_of="2014-01-31")
+    assert report.findings == ()
+    assert set(report.outcomes.values()) == {Outcome.NOT_APPLICABLE}
+
+
+def test_rule_that_raises_is_an_error_outcome(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rule that raises is recorded as an error; the others still run and the exit is 1."""
+    rule = get_rule("CP110")
+
+    def broken(ctx: object, key: object) -> list[object]:
+        raise RuntimeError("boom")
+
+    from reliefkit.rules import county_plan
+
+    monkeypatch.setitem(county_plan.PACK.rules, "CP110", attrs.evolve(rule, judge=broken))
+    report = rk.check(build(replace("activities", "VT1", fee="5")), as_of=AS_OF)
+    assert report.outcomes["CP110"] is Outcome.ERROR
+    assert "boom" in report.rule_errors["CP110"]
+    assert [f.code for f in report.findings] == ["CP120"]
+    assert report.exit_code == 1
+
+
+def test_findings_sorted_by_severity_code_subjects() -> None:
+    """Errors come first, then by code and subjects."""
+    activities = [
+        attrs.evolve(a, villages=("V2",)) if a.id == "IT1"
+        else attrs.evolve(a, fee="1") if a.id == "VT1" else a
+        for a in tables()["activities"]
+    ]
+    changes = {**replace("households", "H3", responsible_person_id=None),
+               "activities": activities}
+    report = rk.check(build(changes), as_of=AS_OF)
+    assert [f.code for f in report.findings] == ["CP110", "CP120", "CP124"]
+    assert report.findings[0].severity is Severity.ERROR
+    assert [f.code for f in report.warnings] == ["CP124"]
+
+
+def _waiver(**fields: object) -> Waiver:
+    base = dict(code="CP110", subject_id="H3", reason="新识别贫困户，责任人待定",
+                granted_by="LG", until="2016-03-31")
+    base.update(fields)
+    return Waiver(**base)  # type: ignore[arg-type]
+
+
+def test_valid_waiver_moves_finding_to_waived() -> None:
+    """A leading-group waiver valid on as_of exempts its subject from its code."""
+    changes = {**replace("households", "H3", responsible_person_id=None),
+               "waivers": [_waiver()]}
+    report = rk.check(build(changes), as_of=AS_OF)
+    assert report.findings == ()
+    assert [(w.finding.code, w.waiver.subject_id) for w in report.waived] == [("CP110", "H3")]
+    assert report.to_dict()["waived"][0]["waiver"]["granted_by"] == "LG"
+
+
+def test_waiver_not_by_leading_group_is_rk001() -> None:
+    """Only the leading group may grant a waiver; others are reported and ignored."""
+    changes = {**replace("households", "H3", responsible_person_id=None),
+               "waivers": [_waiver(granted_by="D1")]}
+    report = rk.check(build(changes), as_of=AS_OF)
+    assert sorted(f.code for f in report.findings) == ["CP110", "RK001"]
+
+
+def test_expired_waiver_is_rk002() -> None:
+    """A waiver that ended before as_of no longer exempts, and says so."""
+    changes = {**replace("households", "H3", responsible_person_id=None),
+               "waivers": [_waiver(until="2015-12-31")]}
+    report = rk.check(build(changes), as_of=AS_OF)
+    assert sorted(f.code for f in report.findings) == ["CP110", "RK002"]
+
+
+def test_unused_waiver_is_rk003() -> None:
+    """A valid waiver with nothing to exempt is reported as unused."""
+    report = rk.check(build({"waivers": [_waiver()]}), as_of=AS_OF)
+    assert [(f.code, f.severity) for f in report.findings] == [("RK003", Severity.INFO)]
+
+
+def test_json_report_schema() -> None:
+    """The JSON report carries the schema, findings with every field, and outcomes."""
+    import json
+
+    report = rk.check(build(replace("activities", "VT1", fee="5")), as_of=AS_OF)
+    data = json.loads(report.to_json())
+    assert data["schema"] == "reliefkit.report.v1"
+    assert data["as_of"] == "2016-01-31"
+    assert set(data["findings"][0]) == {"code", "severity", "subjects", "message", "message_zh",
+                                        "citations", "evidence", "remedy"}
+    assert data["findings"][0]["evidence"] == {"fee": "5.00"}
+    assert data["outcomes"]["CP120"] == "fail"
+
+
+# ---- admit -------------------------------------------------------------------------------
+def test_admit_refuses_cross_township_solicitation() -> None:
+    """A refused solicitation names CP101, its subjects, the evidence and the clause."""
+    data = build()
+    new = Solicitation(id="S9", activity_id="DR1", organizer_id="T1", target_id="D2",
+                       on="2015-10-03")
+    decision = rk.admit(data, new, as_of="2015-10-03")
+    assert not decision.allowed
+    (finding,) = decision.findings
+    assert finding.identity == ("CP101", ("S9", "T1", "D2"))
+    assert finding.evidence["relation"] == "township asks department"
+    assert str(finding.citations[0]) == "county-plan §三(一)"
+    assert "CP101" in decision.consulted and "CP110" not in decision.consulted
+
+
+def test_admit_allows_compliant_donation() -> None:
+    """An undesignated donation into an audited fund before the audit is allowed."""
+    new = Donation(id="N9D", donor_id="E1", fund_id="F1", amount="100", on="2015-10-20")
+    decision = rk.admit(build(), new, as_of="2015-10-20")
+    assert decision.allowed and decision.findings == ()
+
+
+def test_admit_warns_but_allows() -> None:
+    """Warnings allow the record, with findings."""
+    new = Activity(id="IT9", kind="inspection_tour", organizer_id="D1", on="2015-10-11",
+                   villages=("V2",))
+    decision = rk.admit(build(), new, as_of="2015-10-11")
+    assert decision.allowed
+    assert [f.identity for f in decision.findings] == [("CP124", ("IT9",))]
+
+
+def test_admit_refuses_late_ceremony_whatever_the_as_of() -> None:
+    """A ceremony dated 20 October is refused even when as_of is 10 October."""
+    data = build({"activities": [a for a in tables()["activities"] if a.id != "CE2"]})
+    late = Activity(id="CE9", kind="ceremony", organizer_id="T2", township_id="T2",
+                    on="2015-10-20", populous=True, in_seat=True, led_by="P2")
+    decision = rk.admit(data, late, as_of="2015-10-10")
+    assert not decision.allowed
+    assert [f.identity for f in decision.findings] == [("CP106", ("T2", "CE9"))]
+
+
+def test_admit_refuses_overspending_disbursement() -> None:
+    """A disbursement beyond the fund's balance is refused with CP122."""
+    new = Disbursement(id="B9", fund_id="F1", amount="99999", purpose="housing",
+                       village_id="V3", on="2015-11-20")
+    decision = rk.admit(build(), new, as_of="2015-11-20")
+    assert not decision.allowed
+    assert "CP122" in {f.code for f in decision.findings}
+
+
+def test_admit_matches_check_difference() -> None:
+    """admit(D, r) finds what check(D + r) adds to check(D), for the rules consulted."""
+    data = build(replace("activities", "VT1", fee="5"))
+    records = [
+        Solicitation(id="S9", activity_id="DR2", organizer_id="D1", target_id="E1",
+                     on="2015-10-03"),
+        Disbursement(id="B9", fund_id="F1", amount="4000", purpose="meals", on="2015-11-20"),
+        Donation(id="N9D", donor_id="N1", fund_id="F1", activity_id="HR1", amount="10",
+                 on="2016-01-02", designated_village_id="V3", badge=False),
+    ]
+    for record in records:
+        decision = rk.admit(data, record, as_of=AS_OF)
+        before = {f.identity for f in rk.check(data, as_of=AS_OF).findings}
+        after = rk.check(data.add(record), as_of=AS_OF).findings
+        expected = {f.identity for f in after if f.code in decision.consulted} - before
+        assert {f.identity for f in decision.findings} == expected, record.id
+
+
+def test_admit_never_changes_the_dataset() -> None:
+    """admit leaves the dataset as it was."""
+    data = build()
+    size = len(data)
+    rk.admit(data, Donation(id="N9D", donor_id="E1", fund_id="F1", amount="1", on="2015-10-20"),
+             as_of=AS_OF)
+    assert len(data) == size and data.get("N9D") is None
+
+
+def test_admit_refuses_dangling_reference() -> None:
+    """A new record naming an unknown fund is bad input, not a finding."""
+    with pytest.raises(rk.IntegrityError, match="F404"):
+        rk.admit(build(), Donation(id="N9D", donor_id="E1", fund_id="F404", amount="1",
+                                   on="2015-10-20"), as_of=AS_OF)
+
+
+def test_dataset_add_shares_unchanged_tables() -> None:
+    """add returns a new dataset sharing the tables it does not change."""
+    data = build()
+    more = data.add(Donation(id="N9D", donor_id="E1", fund_id="F1", amount="1", on="2015-10-20"))
+    assert more.households is data.households
+    assert len(more.donations) == len(data.donations) + 1
+    assert more.get("N9D") is not None and data.get("N9D") is None
+
+
+def test_waiver_applies_in_admit() -> None:
+    """A valid waiver on the record's subject lets admit allow it."""
+    data = build({"waivers": [_waiver(code="CP123", subject_id="S9")]})
+    new = Solicitation(id="S9", activity_id="DR1", organizer_id="T1", target_id="E1",
+                       on="2015-10-03", quota="100")
+    decision = rk.admit(data, new, as_of="2015-10-03")
+    assert decision.allowed and [w.finding.code for w in decision.waived] == ["CP123"]
+
+
+def test_add_keeps_records_in_order() -> None:
+    """Sanity: the add helper keeps the compliant base."""
+    assert add("donations")["donations"] == tables()["donations"]
