@@ -66,12 +66,14 @@ def test_rule_that_raises_is_an_error_outcome(monkeypatch: pytest.MonkeyPatch) -
 def test_findings_sorted_by_severity_code_subjects() -> None:
     """Errors come first, then by code and subjects."""
     activities = [
-        attrs.evolve(a, villages=("V2",)) if a.id == "IT1"
-        else attrs.evolve(a, fee="1") if a.id == "VT1" else a
+        attrs.evolve(a, villages=("V2",))
+        if a.id == "IT1"
+        else attrs.evolve(a, fee="1")
+        if a.id == "VT1"
+        else a
         for a in tables()["activities"]
     ]
-    changes = {**replace("households", "H3", responsible_person_id=None),
-               "activities": activities}
+    changes = {**replace("households", "H3", responsible_person_id=None), "activities": activities}
     report = rk.check(build(changes), as_of=AS_OF)
     assert [f.code for f in report.findings] == ["CP110", "CP120", "CP124"]
     assert report.findings[0].severity is Severity.ERROR
@@ -79,16 +81,20 @@ def test_findings_sorted_by_severity_code_subjects() -> None:
 
 
 def _waiver(**fields: object) -> Waiver:
-    base = dict(code="CP110", subject_id="H3", reason="新识别贫困户，责任人待定",
-                granted_by="LG", until="2016-03-31")
+    base = dict(
+        code="CP110",
+        subject_id="H3",
+        reason="新识别贫困户，责任人待定",
+        granted_by="LG",
+        until="2016-03-31",
+    )
     base.update(fields)
     return Waiver(**base)  # type: ignore[arg-type]
 
 
 def test_valid_waiver_moves_finding_to_waived() -> None:
     """A leading-group waiver valid on as_of exempts its subject from its code."""
-    changes = {**replace("households", "H3", responsible_person_id=None),
-               "waivers": [_waiver()]}
+    changes = {**replace("households", "H3", responsible_person_id=None), "waivers": [_waiver()]}
     report = rk.check(build(changes), as_of=AS_OF)
     assert report.findings == ()
     assert [(w.finding.code, w.waiver.subject_id) for w in report.waived] == [("CP110", "H3")]
@@ -97,16 +103,20 @@ def test_valid_waiver_moves_finding_to_waived() -> None:
 
 def test_waiver_not_by_leading_group_is_rk001() -> None:
     """Only the leading group may grant a waiver; others are reported and ignored."""
-    changes = {**replace("households", "H3", responsible_person_id=None),
-               "waivers": [_waiver(granted_by="D1")]}
+    changes = {
+        **replace("households", "H3", responsible_person_id=None),
+        "waivers": [_waiver(granted_by="D1")],
+    }
     report = rk.check(build(changes), as_of=AS_OF)
     assert sorted(f.code for f in report.findings) == ["CP110", "RK001"]
 
 
 def test_expired_waiver_is_rk002() -> None:
     """A waiver that ended before as_of no longer exempts, and says so."""
-    changes = {**replace("households", "H3", responsible_person_id=None),
-               "waivers": [_waiver(until="2015-12-31")]}
+    changes = {
+        **replace("households", "H3", responsible_person_id=None),
+        "waivers": [_waiver(until="2015-12-31")],
+    }
     report = rk.check(build(changes), as_of=AS_OF)
     assert sorted(f.code for f in report.findings) == ["CP110", "RK002"]
 
@@ -125,8 +135,16 @@ def test_json_report_schema() -> None:
     data = json.loads(report.to_json())
     assert data["schema"] == "reliefkit.report.v1"
     assert data["as_of"] == "2016-01-31"
-    assert set(data["findings"][0]) == {"code", "severity", "subjects", "message", "message_zh",
-                                        "citations", "evidence", "remedy"}
+    assert set(data["findings"][0]) == {
+        "code",
+        "severity",
+        "subjects",
+        "message",
+        "message_zh",
+        "citations",
+        "evidence",
+        "remedy",
+    }
     assert data["findings"][0]["evidence"] == {"fee": "5.00"}
     assert data["outcomes"]["CP120"] == "fail"
 
@@ -135,8 +153,9 @@ def test_json_report_schema() -> None:
 def test_admit_refuses_cross_township_solicitation() -> None:
     """A refused solicitation names CP101, its subjects, the evidence and the clause."""
     data = build()
-    new = Solicitation(id="S9", activity_id="DR1", organizer_id="T1", target_id="D2",
-                       on="2015-10-03")
+    new = Solicitation(
+        id="S9", activity_id="DR1", organizer_id="T1", target_id="D2", on="2015-10-03"
+    )
     decision = rk.admit(data, new, as_of="2015-10-03")
     assert not decision.allowed
     (finding,) = decision.findings
@@ -155,8 +174,9 @@ def test_admit_allows_compliant_donation() -> None:
 
 def test_admit_warns_but_allows() -> None:
     """Warnings allow the record, with findings."""
-    new = Activity(id="IT9", kind="inspection_tour", organizer_id="D1", on="2015-10-11",
-                   villages=("V2",))
+    new = Activity(
+        id="IT9", kind="inspection_tour", organizer_id="D1", on="2015-10-11", villages=("V2",)
+    )
     decision = rk.admit(build(), new, as_of="2015-10-11")
     assert decision.allowed
     assert [f.identity for f in decision.findings] == [("CP124", ("IT9",))]
@@ -165,8 +185,16 @@ def test_admit_warns_but_allows() -> None:
 def test_admit_refuses_late_ceremony_whatever_the_as_of() -> None:
     """A ceremony dated 20 October is refused even when as_of is 10 October."""
     data = build({"activities": [a for a in tables()["activities"] if a.id != "CE2"]})
-    late = Activity(id="CE9", kind="ceremony", organizer_id="T2", township_id="T2",
-                    on="2015-10-20", populous=True, in_seat=True, led_by="P2")
+    late = Activity(
+        id="CE9",
+        kind="ceremony",
+        organizer_id="T2",
+        township_id="T2",
+        on="2015-10-20",
+        populous=True,
+        in_seat=True,
+        led_by="P2",
+    )
     decision = rk.admit(data, late, as_of="2015-10-10")
     assert not decision.allowed
     assert [f.identity for f in decision.findings] == [("CP106", ("T2", "CE9"))]
@@ -174,8 +202,9 @@ def test_admit_refuses_late_ceremony_whatever_the_as_of() -> None:
 
 def test_admit_refuses_overspending_disbursement() -> None:
     """A disbursement beyond the fund's balance is refused with CP122."""
-    new = Disbursement(id="B9", fund_id="F1", amount="99999", purpose="housing",
-                       village_id="V3", on="2015-11-20")
+    new = Disbursement(
+        id="B9", fund_id="F1", amount="99999", purpose="housing", village_id="V3", on="2015-11-20"
+    )
     decision = rk.admit(build(), new, as_of="2015-11-20")
     assert not decision.allowed
     assert "CP122" in {f.code for f in decision.findings}
@@ -185,11 +214,20 @@ def test_admit_matches_check_difference() -> None:
     """admit(D, r) finds what check(D + r) adds to check(D), for the rules consulted."""
     data = build(replace("activities", "VT1", fee="5"))
     records = [
-        Solicitation(id="S9", activity_id="DR2", organizer_id="D1", target_id="E1",
-                     on="2015-10-03"),
+        Solicitation(
+            id="S9", activity_id="DR2", organizer_id="D1", target_id="E1", on="2015-10-03"
+        ),
         Disbursement(id="B9", fund_id="F1", amount="4000", purpose="meals", on="2015-11-20"),
-        Donation(id="N9D", donor_id="N1", fund_id="F1", activity_id="HR1", amount="10",
-                 on="2016-01-02", designated_village_id="V3", badge=False),
+        Donation(
+            id="N9D",
+            donor_id="N1",
+            fund_id="F1",
+            activity_id="HR1",
+            amount="10",
+            on="2016-01-02",
+            designated_village_id="V3",
+            badge=False,
+        ),
     ]
     for record in records:
         decision = rk.admit(data, record, as_of=AS_OF)
@@ -203,16 +241,22 @@ def test_admit_never_changes_the_dataset() -> None:
     """admit leaves the dataset as it was."""
     data = build()
     size = len(data)
-    rk.admit(data, Donation(id="N9D", donor_id="E1", fund_id="F1", amount="1", on="2015-10-20"),
-             as_of=AS_OF)
+    rk.admit(
+        data,
+        Donation(id="N9D", donor_id="E1", fund_id="F1", amount="1", on="2015-10-20"),
+        as_of=AS_OF,
+    )
     assert len(data) == size and data.get("N9D") is None
 
 
 def test_admit_refuses_dangling_reference() -> None:
     """A new record naming an unknown fund is bad input, not a finding."""
     with pytest.raises(rk.IntegrityError, match="F404"):
-        rk.admit(build(), Donation(id="N9D", donor_id="E1", fund_id="F404", amount="1",
-                                   on="2015-10-20"), as_of=AS_OF)
+        rk.admit(
+            build(),
+            Donation(id="N9D", donor_id="E1", fund_id="F404", amount="1", on="2015-10-20"),
+            as_of=AS_OF,
+        )
 
 
 def test_dataset_add_shares_unchanged_tables() -> None:
@@ -227,8 +271,9 @@ def test_dataset_add_shares_unchanged_tables() -> None:
 def test_waiver_applies_in_admit() -> None:
     """A valid waiver on the record's subject lets admit allow it."""
     data = build({"waivers": [_waiver(code="CP123", subject_id="S9")]})
-    new = Solicitation(id="S9", activity_id="DR1", organizer_id="T1", target_id="E1",
-                       on="2015-10-03", quota="100")
+    new = Solicitation(
+        id="S9", activity_id="DR1", organizer_id="T1", target_id="E1", on="2015-10-03", quota="100"
+    )
     decision = rk.admit(data, new, as_of="2015-10-03")
     assert decision.allowed and [w.finding.code for w in decision.waived] == ["CP123"]
 

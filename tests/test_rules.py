@@ -28,60 +28,103 @@ AS_OF = "2016-01-31"
 
 # code -> (changes to the compliant campaign, expected subjects of the one finding)
 FLAGS: dict[str, tuple[Callable[[], dict[str, list[Any]]], tuple[str, ...]]] = {
-    "CP101": (lambda: add("solicitations", Solicitation(
-        id="S9", activity_id="DR1", organizer_id="T1", target_id="D2", on="2015-10-03")),
-        ("S9", "T1", "D2")),
-    "CP102": (lambda: add("solicitations", Solicitation(
-        id="S9", activity_id="DR2", organizer_id="D1", target_id="E1", on="2015-10-03")),
-        ("E1", "S1", "S9")),
+    "CP101": (
+        lambda: add(
+            "solicitations",
+            Solicitation(
+                id="S9", activity_id="DR1", organizer_id="T1", target_id="D2", on="2015-10-03"
+            ),
+        ),
+        ("S9", "T1", "D2"),
+    ),
+    "CP102": (
+        lambda: add(
+            "solicitations",
+            Solicitation(
+                id="S9", activity_id="DR2", organizer_id="D1", target_id="E1", on="2015-10-03"
+            ),
+        ),
+        ("E1", "S1", "S9"),
+    ),
     "CP103": (lambda: replace("activities", "DR1", villages=("V3",)), ("DR1",)),
-    "CP104": (lambda: {"work_plans": [w for w in tables()["work_plans"] if w.township_id != "T2"]},
-              ("T2",)),
+    "CP104": (
+        lambda: {"work_plans": [w for w in tables()["work_plans"] if w.township_id != "T2"]},
+        ("T2",),
+    ),
     "CP105": (lambda: replace("activities", "CE1", led_by=None), ("CE1", "T1")),
     "CP106": (lambda: replace("activities", "CE2", on="2015-10-20"), ("T2", "CE2")),
     "CP107": (lambda: replace("activities", "CE1", in_seat=False), ("CE1", "T1")),
-    "CP108": (lambda: add("activities", Activity(
-        id="LV2", kind="leader_visit", led_by="K1", on="2015-10-16", villages=("V1",))),
-        ("LV2",)),
+    "CP108": (
+        lambda: add(
+            "activities",
+            Activity(id="LV2", kind="leader_visit", led_by="K1", on="2015-10-16", villages=("V1",)),
+        ),
+        ("LV2",),
+    ),
     "CP109": (lambda: drop("work_teams", "W3"), ("V3",)),
     "CP110": (lambda: replace("households", "H3", responsible_person_id=None), ("H3",)),
     "CP111": (lambda: {"exit_plans": tables()["exit_plans"][:1]}, ("V3",)),
     "CP112": (lambda: replace("disbursements", "B3", purpose="other"), ("B3",)),
     "CP113": (lambda: replace("projects", "J2", government_obligated=True), ("B3", "J2")),
     "CP114": (lambda: replace("disbursements", "B3", purpose="meals"), ("B3",)),
-    "CP115": (lambda: replace("disbursements", "B1", project_id="J2"),
-              ("F1", "B1", "B3", "N1D", "N2D")),
+    "CP115": (
+        lambda: replace("disbursements", "B1", project_id="J2"),
+        ("F1", "B1", "B3", "N1D", "N2D"),
+    ),
     "CP116": (lambda: replace("projects", "J1", published_on="2015-10-10"), ("G1", "J1")),
     "CP117": (lambda: replace("donations", "N1D", badge=False), ("N1D", "E1")),
     "CP118": (lambda: replace("audits", "AU1", received_total="17000"), ("F1", "AU1")),
-    "CP119": (lambda: replace("disbursements", "B3", project_id=None, village_id="V2"),
-              ("B3",)),
+    "CP119": (lambda: replace("disbursements", "B3", project_id=None, village_id="V2"), ("B3",)),
     "CP120": (lambda: replace("activities", "VT1", fee="200"), ("VT1",)),
     "CP121": (lambda: replace("donors", "N1", home_township_id="T2"), ("N2D", "N1")),
-    "CP122": (lambda: {
-        **add("disbursements", Disbursement(id="B4", fund_id="F1", amount="5000",
-                                            purpose="housing", village_id="V3", on="2015-11-04")),
-        **replace("audits", "AU1", disbursed_total="18000"),
-    }, ("F1", "B1", "B2", "B3", "B4")),
+    "CP122": (
+        lambda: {
+            **add(
+                "disbursements",
+                Disbursement(
+                    id="B4",
+                    fund_id="F1",
+                    amount="5000",
+                    purpose="housing",
+                    village_id="V3",
+                    on="2015-11-04",
+                ),
+            ),
+            **replace("audits", "AU1", disbursed_total="18000"),
+        },
+        ("F1", "B1", "B2", "B3", "B4"),
+    ),
     "CP123": (lambda: replace("solicitations", "S1", quota="500"), ("S1",)),
     "CP124": (lambda: replace("activities", "IT1", villages=("V2",)), ("IT1",)),
 }
 
 # code -> changes that look close to a violation but are allowed
 ALLOWS: dict[str, Callable[[], dict[str, list[Any]]]] = {
-    "CP101": lambda: add("solicitations", Solicitation(
-        id="S9", activity_id="DR2", organizer_id="D1", target_id="T2", on="2015-10-03")),
-    "CP102": lambda: add("solicitations", Solicitation(
-        id="S9", activity_id="DR1", organizer_id="T1", target_id="E1", on="2015-10-03")),
+    "CP101": lambda: add(
+        "solicitations",
+        Solicitation(
+            id="S9", activity_id="DR2", organizer_id="D1", target_id="T2", on="2015-10-03"
+        ),
+    ),
+    "CP102": lambda: add(
+        "solicitations",
+        Solicitation(
+            id="S9", activity_id="DR1", organizer_id="T1", target_id="E1", on="2015-10-03"
+        ),
+    ),
     "CP103": lambda: replace("activities", "DR1", villages=("V1",)),
     "CP104": lambda: replace("work_plans", "T2#plan", tasks=1),
     "CP105": lambda: replace("activities", "CE1", led_by=None, participants=("K1", "P1")),
     "CP106": lambda: replace("activities", "CE2", on="2015-10-17"),
     "CP107": lambda: replace("activities", "CE1", place="镇中心广场"),
-    "CP108": lambda: add("activities", Activity(
-        id="LV2", kind="leader_visit", led_by="CL", on="2015-11-20", villages=("V2",))),
-    "CP109": lambda: add("work_teams", WorkTeam(
-        id="W9", village_id="V3", starts_on="2015-01-01", ends_on="2015-09-01")),
+    "CP108": lambda: add(
+        "activities",
+        Activity(id="LV2", kind="leader_visit", led_by="CL", on="2015-11-20", villages=("V2",)),
+    ),
+    "CP109": lambda: add(
+        "work_teams",
+        WorkTeam(id="W9", village_id="V3", starts_on="2015-01-01", ends_on="2015-09-01"),
+    ),
     "CP110": lambda: replace("households", "H2", responsible_person_id=None),
     "CP111": lambda: replace("exit_plans", "V3@2015-06-30", adopted_on="2015-12-31"),
     "CP112": lambda: replace("disbursements", "B3", purpose="orphan_relief"),
@@ -89,16 +132,28 @@ ALLOWS: dict[str, Callable[[], dict[str, list[Any]]]] = {
     "CP114": lambda: replace("disbursements", "B3", purpose="hardship_relief"),
     "CP115": lambda: replace("disbursements", "B3", amount="2000.50"),
     "CP116": lambda: replace("projects", "J1", published_on="2015-10-05"),
-    "CP117": lambda: add("donations", Donation(
-        id="N4D", donor_id="E1", fund_id="F2", amount="100", on="2015-10-10", badge=False)),
+    "CP117": lambda: add(
+        "donations",
+        Donation(id="N4D", donor_id="E1", fund_id="F2", amount="100", on="2015-10-10", badge=False),
+    ),
     "CP118": lambda: replace("audits", "AU1", on="2015-11-03"),
     "CP119": lambda: replace("disbursements", "B3", project_id=None, household_id="H3"),
     "CP120": lambda: replace("activities", "VT1", fee=None),
-    "CP121": lambda: {**replace("donors", "N1", home_township_id="T2"),
-                      **replace("donations", "N2D", activity_id="DR1")},
-    "CP122": lambda: add("disbursements", Disbursement(
-        id="B4", fund_id="F1", amount="0.50", purpose="housing", village_id="V3",
-        on="2015-11-04")),
+    "CP121": lambda: {
+        **replace("donors", "N1", home_township_id="T2"),
+        **replace("donations", "N2D", activity_id="DR1"),
+    },
+    "CP122": lambda: add(
+        "disbursements",
+        Disbursement(
+            id="B4",
+            fund_id="F1",
+            amount="0.50",
+            purpose="housing",
+            village_id="V3",
+            on="2015-11-04",
+        ),
+    ),
     "CP123": lambda: replace("solicitations", "S1", quota="0"),
     "CP124": lambda: replace("activities", "IT1", villages=("V2",), households=("H3",)),
 }
@@ -108,11 +163,23 @@ def _extra_for(code: str) -> dict[str, list[Any]]:
     # Some allows need supporting records (a second fund for CP117, its own audit).
     if code == "CP117":
         return {
-            "funds": [*tables()["funds"], __import__("reliefkit").models.Fund(
-                id="F2", name="另一基金", holder="designated_account")],
-            "audits": [*tables()["audits"], Audit(
-                id="AU2", fund_id="F2", auditor_id="AU", on="2015-12-15",
-                received_total="100", disbursed_total="0")],
+            "funds": [
+                *tables()["funds"],
+                __import__("reliefkit").models.Fund(
+                    id="F2", name="另一基金", holder="designated_account"
+                ),
+            ],
+            "audits": [
+                *tables()["audits"],
+                Audit(
+                    id="AU2",
+                    fund_id="F2",
+                    auditor_id="AU",
+                    on="2015-12-15",
+                    received_total="100",
+                    disbursed_total="0",
+                ),
+            ],
         }
     if code in ("CP115", "CP122"):
         return replace("audits", "AU1", disbursed_total="13000.50")
@@ -154,8 +221,9 @@ def test_rule_allows(code: str) -> None:
 
 def test_late_ceremony_flags_whatever_the_as_of() -> None:
     """A ceremony dated after 17 October breaks CP106 even when as_of is earlier."""
-    report = check(build(replace("activities", "CE2", on="2015-10-20")), as_of="2015-10-10",
-                   select=["CP106"])
+    report = check(
+        build(replace("activities", "CE2", on="2015-10-20")), as_of="2015-10-10", select=["CP106"]
+    )
     assert [f.subjects for f in report.findings] == [("T2", "CE2")]
 
 
@@ -170,8 +238,9 @@ def test_missing_ceremony_waits_for_the_day() -> None:
 
 def test_ceremony_deadline_exclusive_parameter() -> None:
     """Read '前' as exclusive and a ceremony on 17 October is late."""
-    report = check(build(), as_of=AS_OF, select=["CP106"],
-                   params={"ceremony_deadline_inclusive": False})
+    report = check(
+        build(), as_of=AS_OF, select=["CP106"], params={"ceremony_deadline_inclusive": False}
+    )
     assert [f.subjects for f in report.findings] == [("T2", "CE2")]
 
 
@@ -183,25 +252,40 @@ def test_no_qualifying_visit_flags_the_campaign() -> None:
 
 def test_visit_window_parameter() -> None:
     """Widening the visit window lets a November visit qualify."""
-    report = check(build(replace("activities", "LV1", on="2015-11-01")), as_of=AS_OF,
-                   params={"visit_window": ("10-01", "11-30")})
+    report = check(
+        build(replace("activities", "LV1", on="2015-11-01")),
+        as_of=AS_OF,
+        params={"visit_window": ("10-01", "11-30")},
+    )
     assert report.findings == ()
 
 
 def test_department_to_department_parameter() -> None:
     """Departments may ask departments unless the parameter forbids it."""
-    changes = add("solicitations", Solicitation(
-        id="S9", activity_id="DR2", organizer_id="D1", target_id="D2", on="2015-10-03"))
+    changes = add(
+        "solicitations",
+        Solicitation(
+            id="S9", activity_id="DR2", organizer_id="D1", target_id="D2", on="2015-10-03"
+        ),
+    )
     assert check(build(changes), as_of=AS_OF, select=["CP101"]).findings == ()
-    strict = check(build(changes), as_of=AS_OF, select=["CP101"],
-                   params={"forbid_department_to_department": True})
+    strict = check(
+        build(changes),
+        as_of=AS_OF,
+        select=["CP101"],
+        params={"forbid_department_to_department": True},
+    )
     assert [f.subjects for f in strict.findings] == [("S9", "D1", "D2")]
 
 
 def test_cadre_donor_stands_for_unit() -> None:
     """Asking a township's cadre is asking the township (CP101)."""
-    changes = add("solicitations", Solicitation(
-        id="S9", activity_id="DR2", organizer_id="D1", target_id="K1D", on="2015-10-03"))
+    changes = add(
+        "solicitations",
+        Solicitation(
+            id="S9", activity_id="DR2", organizer_id="D1", target_id="K1D", on="2015-10-03"
+        ),
+    )
     report = check(build(changes), as_of=AS_OF, select=["CP101"])
     assert [f.subjects for f in report.findings] == [("S9", "D1", "K1D")]
 
@@ -209,8 +293,12 @@ def test_cadre_donor_stands_for_unit() -> None:
 def test_village_pairing_exempts_township() -> None:
     """A department paired with a village may solicit that village's township."""
     changes = {
-        **add("solicitations", Solicitation(
-            id="S9", activity_id="DR2", organizer_id="D2", target_id="T1", on="2015-10-03")),
+        **add(
+            "solicitations",
+            Solicitation(
+                id="S9", activity_id="DR2", organizer_id="D2", target_id="T1", on="2015-10-03"
+            ),
+        ),
         **add("pairings", Pairing(department_id="D2", partner_id="V1")),
     }
     assert check(build(changes), as_of=AS_OF, select=["CP101"]).findings == ()
@@ -225,8 +313,9 @@ def test_overspent_fund_is_cp122_only() -> None:
 
 def test_government_purpose_is_cp113_not_cp112() -> None:
     """One problem, one finding: government investment is CP113's alone."""
-    report = check(build(replace("disbursements", "B3", purpose="government_investment")),
-                   as_of=AS_OF)
+    report = check(
+        build(replace("disbursements", "B3", purpose="government_investment")), as_of=AS_OF
+    )
     assert [(f.code, f.subjects) for f in report.findings] == [("CP113", ("B3", "J2"))]
 
 
@@ -253,8 +342,17 @@ def test_donation_after_audit_breaks_cp118() -> None:
 def test_goods_count_at_assessed_value() -> None:
     """A donation in kind counts at its amount in the fund's totals."""
     changes = {
-        **add("donations", Donation(id="N4D", donor_id="E1", fund_id="F1", amount="500",
-                                    goods="棉被 50 床", on="2015-10-20")),
+        **add(
+            "donations",
+            Donation(
+                id="N4D",
+                donor_id="E1",
+                fund_id="F1",
+                amount="500",
+                goods="棉被 50 床",
+                on="2015-10-20",
+            ),
+        ),
         **replace("audits", "AU1", received_total="17500.50"),
     }
     assert check(build(changes), as_of=AS_OF).findings == ()

@@ -58,8 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--select", action="append", help="codes or prefixes to run (CP1,CP2)")
     c.add_argument("--ignore", action="append", help="codes or prefixes to skip")
     c.add_argument("--pack", action="append", help="rule packs to run (default county-plan)")
-    c.add_argument("--param", action="append", default=[], type=_param,
-                   help="override a parameter: NAME=VALUE (lists comma-separated)")
+    c.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        type=_param,
+        help="override a parameter: NAME=VALUE (lists comma-separated)",
+    )
 
     sub.add_parser("rules", help="list every rule: code, severity, name, title")
 
@@ -81,9 +86,17 @@ def _print_report(console: Console, report: Report, lang: str) -> None:
     console.print(escape(words[1]))
     table = Table(show_lines=False, expand=True)
     for column in ("code", "severity", "subjects", "message", "cites"):
-        table.add_column(column if lang == "en" else
-                         {"code": "代码", "severity": "级别", "subjects": "对象",
-                          "message": "问题", "cites": "依据"}[column])
+        table.add_column(
+            column
+            if lang == "en"
+            else {
+                "code": "代码",
+                "severity": "级别",
+                "subjects": "对象",
+                "message": "问题",
+                "cites": "依据",
+            }[column]
+        )
     for f in report.findings:
         table.add_row(
             f.code,
@@ -97,8 +110,12 @@ def _print_report(console: Console, report: Report, lang: str) -> None:
     else:
         console.print("No findings." if lang == "en" else "未发现问题。")
     for w in report.waived:
-        console.print(escape(f"waived {w.finding.code} {', '.join(w.finding.subjects)}: "
-                             f"{w.waiver.reason or ''} (until {w.waiver.until.isoformat()})"))
+        console.print(
+            escape(
+                f"waived {w.finding.code} {', '.join(w.finding.subjects)}: "
+                f"{w.waiver.reason or ''} (until {w.waiver.until.isoformat()})"
+            )
+        )
     for code, error in sorted(report.rule_errors.items()):
         console.print(escape(f"rule {code} raised: {error}"), style="bold red")
 
@@ -134,8 +151,13 @@ def _rules(console: Console) -> int:
     for column in ("code", "severity", "name", "title", "cites"):
         table.add_column(column)
     for rule in all_rules():
-        table.add_row(rule.code, rule.severity.value, rule.name, escape(rule.title),
-                      escape("; ".join(str(c) for c in rule.citations)))
+        table.add_row(
+            rule.code,
+            rule.severity.value,
+            rule.name,
+            escape(rule.title),
+            escape("; ".join(str(c) for c in rule.citations)),
+        )
     for code, (severity, name, title, _) in ENGINE_CODES.items():
         table.add_row(code, severity.value, name, escape(title), "engine")
     console.print(table)
@@ -150,8 +172,10 @@ def _rule(args: argparse.Namespace, console: Console) -> int:
         return 0
     rule = get_rule(code)
     title = rule.title_zh if args.lang == "zh" else rule.title
-    console.print(f"[bold]{rule.code}[/] {escape(rule.name)} ([{_STYLE[rule.severity]}]"
-                  f"{rule.severity.value}[/])")
+    console.print(
+        f"[bold]{rule.code}[/] {escape(rule.name)} ([{_STYLE[rule.severity]}]"
+        f"{rule.severity.value}[/])"
+    )
     console.print(escape(title))
     doc = rule.doc
     for section in SECTIONS:

@@ -6,6 +6,7 @@ import traceback
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from reliefkit.engine._waivers import read_waivers, unused
 from reliefkit.exceptions import ParameterError
 from reliefkit.models import Dataset, DateRange, Record
 from reliefkit.report import Decision, Outcome, Report, Waived
@@ -21,7 +22,6 @@ from reliefkit.rules import (
     get_pack,
     matches,
 )
-from reliefkit.engine._waivers import read_waivers, unused
 
 _Selection = tuple[list[tuple[Rule, Context | None]], list[str]]
 
@@ -175,8 +175,12 @@ def admit(
             after = [rule.stamp(v) for k in keys for v in rule.judge(ctx, k)]
         new += [f for f in after if f.identity not in before]
     known = {r.code for r in all_rules()}
-    book = read_waivers(view, (*dataset.waivers, *(r for r in records if type(r).table == "waivers")),  # type: ignore[arg-type]
-                        as_date(as_of), known)
+    book = read_waivers(
+        view,
+        (*dataset.waivers, *(r for r in records if type(r).table == "waivers")),  # type: ignore[arg-type]
+        as_date(as_of),
+        known,
+    )
     kept, waived = [], []
     for finding in sorted(new, key=Finding.sort_key):
         waiver = book.waiver_for(finding)

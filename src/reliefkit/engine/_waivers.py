@@ -38,7 +38,9 @@ ENGINE_CODES: dict[str, tuple[Severity, str, str, str]] = {
 }
 
 
-def _finding(code: str, waiver: Waiver, message: str, message_zh: str, **evidence: object) -> Finding:
+def _finding(
+    code: str, waiver: Waiver, message: str, message_zh: str, **evidence: object
+) -> Finding:
     severity, name, _, remedy = ENGINE_CODES[code]
     return Finding(
         code=code,
@@ -75,25 +77,36 @@ def read_waivers(
     for waiver in waivers:
         grantor = ds.get(waiver.granted_by)
         if not (isinstance(grantor, Department) and grantor.sector is Sector.LEADING_GROUP):
-            problems.append(_finding(
-                "RK001", waiver,
-                f"Waiver {waiver.id} was granted by {waiver.granted_by or 'nobody'}, not by the "
-                "county leading group.",
-                f"豁免 {waiver.id} 并非由县扶贫开发领导小组批准。",
-                granted_by=waiver.granted_by,
-            ))
+            problems.append(
+                _finding(
+                    "RK001",
+                    waiver,
+                    f"Waiver {waiver.id} was granted by {waiver.granted_by or 'nobody'}, not by the "
+                    "county leading group.",
+                    f"豁免 {waiver.id} 并非由县扶贫开发领导小组批准。",
+                    granted_by=waiver.granted_by,
+                )
+            )
         elif waiver.code.upper() not in known_codes:
-            problems.append(_finding(
-                "RK001", waiver, f"Waiver {waiver.id} names no known rule {waiver.code!r}.",
-                f"豁免 {waiver.id} 所指规则 {waiver.code} 不存在。",
-            ))
+            problems.append(
+                _finding(
+                    "RK001",
+                    waiver,
+                    f"Waiver {waiver.id} names no known rule {waiver.code!r}.",
+                    f"豁免 {waiver.id} 所指规则 {waiver.code} 不存在。",
+                )
+            )
         elif waiver.until < as_of:
-            problems.append(_finding(
-                "RK002", waiver,
-                f"Waiver {waiver.id} expired on {waiver.until.isoformat()}.",
-                f"豁免 {waiver.id} 已于 {waiver.until.isoformat()} 到期。",
-                until=waiver.until.isoformat(), as_of=as_of.isoformat(),
-            ))
+            problems.append(
+                _finding(
+                    "RK002",
+                    waiver,
+                    f"Waiver {waiver.id} expired on {waiver.until.isoformat()}.",
+                    f"豁免 {waiver.id} 已于 {waiver.until.isoformat()} 到期。",
+                    until=waiver.until.isoformat(),
+                    as_of=as_of.isoformat(),
+                )
+            )
         else:
             valid[(waiver.code.upper(), waiver.subject_id)] = waiver
     return WaiverBook(valid, tuple(problems))
@@ -102,9 +115,7 @@ def read_waivers(
 def unused(book: WaiverBook, used: set[tuple[str, str]], ran: set[str]) -> list[Finding]:
     """RK003 for each valid waiver of a rule that ran and exempted nothing."""
     return [
-        _finding(
-            "RK003", w, f"Waiver {w.id} exempts no finding.", f"豁免 {w.id} 未豁免任何问题。"
-        )
+        _finding("RK003", w, f"Waiver {w.id} exempts no finding.", f"豁免 {w.id} 未豁免任何问题。")
         for key, w in sorted(book.valid.items())
         if key not in used and key[0] in ran
     ]

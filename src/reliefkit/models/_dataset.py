@@ -114,7 +114,9 @@ def _reference_problems(
     problems: list[Problem] = []
     for table, records in by_table.items():
         ref_fields = [
-            (a.name, a.metadata["refs"]) for a in attrs.fields(TABLES[table]) if a.metadata.get("refs")
+            (a.name, a.metadata["refs"])
+            for a in attrs.fields(TABLES[table])
+            if a.metadata.get("refs")
         ]
         for record in records:
             for name, refs in ref_fields:
@@ -226,7 +228,6 @@ class Queries:
         if donor.kind in (DonorKind.CADRE, DonorKind.UNIT):
             return donor.unit_id
         return None
-
 
 
 @attrs.frozen(eq=False)
@@ -397,7 +398,7 @@ def _extend_index(index: _Index, by_table: Mapping[str, list[Any]]) -> _Index:
             for record in by_table[table]:
                 value = getattr(record, field)
                 if value is not None:
-                    bucket[value] = bucket.get(value, _EMPTY) + (record,)
+                    bucket[value] = (*bucket.get(value, _EMPTY), record)
             groups[name] = bucket
     pairs = index.pairs
     if "pairings" in by_table:

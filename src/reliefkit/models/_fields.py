@@ -76,7 +76,9 @@ def ids(*, refs: tuple[str, ...]) -> Any:
 
 def _check_non_negative(inst: object, attr: attrs.Attribute[Any], value: Money | None) -> None:
     if value is not None and value.yuan < 0:
-        raise InvalidValueError(f"{type(inst).__name__}.{attr.name}={value!r}: must not be negative")
+        raise InvalidValueError(
+            f"{type(inst).__name__}.{attr.name}={value!r}: must not be negative"
+        )
 
 
 def _to_money(value: object) -> Money:
@@ -152,7 +154,9 @@ def choice(enum: type[E]) -> Any:
     return attrs.field(converter=convert, metadata=_meta("enum", True, enum=enum))
 
 
-def text(*, required: bool = False, personal: bool = False, repr: Callable[[Any], str] | bool = True) -> Any:  # noqa: A002
+def text(
+    *, required: bool = False, personal: bool = False, repr: Callable[[Any], str] | bool = True
+) -> Any:
     """Free text; personal text is masked in reprs."""
 
     def check(inst: object, attr: attrs.Attribute[Any], value: object) -> None:

@@ -64,7 +64,5 @@ def dataset_frames(dataset: Dataset, *, backend: str = "pandas") -> dict[str, An
         import polars as pl
 
         for table, (columns, rows) in table_rows(dataset).items():
-            frames[table] = pl.DataFrame(
-                {c: [r[c] for r in rows] for c in columns}, strict=False
-            )
+            frames[table] = pl.DataFrame({c: [r[c] for r in rows] for c in columns}, strict=False)
     return frames

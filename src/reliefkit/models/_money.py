@@ -14,7 +14,7 @@ _CENT = Decimal("0.01")
 
 def _to_yuan(value: object) -> Decimal:
     # bool is an int and float converts silently, so both are refused before any conversion.
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise InvalidMoneyError(
             f"amount={value!r}: money must be exact; pass a str, int or Decimal, not "
             f"{type(value).__name__}"
@@ -37,9 +37,7 @@ def _to_yuan(value: object) -> Decimal:
                 f"amount={value!r}: more than two decimal places (fen); refused, not rounded"
             )
         return quantised
-    raise InvalidMoneyError(
-        f"amount={value!r}: cannot make money from {type(value).__name__}"
-    )
+    raise InvalidMoneyError(f"amount={value!r}: cannot make money from {type(value).__name__}")
 
 
 @attrs.frozen(order=True, repr=False)

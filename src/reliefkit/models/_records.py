@@ -403,12 +403,27 @@ TABLES: dict[str, type[Any]] = {cls.table: cls for cls in RECORD_TYPES}
 """Record type by table (file) name."""
 
 # Tables whose records have an id column of their own (ids unique across these).
-KEYED_TABLES = tuple(
-    cls.table for cls in RECORD_TYPES if "id" in attrs.fields_dict(cls)
-)
+KEYED_TABLES = tuple(cls.table for cls in RECORD_TYPES if "id" in attrs.fields_dict(cls))
 
 Record = (
-    Campaign | Township | Department | Person | Village | Household | Pairing | WorkTeam
-    | ExitPlan | WorkPlan | Activity | Solicitation | Donor | Project | Pledge | Fund
-    | Donation | Disbursement | Audit | Waiver
+    Campaign
+    | Township
+    | Department
+    | Person
+    | Village
+    | Household
+    | Pairing
+    | WorkTeam
+    | ExitPlan
+    | WorkPlan
+    | Activity
+    | Solicitation
+    | Donor
+    | Project
+    | Pledge
+    | Fund
+    | Donation
+    | Disbursement
+    | Audit
+    | Waiver
 )

@@ -48,8 +48,10 @@ def render_text(report: Report, *, lang: str = "en") -> str:
     lines = [
         words["title"].format(campaign=report.campaign_id, as_of=report.as_of.isoformat()),
         words["summary"].format(
-            errors=len(report.errors), warnings=len(report.warnings),
-            infos=len(report.infos), waived=len(report.waived),
+            errors=len(report.errors),
+            warnings=len(report.warnings),
+            infos=len(report.infos),
+            waived=len(report.waived),
         ),
         "",
     ]
@@ -62,8 +64,10 @@ def render_text(report: Report, *, lang: str = "en") -> str:
         lines.append(f"    {words['cites']}: {'; '.join(str(c) for c in f.citations)}")
         lines.append(f"    {words['remedy']}: {remedy}")
     for w in report.waived:
-        lines.append(f"{w.finding.code} [{words['waived']}] {', '.join(w.finding.subjects)}"
-                     f" — {w.waiver.reason or ''} (until {w.waiver.until.isoformat()})")
+        lines.append(
+            f"{w.finding.code} [{words['waived']}] {', '.join(w.finding.subjects)}"
+            f" — {w.waiver.reason or ''} (until {w.waiver.until.isoformat()})"
+        )
     for code, error in sorted(report.rule_errors.items()):
         lines.append(words["rule_error"].format(code=code, error=error))
     return "\n".join(lines) + "\n"

@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 import pendulum
 
-from reliefkit.exceptions import ParameterError, UnknownRuleError
+from reliefkit.exceptions import ParameterError
 from reliefkit.models import Campaign, Dataset, DateRange, Record, to_date
 
 __all__ = [
@@ -279,7 +279,13 @@ class Pack:
     rules: dict[str, Rule] = attrs.field(factory=dict)
 
     def parameter(
-        self, name: str, value: Any, *, source: Citation, doc: str, confidence: str = "V",
+        self,
+        name: str,
+        value: Any,
+        *,
+        source: Citation,
+        doc: str,
+        confidence: str = "V",
         since: str = "2014-01-01",
     ) -> None:
         """Declare a parameter with one value in force from ``since``."""

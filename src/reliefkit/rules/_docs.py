@@ -26,10 +26,17 @@ def rules_markdown() -> str:
             "| code | name | severity | title |",
             "|---|---|---|---|",
         ]
-        out += [f"| [{r.code}](#{r.code.lower()}) | `{r.name}` | {r.severity.value} | {r.title} |"
-                for r in pack]
-        out += ["", "### Parameters", "", "| name | default | source | meaning |",
-                "|---|---|---|---|"]
+        out += [
+            f"| [{r.code}](#{r.code.lower()}) | `{r.name}` | {r.severity.value} | {r.title} |"
+            for r in pack
+        ]
+        out += [
+            "",
+            "### Parameters",
+            "",
+            "| name | default | source | meaning |",
+            "|---|---|---|---|",
+        ]
         for name, p in sorted(pack.parameters.items()):
             value = p.values[-1][1]
             shown = ", ".join(sorted(value)) if isinstance(value, frozenset) else repr(value)

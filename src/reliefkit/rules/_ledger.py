@@ -39,7 +39,9 @@ class Ledger:
         return self.spent_other + over
 
 
-def target_of(disbursement: Disbursement, designations: set[str] | dict[str, Decimal]) -> str | None:
+def target_of(
+    disbursement: Disbursement, designations: set[str] | dict[str, Decimal]
+) -> str | None:
     """The designation a disbursement pays to: its project if designated, else its village."""
     if disbursement.project_id is not None and disbursement.project_id in designations:
         return disbursement.project_id
@@ -85,7 +87,10 @@ def _extend(base: Ledger, donations: list[Donation], disbursements: list[Disburs
     designated = dict(base.designated)
     spent = dict(base.spent)
     received, undesignated, disbursed, spent_other = (
-        base.received, base.undesignated, base.disbursed, base.spent_other
+        base.received,
+        base.undesignated,
+        base.disbursed,
+        base.spent_other,
     )
     last = base.last_movement
     for d in donations:

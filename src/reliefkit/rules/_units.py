@@ -55,11 +55,7 @@ def ceremony_township(ds: Queries, activity: Activity) -> str | None:
 
 def ceremonies_of(ds: Queries, township_id: str) -> list[Activity]:
     """Ceremonies belonging to a township (see :func:`ceremony_township`)."""
-    found = [
-        a
-        for a in ds.activities_by(township_id)
-        if a.kind is ActivityKind.CEREMONY
-    ]
+    found = [a for a in ds.activities_by(township_id) if a.kind is ActivityKind.CEREMONY]
     found += [
         a
         for a in ds.group("activities_by_place", township_id)

@@ -64,9 +64,17 @@ PACK = Pack(
 
 PERMITTED = frozenset(
     {
-        "infrastructure", "industry", "vocational_training", "technical_services",
-        "education_aid", "medical_aid", "elderly_support", "disability_support",
-        "orphan_relief", "hardship_relief", "housing",
+        "infrastructure",
+        "industry",
+        "vocational_training",
+        "technical_services",
+        "education_aid",
+        "medical_aid",
+        "elderly_support",
+        "disability_support",
+        "orphan_relief",
+        "hardship_relief",
+        "housing",
     }
 )
 OTHER_EXPENSES = frozenset(
@@ -75,39 +83,57 @@ OTHER_EXPENSES = frozenset(
 GOVERNMENT = frozenset({"government_investment"})
 
 PACK.parameter(
-    "permitted_purposes", PERMITTED, source=cite("§二(一)", "raised money goes to poverty relief"),
+    "permitted_purposes",
+    PERMITTED,
+    source=cite("§二(一)", "raised money goes to poverty relief"),
     doc="Purposes raised money may pay for (poverty relief and the charity purposes of §二(六)).",
 )
 PACK.parameter(
-    "other_expense_purposes", OTHER_EXPENSES, source=cite("§三(三)", "no other expenses"),
+    "other_expense_purposes",
+    OTHER_EXPENSES,
+    source=cite("§三(三)", "no other expenses"),
     doc="Purposes that are 'other expenses' (CP114): never paid from raised money.",
 )
 PACK.parameter(
-    "government_purposes", GOVERNMENT, source=cite("§三(三)", "no government-funded projects"),
+    "government_purposes",
+    GOVERNMENT,
+    source=cite("§三(三)", "no government-funded projects"),
     doc="Purposes that are government-obligated investment (CP113).",
 )
 PACK.parameter(
-    "poverty_day", "10-17", source=cite("§preamble", "17 October is Poverty Alleviation Day"),
+    "poverty_day",
+    "10-17",
+    source=cite("§preamble", "17 October is Poverty Alleviation Day"),
     doc="Month-day of Poverty Alleviation Day in the campaign year.",
 )
 PACK.parameter(
-    "ceremony_deadline_inclusive", True, source=cite("§三(一)", "ceremony before the day"),
+    "ceremony_deadline_inclusive",
+    True,
+    source=cite("§三(一)", "ceremony before the day"),
     doc="Whether a ceremony held on 17 October itself is on time ('前' read as inclusive).",
 )
 PACK.parameter(
-    "visit_window", ("10-12", "10-18"), source=cite("§二(三)", "visits around 15 October"),
+    "visit_window",
+    ("10-12", "10-18"),
+    source=cite("§二(三)", "visits around 15 October"),
     doc="Inclusive month-day window of 'around 15 October' for county leaders' visits.",
 )
 PACK.parameter(
-    "audit_due", "campaign_end", source=cite("§三(三)", "the audit department audits funds"),
+    "audit_due",
+    "campaign_end",
+    source=cite("§三(三)", "the audit department audits funds"),
     doc="When audits are due: 'campaign_end' (the campaign's ends_on) or a month-day 'MM-DD'.",
 )
 PACK.parameter(
-    "forbid_department_to_department", False, source=cite("§三(一)", "no mutual solicitation"),
+    "forbid_department_to_department",
+    False,
+    source=cite("§三(一)", "no mutual solicitation"),
     doc="Whether CP101 also forbids departments soliciting departments (the clause does not).",
 )
 PACK.parameter(
-    "exit_plan_due", "campaign_end", source=cite("§二(四)", "exit plans for poor villages"),
+    "exit_plan_due",
+    "campaign_end",
+    source=cite("§二(四)", "exit plans for poor villages"),
     doc="When exit plans are due: 'campaign_end' or a month-day 'MM-DD'.",
 )
 
@@ -168,8 +194,13 @@ def _solicitation_touched(ctx: Context, record: Record) -> Iterable[str]:
     code="CP101",
     name="cross-township-solicitation",
     severity=Severity.ERROR,
-    cites=[cite("§三(一)", "no mutual solicitation between townships, or townships and departments, "
-                "except paired units")],
+    cites=[
+        cite(
+            "§三(一)",
+            "no mutual solicitation between townships, or townships and departments, "
+            "except paired units",
+        )
+    ],
     title="A township solicits another township, or a township and a department solicit each other, "
     "without a pairing",
     title_zh="乡镇之间、乡镇与部门之间非对口帮扶单位互请捐赠",
@@ -215,7 +246,8 @@ def cross_township_solicitation(ctx: Context, solicitation_id: str) -> Iterator[
         if paired(ds, department, township):
             return
         kind, kind_zh = (
-            ("township asks department", "乡镇向部门") if org_t
+            ("township asks department", "乡镇向部门")
+            if org_t
             else ("department asks township", "部门向乡镇")
         )
     elif (
@@ -358,7 +390,8 @@ def activity_outside_township(ctx: Context, activity_id: str) -> Iterator[Violat
     if activity.township_id is not None and activity.township_id != home:
         problems["place"] = activity.township_id
     foreign = [
-        v for v in activity.villages
+        v
+        for v in activity.villages
         if isinstance(village := ds.get(v), Village) and village.township_id != home
     ]
     if foreign:
@@ -367,7 +400,8 @@ def activity_outside_township(ctx: Context, activity_id: str) -> Iterator[Violat
         yield Violation(
             (activity.id,),
             f"Activity {activity.id} of township {home} takes place outside it: "
-            + "; ".join(f"{k}={v}" for k, v in problems.items()) + ".",
+            + "; ".join(f"{k}={v}" for k, v in problems.items())
+            + ".",
             f"乡镇 {home} 组织的活动 {activity.id} 不在本乡镇内开展。",
             {"organizer": home, **problems},
         )
@@ -388,8 +422,9 @@ def _work_plan_touched(ctx: Context, record: Record) -> Iterable[str]:
     code="CP104",
     name="missing-work-plan",
     severity=Severity.ERROR,
-    cites=[cite("§三(一)", "each township makes a work plan; its main leader is directly "
-                "responsible")],
+    cites=[
+        cite("§三(一)", "each township makes a work plan; its main leader is directly responsible")
+    ],
     title="A township has no work plan naming its main leader and assigning tasks",
     title_zh="乡镇未制定工作方案，或方案未明确主要领导为直接责任人、未分解任务",
     remedy="Adopt a work plan that names the township's main leader as the responsible person "
@@ -454,7 +489,8 @@ def missing_work_plan(ctx: Context, township_id: str) -> Iterator[Violation]:
 def _ceremony_keys(ctx: Context) -> Iterable[str]:
     ds = ctx.dataset
     return (
-        a.id for a in ds.activities_of_kind(ActivityKind.CEREMONY)
+        a.id
+        for a in ds.activities_of_kind(ActivityKind.CEREMONY)
         if ceremony_township(ds, a) is not None
     )
 
@@ -925,8 +961,10 @@ _PURPOSE_PARAMS = ["permitted_purposes", "other_expense_purposes", "government_p
     code="CP112",
     name="purpose-not-poverty-relief",
     severity=Severity.ERROR,
-    cites=[cite("§二(一)", "all money raised goes to poverty relief"),
-           cite("§二(六)", "charity purposes")],
+    cites=[
+        cite("§二(一)", "all money raised goes to poverty relief"),
+        cite("§二(六)", "charity purposes"),
+    ],
     title="A disbursement names no permitted poverty-relief purpose",
     title_zh="支出用途不属于扶贫开发",
     remedy="Classify the disbursement under a permitted poverty-relief purpose, or reverse it.",
@@ -964,8 +1002,11 @@ def purpose_not_relief(ctx: Context, disbursement_id: str) -> Iterator[Violation
             f"{disbursement.purpose!r}, not a permitted poverty-relief purpose.",
             f"支出 {disbursement.id}（{disbursement.amount}）的用途“{disbursement.purpose or '未填'}”"
             "不属于扶贫开发。",
-            {"purpose": disbursement.purpose, "amount": disbursement.amount,
-             "permitted": sorted(ctx.param("permitted_purposes"))},
+            {
+                "purpose": disbursement.purpose,
+                "amount": disbursement.amount,
+                "permitted": sorted(ctx.param("permitted_purposes")),
+            },
         )
 
 
@@ -1012,8 +1053,11 @@ def pays_government_obligation(ctx: Context, disbursement_id: str) -> Iterator[V
             f"Disbursement {disbursement.id} ({disbursement.amount}) pays for government-obligated "
             f"investment (project={disbursement.project_id}, purpose={disbursement.purpose!r}).",
             f"支出 {disbursement.id}（{disbursement.amount}）用于应由政府承担投资的项目。",
-            {"purpose": disbursement.purpose, "project": disbursement.project_id,
-             "amount": disbursement.amount},
+            {
+                "purpose": disbursement.purpose,
+                "project": disbursement.project_id,
+                "amount": disbursement.amount,
+            },
         )
 
 
@@ -1021,8 +1065,10 @@ def pays_government_obligation(ctx: Context, disbursement_id: str) -> Iterator[V
     code="CP114",
     name="pays-other-expenses",
     severity=Severity.ERROR,
-    cites=[cite("§三(三)", "raised funds never pay other expenses"),
-           cite("§一", "frugal and practical")],
+    cites=[
+        cite("§三(三)", "raised funds never pay other expenses"),
+        cite("§一", "frugal and practical"),
+    ],
     title="Raised money pays for other expenses (administration, events, travel, meals, …)",
     title_zh="募集资金用于其他开支（行政、活动、差旅、招待等）",
     remedy="Reverse the disbursement; pay such costs from the unit's own budget.",
@@ -1065,9 +1111,7 @@ def pays_other_expenses(ctx: Context, disbursement_id: str) -> Iterator[Violatio
 # ---- funds ---------------------------------------------------------------------------------------
 def _moving_fund_keys(ctx: Context) -> Iterable[str]:
     ds = ctx.dataset
-    return (
-        f.id for f in ds.funds if ds.donations_to(f.id) or ds.disbursements_from(f.id)
-    )
+    return (f.id for f in ds.funds if ds.donations_to(f.id) or ds.disbursements_from(f.id))
 
 
 def _fund_touched(ctx: Context, record: Record) -> Iterable[str]:
@@ -1119,12 +1163,14 @@ def designation_not_honoured(ctx: Context, fund_id: str) -> Iterator[Violation]:
         return
     ds = ctx.dataset
     drawing = [
-        b for b in ds.disbursements_from(fund_id)
+        b
+        for b in ds.disbursements_from(fund_id)
         if (k := target_of(b, book.designated)) is None
         or book.spent.get(k, ZERO) > book.designated[k]
     ]
     unspent = [
-        d for d in ds.donations_to(fund_id)
+        d
+        for d in ds.donations_to(fund_id)
         if d.designation is not None
         and book.spent.get(d.designation, ZERO) < book.designated[d.designation]
     ]
@@ -1135,8 +1181,12 @@ def designation_not_honoured(ctx: Context, fund_id: str) -> Iterator[Violation]:
         f"¥{book.undesignated:,.2f}.",
         f"资金 {fund_id} 挪用定向捐赠：支出需动用非定向资金 ¥{needed:,.2f}，而非定向捐赠仅 "
         f"¥{book.undesignated:,.2f}。",
-        {"needed_from_undesignated": needed, "undesignated": book.undesignated,
-         "designated": dict(book.designated), "spent_on_designations": dict(book.spent)},
+        {
+            "needed_from_undesignated": needed,
+            "undesignated": book.undesignated,
+            "designated": dict(book.designated),
+            "spent_on_designations": dict(book.spent),
+        },
     )
 
 
@@ -1212,8 +1262,12 @@ def fund_not_audited(ctx: Context, fund_id: str) -> Iterator[Violation]:
             "ledger_disbursed": book.disbursed,
             "last_movement": book.last_movement,
             "audits": {
-                a.id: {"auditor": a.auditor_id, "on": a.on, "received": a.received_total,
-                       "disbursed": a.disbursed_total}
+                a.id: {
+                    "auditor": a.auditor_id,
+                    "on": a.on,
+                    "received": a.received_total,
+                    "disbursed": a.disbursed_total,
+                }
                 for a in audits
             },
         },
@@ -1421,8 +1475,11 @@ def disbursement_not_targeted(ctx: Context, disbursement_id: str) -> Iterator[Vi
         f"Disbursement {disbursement.id} ({disbursement.amount}) reaches no poor village or "
         "registered poor household.",
         f"支出 {disbursement.id}（{disbursement.amount}）未投向贫困村或建档立卡贫困户。",
-        {"project": disbursement.project_id, "village": disbursement.village_id,
-         "household": disbursement.household_id},
+        {
+            "project": disbursement.project_id,
+            "village": disbursement.village_id,
+            "household": disbursement.household_id,
+        },
     )
 
 
@@ -1537,7 +1594,9 @@ def notable_outside_hometown(ctx: Context, donation_id: str) -> Iterator[Violati
     if donor.home_township_id is None or donation.designation is None:
         return
     project = ds.get(donation.designated_project_id)
-    village_id = project.village_id if isinstance(project, Project) else donation.designated_village_id
+    village_id = (
+        project.village_id if isinstance(project, Project) else donation.designated_village_id
+    )
     village = ds.get(village_id)
     township = village.township_id if isinstance(village, Village) else None
     if township == donor.home_township_id:
@@ -1547,8 +1606,11 @@ def notable_outside_hometown(ctx: Context, donation_id: str) -> Iterator[Violati
         f"Donation {donation.id} by local notable {donor.id} goes to {township}, not to the "
         f"home township {donor.home_township_id}.",
         f"乡贤 {donor.id} 的捐赠 {donation.id} 投向 {township}，而非其家乡 {donor.home_township_id}。",
-        {"home_township": donor.home_township_id, "destination_township": township,
-         "designation": donation.designation},
+        {
+            "home_township": donor.home_township_id,
+            "destination_township": township,
+            "designation": donation.designation,
+        },
     )
 
 
@@ -1556,8 +1618,10 @@ def notable_outside_hometown(ctx: Context, donation_id: str) -> Iterator[Violati
     code="CP123",
     name="solicitation-with-quota",
     severity=Severity.ERROR,
-    cites=[cite("§二(一)", "one gift, one heart: giving is voluntary"),
-           cite("§二(二)", "voluntary participation")],
+    cites=[
+        cite("§二(一)", "one gift, one heart: giving is voluntary"),
+        cite("§二(二)", "voluntary participation"),
+    ],
     title="A solicitation sets a quota or mandatory amount",
     title_zh="募捐摊派或规定捐赠数额",
     remedy="Remove the quota: ask for voluntary gifts of any amount.",

@@ -1,0 +1,190 @@
+"""Value types and record invariants: Money, dates, masking, Dataset integrity."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pendulum
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from campaigns import CAMPAIGN, build, tables
+from reliefkit.exceptions import IntegrityError, InvalidMoneyError, InvalidValueError
+from reliefkit.models import (
+    Campaign,
+    Dataset,
+    DateRange,
+    Donor,
+    Household,
+    Money,
+    Person,
+    Village,
+    WorkTeam,
+    to_date,
+)
+
+fen = st.integers(min_value=-(10**12), max_value=10**12)
+
+
+@pytest.mark.parametrize("value", [1.5, 0.0, True, False, float("nan")])
+def test_money_refuses_float_and_bool(value: object) -> None:
+    """A float or a bool is refused before any conversion, naming the value."""
+    with pytest.raises(InvalidMoneyError, match="amount="):
+        Money(value)
+
+
+@pytest.mark.parametrize("value", ["1.005", "0.001", Decimal("12.345")])
+def test_money_refuses_more_than_two_places(value: object) -> None:
+    """More than two decimal places is refused, never rounded."""
+    with pytest.raises(InvalidMoneyError, match="two decimal places"):
+        Money(value)
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "abc", None, [1]])
+def test_money_refuses_non_numbers(value: object) -> None:
+    """Non-finite and non-numeric values are refused."""
+    with pytest.raises(InvalidMoneyError):
+        Money(value)
+
+
+def test_money_constructors_agree() -> None:
+    """Yuan as str, int, Decimal and fen all make the same amount."""
+    assert Money("1200.50") == Money(Decimal("1200.5")) == Money.fen(120050)
+    assert Money(1200) == Money("1200.00")
+    assert Money("1200.50").in_fen == 120050
+    assert str(Money("1234567.8")) == "¥1,234,567.80"
+    assert repr(Money(3)) == "Money('3.00')"
+
+
+@given(fen, fen)
+def test_money_addition_is_exact(a: int, b: int) -> None:
+    """Adding money adds fen exactly."""
+    assert (Money.fen(a) + Money.fen(b)).in_fen == a + b
+    assert (Money.fen(a) - Money.fen(b)).in_fen == a - b
+
+
+@given(st.lists(fen, max_size=20))
+def test_money_sum_starts_at_zero(values: list[int]) -> None:
+    """sum() of money from Money.zero() is exact; adding the integer 0 is allowed."""
+    assert sum((Money.fen(v) for v in values), Money.zero()).in_fen == sum(values)
+    assert (0 + Money.fen(5)).in_fen == 5
+
+
+@given(fen)
+def test_money_parses_its_own_text(value: int) -> None:
+    """Money(str(m.yuan)) round-trips."""
+    m = Money.fen(value)
+    assert Money(str(m.yuan)) == m
+
+
+@given(fen, fen)
+def test_money_order_matches_fen(a: int, b: int) -> None:
+    """Money compares as its fen do."""
+    assert (Money.fen(a) < Money.fen(b)) == (a < b)
+
+
+def test_dates_accept_date_and_iso_and_refuse_datetime() -> None:
+    """Converters take datetime.date and ISO text, and refuse datetimes and other shapes."""
+    assert to_date("2015-10-17") == pendulum.Date(2015, 10, 17)
+    assert isinstance(to_date(dt.date(2015, 10, 17)), pendulum.Date)
+    for bad in (
+        dt.datetime(2015, 10, 17, 9),
+        pendulum.datetime(2015, 10, 17),
+        "2015/10/17",
+        "2015-10-17T00:00",
+        "2015-02-30",
+        20151017,
+    ):
+        with pytest.raises(InvalidValueError):
+            to_date(bad)
+
+
+def test_date_range_overlap_and_membership() -> None:
+    """Ranges include both ends; an open end runs forever."""
+    campaign = DateRange("2015-09-01", "2015-12-31")
+    assert DateRange("2015-03-01").overlaps(campaign)
+    assert DateRange("2015-12-31", "2016-01-31").overlaps(campaign)
+    assert not DateRange("2015-01-01", "2015-08-31").overlaps(campaign)
+    assert pendulum.Date(2015, 12, 31) in campaign
+    with pytest.raises(InvalidValueError, match="ends_on"):
+        DateRange("2015-10-01", "2015-09-01")
+
+
+def test_resident_id_and_names_are_masked_in_repr() -> None:
+    """A resident ID and personal names never appear whole in a repr."""
+    h = Household(
+        id="H1", village_id="V1", head_name="张三丰", resident_id="500101198001011234", members=3
+    )
+    p = Person(id="P1", name="王小明", unit_id="T1", role="cadre")
+    d = Donor(id="R1", name="周大福", kind="resident")
+    text = repr(h) + repr(p) + repr(d) + repr(build())
+    for secret in ("500101198001011234", "19800101", "张三丰", "王小明", "周大福"):
+        assert secret not in text
+    assert "张**" in repr(h)
+
+
+def test_enterprise_donor_name_is_shown() -> None:
+    """An enterprise's name is not personal data."""
+    assert "山城建材" in repr(Donor(id="E1", name="山城建材", kind="private_enterprise"))
+
+
+def test_bad_resident_id_error_is_masked() -> None:
+    """A malformed resident ID is refused without echoing it."""
+    with pytest.raises(InvalidValueError) as info:
+        Household(id="H1", village_id="V1", resident_id="50010119800101123", members=1)
+    assert "50010119800101123" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("cls", "fields", "field"),
+    [
+        (Household, {"id": "H1", "village_id": "V1", "members": 0}, "members"),
+        (Village, {"id": "V1", "township_id": "T1", "poor": "yes"}, "poor"),
+        (
+            WorkTeam,
+            {"id": "W1", "village_id": "V1", "starts_on": "2015-01-01", "members": -1},
+            "members",
+        ),
+        (
+            Campaign,
+            {"id": "C", "year": 2015, "starts_on": "2015-12-01", "ends_on": "2015-01-01"},
+            "ends_on",
+        ),
+        (Person, {"id": "P1", "unit_id": "T1", "role": "boss"}, "Role"),
+    ],
+)
+def test_single_record_invariants(cls: type, fields: dict[str, object], field: str) -> None:
+    """Validators refuse impossible single records and name the field."""
+    with pytest.raises(InvalidValueError, match=field):
+        cls(**fields)
+
+
+def test_records_use_tuples_and_are_hashable() -> None:
+    """Multi-valued fields become tuples; records are frozen and hashable."""
+    activity = tables()["activities"][4]
+    assert isinstance(activity.villages, tuple)
+    assert hash(activity) == hash(activity)
+    with pytest.raises(AttributeError):
+        activity.on = "2015-10-01"  # type: ignore[misc]
+
+
+def test_dataset_reports_every_dangling_reference() -> None:
+    """Dangling and duplicate ids are reported all together."""
+    data = tables()
+    data["villages"].append(Village(id="V9", township_id="T404"))
+    data["households"].append(Household(id="V1", village_id="V404", members=1))
+    with pytest.raises(IntegrityError) as info:
+        Dataset.build(CAMPAIGN, **data)
+    problems = {(p[1], p[2]) for p in info.value.problems}
+    assert problems == {("V9", "township_id"), ("V1", "id"), ("V1", "village_id")}
+
+
+def test_dataset_lookups() -> None:
+    """The indexes answer by id, by township, by fund."""
+    data = build()
+    assert [v.id for v in data.villages_in("T2")] == ["V2", "V3"]
+    assert [d.id for d in data.donations_to("F1")] == ["N1D", "N2D", "N3D"]
+    assert data.is_paired("D1", "T2") and not data.is_paired("D1", "T1")
+    assert data.table_of("E1") == "donors" and data.get("nope") is None
