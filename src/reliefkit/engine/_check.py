@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import traceback
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import attrs
+import pendulum
+
 from reliefkit.engine._waivers import read_waivers, unused
 from reliefkit.exceptions import ParameterError
-from reliefkit.models import Dataset, DateRange, Record
+from reliefkit.models import Campaign, Dataset, DateRange, Queries, Record, Waiver
 from reliefkit.report import Decision, Outcome, Report, Waived
 from reliefkit.rules import (
     DEFAULT_PACKS,
@@ -23,49 +28,87 @@ from reliefkit.rules import (
     matches,
 )
 
-_Selection = tuple[list[tuple[Rule, Context | None]], list[str]]
+# A rule with the parameters it runs with; ``None`` when it is not in force for the campaign.
+Planned = tuple[Rule, Mapping[str, Any] | None]
+
+
+@attrs.frozen
+class _Plan:
+    """The rules of the chosen packs for one campaign, resolved once and cached."""
+
+    rules: tuple[Planned, ...]
+    by_table: Mapping[str, tuple[Planned, ...]]
+
+
+def _build_plan(
+    packs: tuple[str, ...],
+    campaign: Campaign,
+    params: tuple[tuple[str, Any], ...],
+    registry: tuple[int, ...] = (),
+) -> _Plan:
+    """Resolve the packs' rules and parameters (``registry`` only keys the cache)."""
+    chosen = [get_pack(p) for p in packs]
+    unknown = {name for name, _ in params} - {n for p in chosen for n in p.parameters}
+    if unknown:
+        raise ParameterError(f"params={sorted(unknown)!r}: no such parameter in the packs run")
+    period = DateRange(campaign.starts_on, campaign.ends_on)
+    planned: list[Planned] = []
+    for pack in chosen:
+        values = None
+        if pack.applies_to(campaign):
+            own = {k: v for k, v in params if k in pack.parameters}
+            values = pack.resolve_params(campaign, own)
+        for rule in pack:
+            applies = not rule.removed and rule.in_force.overlaps(period)
+            planned.append((rule, values if applies else None))
+    by_table: defaultdict[str, list[Planned]] = defaultdict(list)
+    for rule, values in planned:
+        if values is not None:
+            for table in rule.reads:
+                by_table[table].append((rule, values))
+    return _Plan(tuple(planned), {t: tuple(rs) for t, rs in by_table.items()})
+
+
+_cached_plan = functools.lru_cache(maxsize=64)(_build_plan)
 
 
 def _plan(
-    dataset: Any,
-    as_of: Any,
-    packs: Sequence[str] | None,
-    select: Iterable[str] | None,
-    ignore: Iterable[str] | None,
-    params: Mapping[str, Any] | None,
-) -> _Selection:
-    """The rules to run, each with its context (``None`` when not in force for the campaign)."""
-    day = as_date(as_of)
-    chosen = [get_pack(p) for p in (packs or DEFAULT_PACKS)]
-    codes = [r.code for p in chosen for r in p]
-    select, ignore = list(select or ()), list(ignore or ())
-    check_selectors(select, codes)
-    check_selectors(ignore, codes)
-    known = {n for p in chosen for n in p.parameters}
-    unknown = set(params or {}) - known
-    if unknown:
-        raise ParameterError(f"params={sorted(unknown)!r}: no such parameter in the packs run")
-    campaign = dataset.campaign
-    period = DateRange(campaign.starts_on, campaign.ends_on)
-    plan: list[tuple[Rule, Context | None]] = []
-    for pack in chosen:
-        own = {k: v for k, v in (params or {}).items() if k in pack.parameters}
-        in_force = pack.applies_to(campaign)
-        ctx = Context(dataset, day, pack.resolve_params(campaign, own)) if in_force else None
-        for rule in pack:
-            if select and not matches(rule.code, select):
-                continue
-            if ignore and matches(rule.code, ignore):
-                continue
-            applies = not rule.removed and rule.in_force.overlaps(period)
-            plan.append((rule, ctx if applies else None))
-    return plan, codes
+    campaign: Campaign, packs: Sequence[str] | None, params: Mapping[str, Any] | None
+) -> _Plan:
+    names = tuple(packs or DEFAULT_PACKS)
+    items = tuple(sorted((params or {}).items()))
+    # Rules registered or replaced later must not be hidden by the cache.
+    registry = tuple(id(r) for name in names for r in get_pack(name).rules.values())
+    try:
+        return _cached_plan(names, campaign, items, registry)
+    except TypeError:  # an unhashable override (a list): resolve without the cache
+        return _build_plan(names, campaign, items)
+
+
+@functools.cache
+def _known_codes() -> frozenset[str]:
+    return frozenset(r.code for r in all_rules())
 
 
 def _judge_all(rule: Rule, ctx: Context) -> tuple[list[Finding], bool]:
     keys = list(rule.keys(ctx))
     findings = [rule.stamp(v) for key in keys for v in rule.judge(ctx, key)]
     return findings, bool(keys)
+
+
+def _apply_waivers(
+    findings: Iterable[Finding], ds: Queries, waivers: Iterable[Waiver], day: pendulum.Date
+) -> tuple[list[Finding], list[Waived], Any]:
+    book = read_waivers(ds, waivers, day, set(_known_codes()))
+    kept: list[Finding] = []
+    waived: list[Waived] = []
+    for finding in findings:
+        waiver = book.waiver_for(finding)
+        if waiver is None:
+            kept.append(finding)
+        else:
+            waived.append(Waived(finding, waiver))
+    return kept, waived, book
 
 
 def check(
@@ -83,17 +126,27 @@ def check(
     applies is decided by the campaign's dates. ``select``/``ignore`` take codes or prefixes
     (``CP1``, ``CP101``). ``params`` overrides parameters by name.
     """
-    plan, _ = _plan(dataset, as_of, packs, select, ignore, params)
     day = as_date(as_of)
+    plan = _plan(dataset.campaign, packs, params)
+    select, ignore = list(select or ()), list(ignore or ())
+    codes = [rule.code for rule, _ in plan.rules]
+    check_selectors(select, codes)
+    check_selectors(ignore, codes)
     outcomes: dict[str, Outcome] = {}
     errors: dict[str, str] = {}
     found: list[Finding] = []
-    for rule, ctx in plan:
-        if ctx is None:
+    ran: set[str] = set()
+    for rule, values in plan.rules:
+        if (select and not matches(rule.code, select)) or (ignore and matches(rule.code, ignore)):
+            continue
+        if values is None:
             outcomes[rule.code] = Outcome.NOT_APPLICABLE
             continue
+        ran.add(rule.code)
+        ctx = Context(dataset, day, values)
         try:
             findings, any_keys = _judge_all(rule, ctx)
+            due = rule.due is None or rule.due(ctx)
         except Exception as exc:  # a broken rule must not hide the others' findings
             outcomes[rule.code] = Outcome.ERROR
             errors[rule.code] = "".join(traceback.format_exception_only(exc)).strip()
@@ -101,23 +154,12 @@ def check(
         found += findings
         if findings:
             outcomes[rule.code] = Outcome.FAIL
-        elif not any_keys or (rule.due is not None and not rule.due(ctx)):
+        elif not any_keys or not due:
             outcomes[rule.code] = Outcome.NOT_APPLICABLE
         else:
             outcomes[rule.code] = Outcome.PASS
-    known = {r.code for r in all_rules()}
-    book = read_waivers(dataset, dataset.waivers, day, known)
-    kept: list[Finding] = []
-    waived: list[Waived] = []
-    used: set[tuple[str, str]] = set()
-    for finding in found:
-        waiver = book.waiver_for(finding)
-        if waiver is None:
-            kept.append(finding)
-        else:
-            waived.append(Waived(finding, waiver))
-            used.add((finding.code, finding.subjects[0]))
-    ran = {rule.code for rule, ctx in plan if ctx is not None}
+    kept, waived, book = _apply_waivers(found, dataset, dataset.waivers, day)
+    used = {(w.finding.code, w.finding.subjects[0]) for w in waived}
     kept += book.problems
     kept += unused(book, used, ran)
     return Report(
@@ -144,26 +186,29 @@ def admit(
     Only the rules that read the records' types are consulted, and each judges only the
     keys (fund, township, target, …) the records touch, before and after, on a layered view
     of the dataset: nothing is copied. The findings are those ``check`` of the dataset with
-    the records would add.
+    the records would add. A record's own date counts: a ceremony dated after the deadline
+    is refused whatever ``as_of``.
     """
-    records = (
-        (record_or_records,)
+    records: tuple[Record, ...] = (
+        (record_or_records,)  # type: ignore[assignment]
         if hasattr(type(record_or_records), "table")
         else tuple(record_or_records)  # type: ignore[arg-type]
     )
-    tables = {type(r).table for r in records}
-    plan, _ = _plan(dataset, as_of, packs, None, None, params)
+    day = as_date(as_of)
+    plan = _plan(dataset.campaign, packs, params)
     view = dataset.overlay(*records)
+    consulted: dict[str, Planned] = {}
+    for record in records:
+        for rule, values in plan.by_table.get(type(record).table, ()):
+            consulted.setdefault(rule.code, (rule, values))
     new: list[Finding] = []
-    consulted: list[str] = []
-    for rule, base_ctx in plan:
-        if base_ctx is None or not (rule.reads & tables):
-            continue
-        consulted.append(rule.code)
-        ctx = Context(view, base_ctx.as_of, base_ctx.params)  # type: ignore[arg-type]
-        if rule.touched is None:
+    for rule, values in consulted.values():
+        assert values is not None
+        base_ctx = Context(dataset, day, values)
+        ctx = Context(view, day, values)  # type: ignore[arg-type]
+        if rule.touched is None:  # no declared keys: judge everything, both sides
             before = {f.identity for f in _judge_all(rule, base_ctx)[0]}
-            after = [rule.stamp(v) for k in rule.keys(ctx) for v in rule.judge(ctx, k)]
+            after = _judge_all(rule, ctx)[0]
         else:
             keys = list(dict.fromkeys(k for r in records for k in rule.touched(ctx, r)))
             before = {
@@ -174,24 +219,16 @@ def admit(
             }
             after = [rule.stamp(v) for k in keys for v in rule.judge(ctx, k)]
         new += [f for f in after if f.identity not in before]
-    known = {r.code for r in all_rules()}
-    book = read_waivers(
-        view,
-        (*dataset.waivers, *(r for r in records if type(r).table == "waivers")),  # type: ignore[arg-type]
-        as_date(as_of),
-        known,
+    waivers = (*dataset.waivers, *(r for r in records if isinstance(r, Waiver)))
+    kept, waived, _ = (
+        _apply_waivers(sorted(new, key=Finding.sort_key), view, waivers, day)
+        if new
+        else ([], [], None)
     )
-    kept, waived = [], []
-    for finding in sorted(new, key=Finding.sort_key):
-        waiver = book.waiver_for(finding)
-        if waiver is None:
-            kept.append(finding)
-        else:
-            waived.append(Waived(finding, waiver))
     return Decision(
         allowed=not any(f.severity is Severity.ERROR for f in kept),
         findings=tuple(kept),
-        consulted=tuple(consulted),
+        consulted=tuple(sorted(consulted)),
         waived=tuple(waived),
     )
 
