@@ -54,7 +54,7 @@ def _build_plan(
     period = DateRange(campaign.starts_on, campaign.ends_on)
     planned: list[Planned] = []
     for pack in chosen:
-        values = None
+        values: Mapping[str, Any] | None = None
         if pack.applies_to(campaign):
             own = {k: v for k, v in params if k in pack.parameters}
             values = pack.resolve_params(campaign, own)

@@ -277,7 +277,7 @@ class Dataset(Queries):
         unknown = set(tables) - set(TABLES)
         if unknown:
             raise InvalidValueError(f"tables={sorted(unknown)!r}: no such table")
-        dataset = cls(campaign, **{k: tuple(v) for k, v in tables.items()})
+        dataset = cls(campaign, **{k: tuple(v) for k, v in tables.items()})  # type: ignore[arg-type]
         problems = _integrity_problems(dataset.tables())
         if problems:
             raise IntegrityError(problems)
@@ -481,7 +481,7 @@ class _ChainMap(dict[str, str]):
         super().__init__()
         self.first, self.second = first, second
 
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:
         found = self.first.get(key)
         return found if found is not None else self.second.get(key, default)
 

@@ -144,7 +144,7 @@ def choice(enum: type[E]) -> Any:
 
     def convert(value: object) -> E:
         try:
-            return enum(value)
+            return enum(value)  # type: ignore[arg-type]
         except ValueError:
             allowed = ", ".join(m.value for m in enum)
             raise InvalidValueError(

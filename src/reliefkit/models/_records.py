@@ -111,6 +111,10 @@ class Village:
     poor: bool = flag(default=False)
 
 
+def _none_if_empty(value: str | None) -> str | None:
+    return None if value == "" else value
+
+
 def _check_resident_id(inst: object, attr: attrs.Attribute[Any], value: str | None) -> None:
     if value is not None and not _RESIDENT_ID.match(value):
         # The value itself is personal data: say its shape, never its digits.
@@ -133,7 +137,7 @@ class Household:
     head_name: str | None = text(personal=True, repr=mask_name_repr)
     resident_id: str | None = attrs.field(
         default=None,
-        converter=lambda v: None if v == "" else v,
+        converter=_none_if_empty,
         validator=_check_resident_id,
         repr=mask_resident_id_repr,
         metadata={"cell": "resident_id", "required": False, "refs": (), "personal": True},

@@ -122,12 +122,12 @@ class Report:
         """One self-contained HTML page; pass the ``dataset`` for balances and coverage."""
         from reliefkit.report._html import report_page
 
-        return report_page(self, lang=lang, dataset=dataset, plots=plots)
+        return str(report_page(self, lang=lang, dataset=dataset, plots=plots))
 
     def _repr_html_(self) -> str:
         from reliefkit.report._html import report_html
 
-        return report_html(self)
+        return str(report_html(self))
 
 
 @attrs.frozen

@@ -59,11 +59,15 @@ class Citation:
         return f"{self.source} {self.clause}"
 
 
+def _subjects(ids: Iterable[str]) -> tuple[str, ...]:
+    return tuple(ids)
+
+
 @attrs.frozen
 class Violation:
     """What a rule function yields: subjects (main first), messages, and the evidence."""
 
-    subjects: tuple[str, ...] = attrs.field(converter=tuple)
+    subjects: tuple[str, ...] = attrs.field(converter=_subjects)
     message: str
     message_zh: str
     evidence: Mapping[str, Any] = attrs.field(factory=dict, eq=False)
@@ -121,7 +125,7 @@ class Finding:
     def _repr_html_(self) -> str:
         from reliefkit.report._html import finding_html
 
-        return finding_html(self)
+        return str(finding_html(self))
 
 
 def _jsonable(value: Any) -> Any:
@@ -221,7 +225,7 @@ class Rule:
     def _repr_html_(self) -> str:
         from reliefkit.report._html import rule_html
 
-        return rule_html(self)
+        return str(rule_html(self))
 
 
 SECTIONS = ("What it checks", "Why it matters", "Example", "Compliant", "References")

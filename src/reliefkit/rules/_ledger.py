@@ -11,6 +11,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 import attrs
+import pendulum
 
 from reliefkit.models import Disbursement, Donation, Overlay, Queries
 
@@ -28,7 +29,7 @@ class Ledger:
     designated: dict[str, Decimal]
     spent: dict[str, Decimal]
     spent_other: Decimal
-    last_movement: object | None
+    last_movement: pendulum.Date | None
 
     @property
     def needed_from_pot(self) -> Decimal:
@@ -57,7 +58,7 @@ def build_ledger(
     designated: defaultdict[str, Decimal] = defaultdict(Decimal)
     undesignated = ZERO
     received = ZERO
-    last = None
+    last: pendulum.Date | None = None
     for d in donations:
         received += d.amount.yuan
         key = d.designation
@@ -99,7 +100,7 @@ def _extend(base: Ledger, donations: list[Donation], disbursements: list[Disburs
             undesignated += d.amount.yuan
         else:
             designated[d.designation] = designated.get(d.designation, ZERO) + d.amount.yuan
-        last = d.on if last is None or d.on > last else last  # type: ignore[operator]
+        last = d.on if last is None or d.on > last else last
     for b in disbursements:
         disbursed += b.amount.yuan
         key = target_of(b, designated)
@@ -107,7 +108,7 @@ def _extend(base: Ledger, donations: list[Donation], disbursements: list[Disburs
             spent_other += b.amount.yuan
         else:
             spent[key] = spent.get(key, ZERO) + b.amount.yuan
-        last = b.on if last is None or b.on > last else last  # type: ignore[operator]
+        last = b.on if last is None or b.on > last else last
     return Ledger(
         base.fund_id, received, disbursed, undesignated, designated, spent, spent_other, last
     )

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import pendulum
+
 from reliefkit.models import (
     Activity,
     ActivityKind,
@@ -147,16 +149,16 @@ def _iso(day: Any) -> str:
     return str(day.isoformat()) if day is not None else "—"
 
 
-def _due_date(ctx: Context, name: str) -> Any:
+def _due_date(ctx: Context, name: str) -> pendulum.Date:
     value = ctx.param(name)
     return ctx.campaign.ends_on if value == "campaign_end" else ctx.date_in_year(value)
 
 
-def _ceremony_deadline(ctx: Context) -> Any:
+def _ceremony_deadline(ctx: Context) -> pendulum.Date:
     return ctx.date_in_year(ctx.param("poverty_day"))
 
 
-def _late(ctx: Context, day: Any) -> bool:
+def _late(ctx: Context, day: pendulum.Date) -> bool:
     deadline = _ceremony_deadline(ctx)
     return day > deadline if ctx.param("ceremony_deadline_inclusive") else day >= deadline
 

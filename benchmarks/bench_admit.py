@@ -1,0 +1,114 @@
+"""Latency of ``admit`` and time of ``check`` on the example campaign and larger ones.
+
+Run: ``.venv/bin/python benchmarks/bench_admit.py [--scales 1,100] [--n 2000]``.
+Prints a Markdown table (median and p99 latency, throughput) for docs/performance.md.
+This is a benchmark, not a test: timings vary by machine and are never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
+
+import reliefkit as rk
+from reliefkit.examples import county_2015
+from reliefkit.models import (
+    Activity,
+    ActivityKind,
+    Dataset,
+    Disbursement,
+    Donation,
+    DonorKind,
+    Solicitation,
+)
+
+AS_OF = "2015-10-16"
+
+
+def candidates(data: Dataset) -> dict[str, Callable[[int], Any]]:
+    """A factory per record type making a fresh, plausible record numbered ``i``."""
+    fund = data.funds[0].id
+    village = next(v for v in data.villages if v.poor).id
+    township = data.townships[0].id
+    donor = next(d for d in data.donors if d.kind is DonorKind.PRIVATE_ENTERPRISE).id
+    drive = next(
+        a for a in data.activities
+        if a.kind is ActivityKind.DONATION_DRIVE and data.table_of(a.organizer_id) == "townships"
+    )
+    return {
+        "solicitation": lambda i: Solicitation(
+            id=f"BENCH-S{i}", activity_id=drive.id, organizer_id=drive.organizer_id,
+            target_id=donor, on="2015-10-10"),
+        "donation": lambda i: Donation(
+            id=f"BENCH-N{i}", donor_id=donor, fund_id=fund, amount="100", on="2015-10-12"),
+        "disbursement": lambda i: Disbursement(
+            id=f"BENCH-B{i}", fund_id=fund, amount="50", purpose="housing", village_id=village,
+            on="2015-10-13"),
+        "ceremony": lambda i: Activity(
+            id=f"BENCH-C{i}", kind="ceremony", organizer_id=township, township_id=township,
+            on="2015-10-16", populous=True, in_seat=True),
+    }
+
+
+def time_admit(data: Dataset, make: Callable[[int], Any], n: int) -> list[float]:
+    """Latencies in microseconds of ``n`` admits of fresh records."""
+    records = [make(i) for i in range(n)]
+    for r in records[:50]:  # warm caches (ledgers, plan)
+        rk.admit(data, r, as_of=AS_OF)
+    out = []
+    gc.disable()
+    try:
+        for r in records:
+            start = time.perf_counter_ns()
+            rk.admit(data, r, as_of=AS_OF)
+            out.append((time.perf_counter_ns() - start) / 1000)
+    finally:
+        gc.enable()
+    return out
+
+
+def p99(values: list[float]) -> float:
+    """The 99th percentile."""
+    return statistics.quantiles(values, n=100)[98]
+
+
+def main() -> None:
+    """Run the benchmark and print the tables."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scales", default="1,100")
+    parser.add_argument("--n", type=int, default=2000)
+    args = parser.parse_args()
+    print("| campaign | records | record | median µs | p99 µs | admits/s |")
+    print("|---|---:|---|---:|---:|---:|")
+    checks = []
+    for scale in (int(s) for s in args.scales.split(",")):
+        start = time.perf_counter()
+        data = county_2015(scale=scale)
+        built = time.perf_counter() - start
+        for kind, make in candidates(data).items():
+            lat = time_admit(data, make, args.n)
+            med = statistics.median(lat)
+            print(f"| county-2015 ×{scale} | {len(data):,} | {kind} | {med:.1f} | "
+                  f"{p99(lat):.1f} | {1e6 / statistics.mean(lat):,.0f} |")
+        tracemalloc.start()
+        start = time.perf_counter()
+        report = rk.check(data, as_of="2015-12-31")
+        elapsed = time.perf_counter() - start
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        checks.append((scale, len(data), built, elapsed, peak, len(report.findings)))
+    print()
+    print("| campaign | records | generate s | check s | check peak MiB (tracemalloc) | findings |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for scale, size, built, elapsed, peak, findings in checks:
+        print(f"| county-2015 ×{scale} | {size:,} | {built:.2f} | {elapsed:.3f} | "
+              f"{peak / 2**20:.1f} | {findings} |")
+
+
+if __name__ == "__main__":
+    main()
