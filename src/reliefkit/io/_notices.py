@@ -1,0 +1,62 @@
+"""Notices (things worth knowing that did not stop loading) and the masking of shown values."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import attrs
+
+from reliefkit.io._schema import Column
+from reliefkit.models import mask_name, mask_resident_id
+
+# Anything shaped like a resident ID number is masked wherever it is shown, whatever the
+# column: a misaligned row can put one under any header.
+_RESIDENT_ID_LIKE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+
+
+@attrs.frozen
+class Notice:
+    """Something about an input worth knowing that did not stop it loading.
+
+    ``row`` is 1 for the first data row; ``row`` and ``column`` are ``None`` when the notice
+    is about a whole file or column.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column is not None:
+            where += f", column {self.column}"
+        return f"{where}: {self.message}"
+
+
+def as_text(raw: object) -> str:
+    """A raw cell as text: strings as they are, JSON values as JSON."""
+    return raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False)
+
+
+def scrub(text: str, personal: tuple[str, ...] = ()) -> str:
+    """``text`` with resident-ID-shaped numbers and the given personal values masked."""
+    for value in sorted(set(personal), key=len, reverse=True):
+        if value.strip():
+            text = text.replace(value, mask_name(value.strip()))
+    return _RESIDENT_ID_LIKE.sub(lambda m: mask_resident_id(m.group()), text)
+
+
+def shown(raw: object, column: Column | None = None) -> str | None:
+    """A raw cell as an error may show it: personal data masked, ``None`` for no value."""
+    if raw is None:
+        return None
+    text = as_text(raw)
+    if column is not None and column.cell == "resident_id":
+        return mask_resident_id(text.strip())
+    if column is not None and column.personal and text.strip():
+        return mask_name(text.strip())
+    return scrub(text)
