@@ -1,0 +1,295 @@
+"""The public strategies of ``reliefkit.testing``: valid records, option checks, the facade."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, Phase, find, given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+import reliefkit.testing
+from reliefkit.exceptions import CannotViolateError, UnknownRuleError
+from reliefkit.models import RECORD_TYPES, Campaign, Dataset, Household, Money, Village
+from reliefkit.rules import all_rules
+from reliefkit.testing import (
+    datasets,
+    households,
+    money,
+    records_for,
+    register_type_strategies,
+    violating,
+)
+from reliefkit.testing._strategies import RECORD_STRATEGIES
+from reliefkit.testing._violations import recipe_codes
+
+CAMPAIGN_SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+# ---- the facade ----------------------------------------------------------------------------------
+def test_all_is_sorted_and_complete() -> None:
+    """__all__ is sorted and names every strategy, datasets, violating and assert_compliant."""
+    names = reliefkit.testing.__all__
+    assert names == sorted(names)
+    strategies = {f.__name__ for f in RECORD_STRATEGIES.values()}
+    assert strategies | {"datasets", "violating", "assert_compliant", "money"} <= set(names)
+    for name in names:
+        assert callable(getattr(reliefkit.testing, name)), name
+
+
+def test_unknown_attribute_is_an_attribute_error() -> None:
+    """A name the package does not export raises AttributeError, as for any module."""
+    with pytest.raises(AttributeError, match="no_such_strategy"):
+        reliefkit.testing.no_such_strategy  # noqa: B018
+
+
+def _run_without_hypothesis(code: str) -> subprocess.CompletedProcess[str]:
+    # ``sys.modules[name] = None`` makes ``import hypothesis`` fail as if it were not installed.
+    prelude = "import sys; sys.modules['hypothesis'] = None\n"
+    return subprocess.run(
+        [sys.executable, "-c", prelude + code], capture_output=True, text=True, check=False
+    )
+
+
+def test_missing_hypothesis_gives_a_clear_import_error() -> None:
+    """Without Hypothesis, using a strategy says what to install."""
+    result = _run_without_hypothesis("from reliefkit.testing import datasets")
+    assert result.returncode != 0
+    assert "ImportError" in result.stderr
+    assert "pip install 'reliefkit[testing]'" in result.stderr
+
+
+def test_plugin_and_package_import_without_hypothesis() -> None:
+    """The pytest plugin (and assert_compliant) never need Hypothesis."""
+    result = _run_without_hypothesis(
+        "import reliefkit.testing.plugin\nfrom reliefkit.testing import assert_compliant\n"
+        "print('ok')"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+# ---- one strategy per record type ----------------------------------------------------------------
+@pytest.mark.parametrize("cls", RECORD_TYPES, ids=lambda c: c.__name__)
+def test_record_strategy_draws_valid_records(cls: type[Any]) -> None:
+    """Each record strategy draws instances of its type that pass the validators."""
+
+    @given(RECORD_STRATEGIES[cls]())
+    def check_one(record: Any) -> None:
+        assert type(record) is cls
+        assert record.id
+
+    check_one()
+
+
+@pytest.mark.parametrize("cls", RECORD_TYPES, ids=lambda c: c.__name__)
+def test_from_type_uses_the_registered_strategy(cls: type[Any]) -> None:
+    """st.from_type works for every record type (registered by the Hypothesis entry point)."""
+
+    @given(st.from_type(cls))
+    def check_one(record: Any) -> None:
+        assert type(record) is cls
+
+    check_one()
+
+
+def test_entry_point_registers_on_hypothesis_import() -> None:
+    """In a fresh process, importing Hypothesis is enough for st.from_type(Village)."""
+    code = (
+        "import warnings; warnings.simplefilter('ignore')\n"
+        "from hypothesis import strategies as st\n"
+        "from reliefkit.models import Village\n"
+        "print(type(st.from_type(Village).example()).__name__)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Village"
+
+
+def test_register_type_strategies_is_idempotent() -> None:
+    """Registering again changes nothing."""
+    register_type_strategies()
+    register_type_strategies()
+    assert isinstance(find(st.from_type(Village), lambda v: True), Village)
+
+
+@given(households())
+def test_households_are_plausible(household: Household) -> None:
+    """Resident ids have 18 characters; a registered poor household has a responsible person."""
+    assert household.resident_id is None or len(household.resident_id) == 18
+    assert not household.registered_poor or household.responsible_person_id
+
+
+@given(money(min_value="10.50", max_value=20))
+def test_money_respects_bounds(amount: Money) -> None:
+    """money() draws exact amounts between its bounds."""
+    assert Money("10.50") <= amount <= Money(20)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"min_value": 1.5}, "min_value=1.5"),
+        ({"max_value": "1.234"}, "max_value='1.234'"),
+        ({"min_value": -1}, "never negative"),
+        ({"min_value": 5, "max_value": 4}, "more than max_value"),
+    ],
+)
+def test_money_refuses_bad_bounds(kwargs: dict[str, Any], match: str) -> None:
+    """Bad money bounds raise InvalidArgument at once, naming the option."""
+    with pytest.raises(InvalidArgument, match=match):
+        money(**kwargs)
+
+
+# ---- datasets ------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"min_townships": 0}, "min_townships=0"),
+        ({"min_townships": 3, "max_townships": 2}, "more than max_townships"),
+        ({"max_villages_per_township": 0}, "poor village"),
+        ({"max_funds": -1}, "max_funds=-1"),
+        ({"max_donors": True}, "max_donors=True"),
+        ({"max_projects": 2.0}, "max_projects=2.0"),
+        ({"as_of": "15 October"}, "as_of='15 October'"),
+    ],
+)
+def test_datasets_validate_options_at_once(kwargs: dict[str, Any], match: str) -> None:
+    """Bad options raise InvalidArgument when the strategy is made, not when drawing."""
+    with pytest.raises(InvalidArgument, match=match):
+        datasets(**kwargs)
+
+
+def test_datasets_options_are_keyword_only() -> None:
+    """Options cannot be passed by position."""
+    with pytest.raises(TypeError):
+        datasets("2015-12-31")  # type: ignore[misc]
+
+
+@CAMPAIGN_SETTINGS
+@given(
+    datasets(
+        min_townships=2, max_townships=2, max_villages_per_township=2, max_households_per_village=1
+    )
+)
+def test_datasets_respect_size_options(data: Dataset) -> None:
+    """Counts stay within the bounds asked for."""
+    assert len(data.townships) == 2
+    for township in data.townships:
+        villages = data.villages_in(township.id)
+        assert len(villages) <= 2
+        for village in villages:
+            assert len(data.households_in(village.id)) <= 1
+
+
+@CAMPAIGN_SETTINGS
+@given(datasets())
+def test_datasets_are_referentially_intact(data: Dataset) -> None:
+    """Rebuilding a drawn dataset from its records checks every reference again."""
+    assert Dataset.from_records(data.records()) == data
+    assert data.campaign.year == 2015 and data.villages and any(v.poor for v in data.villages)
+
+
+def test_datasets_shrink_to_a_small_campaign() -> None:
+    """The minimal campaign is one township with one poor village and no money at all."""
+    smallest = find(datasets(), lambda d: True, settings=settings(deadline=None, database=None))
+    assert len(smallest.townships) == 1
+    assert len(smallest.villages) == 1 and smallest.villages[0].poor
+    assert not smallest.funds and not smallest.donors and not smallest.solicitations
+
+
+FEATURES = {
+    "directed donation": lambda d: any(n.directed for n in d.donations),
+    "undesignated donation": lambda d: any(not n.directed for n in d.donations),
+    "donation in kind": lambda d: any(n.goods for n in d.donations),
+    "disbursement": lambda d: bool(d.disbursements),
+    "audit": lambda d: bool(d.audits),
+    "solicitation": lambda d: bool(d.solicitations),
+    "pairing": lambda d: bool(d.pairings),
+    "pledge": lambda d: bool(d.pledges),
+    "inspection tour": lambda d: any(a.kind == "inspection_tour" for a in d.activities),
+    "registered poor household": lambda d: any(h.registered_poor for h in d.households),
+    "several townships": lambda d: len(d.townships) > 1,
+}
+
+
+def test_datasets_reach_every_family() -> None:
+    """Over a fixed run, campaigns hold every family: directed and undesignated money, …"""
+    seen: set[str] = set()
+
+    @settings(
+        max_examples=150, derandomize=True, database=None, phases=[Phase.generate], deadline=None
+    )
+    @given(datasets())
+    def collect(data: Dataset) -> None:
+        seen.update(name for name, has in FEATURES.items() if has(data))
+
+    collect()
+    assert seen == set(FEATURES)
+
+
+# ---- violating and records_for -------------------------------------------------------------------
+def test_violating_knows_every_county_plan_code() -> None:
+    """There is a recipe for every county-plan code, and for the engine's waiver codes."""
+    codes = {r.code for r in all_rules() if r.pack == "county-plan"}
+    assert codes <= set(recipe_codes())
+    assert {"RK001", "RK002", "RK003"} <= set(recipe_codes())
+
+
+def test_violating_unknown_code_raises_at_once() -> None:
+    """An unknown code raises UnknownRuleError when the strategy is made."""
+    with pytest.raises(UnknownRuleError, match="CP999"):
+        violating("CP999")
+    with pytest.raises(UnknownRuleError):
+        violating(101)  # type: ignore[arg-type]
+
+
+def test_violating_accepts_lower_case_codes() -> None:
+    """Codes are case-insensitive, as everywhere in reliefkit."""
+    assert violating("cp101") is not None
+
+
+@pytest.mark.parametrize("as_of", ["2015-10-10", "2015-10-17", "2014-06-01"])
+def test_violating_audit_before_campaign_end_is_impossible(as_of: str) -> None:
+    """CP118 cannot be broken before audits are due: CannotViolateError says why."""
+    with pytest.raises(CannotViolateError, match=r"CP118.*campaign's last day"):
+        violating("CP118", as_of=as_of)
+
+
+@pytest.mark.parametrize("code", ["CP106", "CP108", "CP111"])
+def test_deadline_rules_can_be_broken_early(code: str) -> None:
+    """Deadline rules with a dated breach (late ceremony, unled visit, late plan) stay breakable."""
+    assert violating(code, as_of="2015-10-01") is not None
+
+
+def test_violating_validates_its_options() -> None:
+    """violating takes datasets' options and checks them the same way."""
+    with pytest.raises(InvalidArgument, match="min_townships"):
+        violating("CP101", min_townships=0)
+
+
+@CAMPAIGN_SETTINGS
+@given(st.data())
+def test_records_for_refer_only_to_existing_records(data: st.DataObject) -> None:
+    """A drawn record has a new id and refers only to ids the dataset holds."""
+    dataset = data.draw(datasets())
+    record = data.draw(records_for(dataset))
+    assert dataset.get(record.id) is None
+    grown = dataset.add(record)  # raises IntegrityError on a dangling reference
+    assert grown.get(record.id) is record
+
+
+def test_records_for_validates_its_arguments() -> None:
+    """records_for refuses what is not a dataset, and unknown tables."""
+    with pytest.raises(InvalidArgument, match="expected a reliefkit Dataset"):
+        records_for("folder")  # type: ignore[arg-type]
+    bare = Dataset.build(Campaign(id="C", year=2015, starts_on="2015-09-01", ends_on="2015-12-31"))
+    with pytest.raises(InvalidArgument, match="tables"):
+        records_for(bare, tables=("pledges",))
+    with pytest.raises(InvalidArgument, match="nothing these records could refer to"):
+        records_for(bare, tables=("donations",))
