@@ -935,7 +935,7 @@ def village_without_exit_plan(ctx: Context, village_id: str) -> Iterator[Violati
 def _classify(ctx: Context, disbursement: Disbursement) -> str:
     """CP113, CP114, CP112 or "" (permitted): each disbursement is classified once."""
     project = ctx.dataset.get(disbursement.project_id)
-    purpose = (disbursement.purpose or "").strip()
+    purpose = (disbursement.purpose or "").strip().lower()
     if (isinstance(project, Project) and project.government_obligated) or (
         purpose in ctx.param("government_purposes")
     ):

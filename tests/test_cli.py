@@ -1,0 +1,127 @@
+"""The command line: exit codes, formats, languages, rule docs, examples."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from campaigns import build, replace
+from reliefkit.cli import main
+from reliefkit.io import dump
+
+
+@pytest.fixture
+def clean(tmp_path: Path) -> Path:
+    """A compliant campaign written as CSV."""
+    folder = tmp_path / "clean"
+    dump(build(), folder)
+    return folder
+
+
+@pytest.fixture
+def broken(tmp_path: Path) -> Path:
+    """A campaign with one error (a training fee) and one warning (a tour)."""
+    folder = tmp_path / "broken"
+    data = build(replace("activities", "VT1", fee="200"))
+    dump(data, folder)
+    return folder
+
+
+def test_exit_0_when_compliant(clean: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """No error finding gives exit 0."""
+    assert main(["check", str(clean), "--as-of", "2016-01-31"]) == 0
+    assert "No findings" in capsys.readouterr().out
+
+
+def test_exit_1_on_error_finding(broken: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An error-severity finding gives exit 1 and is printed with its code."""
+    assert main(["check", str(broken), "--as-of", "2016-01-31"]) == 1
+    out = capsys.readouterr().out
+    assert "CP120" in out and "VT1" in out
+
+
+def test_exit_2_on_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Several bad cells in several files give exit 2, naming every one."""
+    folder = tmp_path / "bad"
+    dump(build(), folder)
+    donations = folder / "donations.csv"
+    donations.write_text(donations.read_text().replace("10000.00", "1.005", 1), encoding="utf-8")
+    villages = folder / "villages.csv"
+    villages.write_text(villages.read_text().replace("T2", "T404", 1), encoding="utf-8")
+    activities = folder / "activities.csv"
+    activities.write_text(activities.read_text().replace("2015-10-16", "2015-13-01", 1),
+                          encoding="utf-8")
+    assert main(["check", str(folder), "--as-of", "2016-01-31"]) == 2
+    err = capsys.readouterr().err
+    for expected in ("donations.csv", "1.005", "villages.csv", "T404", "activities.csv",
+                     "2015-13-01"):
+        assert expected in err
+
+
+def test_exit_2_on_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """A missing --as-of is a usage error with exit 2."""
+    with pytest.raises(SystemExit) as info:
+        main(["check", "somewhere"])
+    assert info.value.code == 2
+
+
+def test_missing_folder_is_bad_input(tmp_path: Path) -> None:
+    """A path that does not exist gives exit 2."""
+    assert main(["check", str(tmp_path / "nope"), "--as-of", "2016-01-31"]) == 2
+
+
+def test_json_output(broken: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--format json prints the reliefkit.report.v1 object."""
+    assert main(["check", str(broken), "--as-of", "2016-01-31", "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["schema"] == "reliefkit.report.v1"
+    assert [f["code"] for f in data["findings"]] == ["CP120"]
+
+
+def test_chinese_output(broken: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--lang zh prints the Chinese messages."""
+    main(["check", str(broken), "--as-of", "2016-01-31", "--lang", "zh"])
+    assert "职业技能培训" in capsys.readouterr().out
+
+
+def test_select_and_ignore(broken: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--ignore drops a code, so the exit code follows."""
+    assert main(["check", str(broken), "--as-of", "2016-01-31", "--ignore", "CP120"]) == 0
+    assert main(["check", str(broken), "--as-of", "2016-01-31", "--select", "CP12"]) == 1
+
+
+def test_param_override(clean: Path) -> None:
+    """--param overrides a parameter by name (here: the deadline read as exclusive)."""
+    args = ["check", str(clean), "--as-of", "2016-01-31", "--param",
+            "ceremony_deadline_inclusive=false"]
+    assert main(args) == 1
+
+
+def test_rules_and_rule(capsys: pytest.CaptureFixture[str]) -> None:
+    """`rules` lists every code; `rule CODE` prints the fixed sections."""
+    assert main(["rules"]) == 0
+    listing = capsys.readouterr().out
+    for code in ("CP101", "CP124", "RK001"):
+        assert code in listing
+    assert main(["rule", "cp101"]) == 0
+    text = capsys.readouterr().out
+    for section in ("What it checks", "Why it matters", "Example", "Compliant", "References",
+                    "county-plan §三(一)"):
+        assert section in text
+
+
+def test_unknown_rule_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """An unknown code gives exit 2 and says so."""
+    assert main(["rule", "CP999"]) == 2
+    assert "CP999" in capsys.readouterr().err
+
+
+def test_python_dash_m() -> None:
+    """python -m reliefkit runs the same CLI."""
+    result = subprocess.run([sys.executable, "-m", "reliefkit", "rule", "CP110"],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0 and "CP110" in result.stdout
