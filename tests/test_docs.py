@@ -50,20 +50,10 @@ def test_every_page_is_in_the_nav() -> None:
         assert f" {page.name}" in nav, page.name
 
 
-def _has_example_generator() -> bool:
-    try:
-        from reliefkit.examples import county_2015  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 @pytest.mark.parametrize("page", PAGES, ids=[p.stem for p in PAGES])
 def test_page_examples_run(page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A page's python blocks run in order in one namespace, from the repository root."""
     text = page.read_text(encoding="utf-8")
-    if "reliefkit.examples" in text and not _has_example_generator():
-        pytest.skip("reliefkit.examples.county_2015 is not available")
     monkeypatch.chdir(ROOT)
     namespace: dict[str, object] = {"__name__": f"docs.{page.stem}"}
     for line, code in python_blocks(text):

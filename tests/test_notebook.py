@@ -33,10 +33,6 @@ def test_notebook_runs(tmp_path: Path) -> None:
     pytest.importorskip("ipykernel")
     from jupyter_client.kernelspec import KernelSpecManager
 
-    try:
-        from reliefkit.examples import county_2015  # noqa: F401
-    except ImportError:
-        pytest.skip("reliefkit.examples.county_2015 is not available")
     spec = KernelSpecManager().get_kernel_spec("python3")
     # "python" in a kernelspec is replaced by this interpreter: the kernel runs in this venv.
     assert spec.argv[0] in ("python", sys.executable)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
 
 from reliefkit.engine import check
@@ -98,14 +96,6 @@ def test_format_findings_one_line_each() -> None:
     assert "乡镇 T1" in format_findings(report, lang="zh")
 
 
-def _examples_ready() -> bool:
-    try:
-        return hasattr(importlib.import_module("reliefkit.examples"), "county_2015")
-    except ImportError:
-        return False
-
-
-@pytest.mark.skipif(not _examples_ready(), reason="reliefkit.examples is not written yet")
 def test_example_campaign_fixture(pytester: pytest.Pytester) -> None:
     """The example_campaign fixture gives the shipped example as a Dataset."""
     pytester.makepyfile(
