@@ -53,12 +53,19 @@ def test_exit_2_on_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     villages = folder / "villages.csv"
     villages.write_text(villages.read_text().replace("T2", "T404", 1), encoding="utf-8")
     activities = folder / "activities.csv"
-    activities.write_text(activities.read_text().replace("2015-10-16", "2015-13-01", 1),
-                          encoding="utf-8")
+    activities.write_text(
+        activities.read_text().replace("2015-10-16", "2015-13-01", 1), encoding="utf-8"
+    )
     assert main(["check", str(folder), "--as-of", "2016-01-31"]) == 2
     err = capsys.readouterr().err
-    for expected in ("donations.csv", "1.005", "villages.csv", "T404", "activities.csv",
-                     "2015-13-01"):
+    for expected in (
+        "donations.csv",
+        "1.005",
+        "villages.csv",
+        "T404",
+        "activities.csv",
+        "2015-13-01",
+    ):
         assert expected in err
 
 
@@ -96,8 +103,14 @@ def test_select_and_ignore(broken: Path, capsys: pytest.CaptureFixture[str]) -> 
 
 def test_param_override(clean: Path) -> None:
     """--param overrides a parameter by name (here: the deadline read as exclusive)."""
-    args = ["check", str(clean), "--as-of", "2016-01-31", "--param",
-            "ceremony_deadline_inclusive=false"]
+    args = [
+        "check",
+        str(clean),
+        "--as-of",
+        "2016-01-31",
+        "--param",
+        "ceremony_deadline_inclusive=false",
+    ]
     assert main(args) == 1
 
 
@@ -109,8 +122,14 @@ def test_rules_and_rule(capsys: pytest.CaptureFixture[str]) -> None:
         assert code in listing
     assert main(["rule", "cp101"]) == 0
     text = capsys.readouterr().out
-    for section in ("What it checks", "Why it matters", "Example", "Compliant", "References",
-                    "county-plan §三(一)"):
+    for section in (
+        "What it checks",
+        "Why it matters",
+        "Example",
+        "Compliant",
+        "References",
+        "county-plan §三(一)",
+    ):
         assert section in text
 
 
@@ -122,6 +141,10 @@ def test_unknown_rule_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_python_dash_m() -> None:
     """python -m reliefkit runs the same CLI."""
-    result = subprocess.run([sys.executable, "-m", "reliefkit", "rule", "CP110"],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "reliefkit", "rule", "CP110"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0 and "CP110" in result.stdout

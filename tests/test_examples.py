@@ -41,8 +41,19 @@ def test_realistic_proportions(example: rk.Dataset) -> None:
     assert len(example.households) >= 3000
     sectors = {d.sector for d in example.departments}
     assert {Sector.AUDIT, Sector.LEADING_GROUP} <= sectors
-    for table in ("pairings", "work_teams", "activities", "solicitations", "donations",
-                  "funds", "disbursements", "audits", "pledges", "exit_plans", "work_plans"):
+    for table in (
+        "pairings",
+        "work_teams",
+        "activities",
+        "solicitations",
+        "donations",
+        "funds",
+        "disbursements",
+        "audits",
+        "pledges",
+        "exit_plans",
+        "work_plans",
+    ):
         assert len(getattr(example, table)) > 0, table
 
 
@@ -105,8 +116,7 @@ def test_committed_folder_loads_as_the_generator_output(example: rk.Dataset) -> 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_cli_check_of_the_folder(lang: str, capsys: pytest.CaptureFixture[str]) -> None:
     """The main job: exit 1, and the JSON report names exactly the documented problems."""
-    code = main(["check", str(FOLDER), "--as-of", "2015-12-31", "--format", "json",
-                 "--lang", lang])
+    code = main(["check", str(FOLDER), "--as-of", "2015-12-31", "--format", "json", "--lang", lang])
     assert code == 1
     document = json.loads(capsys.readouterr().out)
     assert {(f["code"], tuple(f["subjects"])) for f in document["findings"]} == WANT
@@ -132,8 +142,9 @@ def test_readme_lists_every_deliberate_violation() -> None:
     assert listed == WANT
 
 
-def test_readme_api_example_runs(capsys: pytest.CaptureFixture[str],
-                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_readme_api_example_runs(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The README's ten lines of API run as written and print what they claim."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     block = re.search(r"```python\n(.*?)```", text, flags=re.S)

@@ -48,8 +48,7 @@ class Namer:
         for length in (2, 2, 2, 3, 3, 3):
             for _ in range(20):
                 stem = "".join(
-                    self._rng.choice(PLACE_HEADS if i == 0 else PLACE_TAILS)
-                    for i in range(length)
+                    self._rng.choice(PLACE_HEADS if i == 0 else PLACE_TAILS) for i in range(length)
                 )
                 if stem not in self._places:
                     self._places.add(stem)
