@@ -194,7 +194,9 @@ def test_no_personal_data_anywhere(data: Dataset, report: Report, pages: dict[st
         *pages.values(),
         report._repr_html_(),
         dataset_html(data),
+        data._repr_html_(),
         *(finding_html(f) for f in report.findings),
+        *(f._repr_html_() for f in report.findings),
     ]
     for html in renderings:
         for value in PERSONAL:
@@ -245,7 +247,8 @@ def test_rule_repr() -> None:
 
 def test_dataset_repr_counts_tables(data: Dataset) -> None:
     """The dataset repr names the campaign and counts every table."""
-    html = dataset_html(data)
+    html = data._repr_html_()  # the notebook repr is the report layer's dataset_html
+    assert html == dataset_html(data)
     assert "C15" in html and "青山县" in html
     assert "<code>households</code>" in html and "农户" in html
     assert re.search(r"<code>households</code>.*?<td class=\"rk-num\">3</td>", html, re.S)
@@ -261,3 +264,14 @@ def test_page_without_matplotlib_says_how_to_get_charts(
     html = report_page(report, lang="en", dataset=data)
     assert "data:image/png" not in html
     assert "reliefkit[plot]" in html
+
+
+def test_unregistered_types_fall_back_to_the_escaped_repr() -> None:
+    """The display hook shows the plain repr, escaped, for a type nobody registered."""
+    from reliefkit._display import render_html
+
+    class Odd:
+        def __repr__(self) -> str:
+            return "<Odd & co>"
+
+    assert render_html(Odd()) == "<pre>&lt;Odd &amp; co&gt;</pre>"

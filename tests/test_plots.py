@@ -50,6 +50,16 @@ def test_each_kind_is_a_figure_with_png(
     assert fig.axes[0].get_title()
 
 
+def test_report_plot_is_the_public_entry(report: Report, data: Dataset) -> None:
+    """``report.plot(kind, dataset=…)`` draws the same charts as the renderer."""
+    fig = report.plot("coverage", dataset=data, lang="en")
+    assert isinstance(fig, Figure)
+    assert fig.axes[0].get_title() == plot(report, "coverage", dataset=data).axes[0].get_title()
+    assert report.plot().axes  # findings by rule needs no dataset
+    with pytest.raises(rk.InvalidValueError, match=r"kind='pie'"):
+        report.plot("pie")  # an unknown kind is refused by name
+
+
 def test_chinese_falls_back_to_english_without_cjk_font(report: Report, data: Dataset) -> None:
     """With no CJK font installed, ``lang="zh"`` labels are English; with one, Chinese."""
     title = plot(report, "coverage", dataset=data, lang="zh").axes[0].get_title()
@@ -84,7 +94,7 @@ def test_money_needs_dataset(report: Report) -> None:
     """``money`` and ``coverage`` need the dataset; an unknown kind is refused."""
     with pytest.raises(rk.InvalidValueError, match="dataset"):
         plot(report, "money", dataset=None)
-    with pytest.raises(rk.InvalidValueError, match="kind='pie'"):
+    with pytest.raises(rk.InvalidValueError, match=r"kind='pie'"):
         plot(report, "pie", dataset=None)
 
 

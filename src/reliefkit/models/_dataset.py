@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from reliefkit._display import render_html
 from reliefkit.exceptions import IntegrityError, InvalidValueError
 from reliefkit.models._enums import ActivityKind, DonorKind
 from reliefkit.models._records import (
@@ -328,6 +329,9 @@ class Dataset(Queries):
         """Every record, table by table in the format's order."""
         for rows in self.tables().values():
             yield from rows
+
+    def _repr_html_(self) -> str:
+        return render_html(self)
 
     def __len__(self) -> int:
         return sum(len(rows) for rows in self.tables().values())

@@ -124,6 +124,14 @@ class Report:
 
         return str(report_page(self, lang=lang, dataset=dataset, plots=plots))
 
+    def plot(self, kind: str = "findings", *, dataset: Any = None, lang: str = "en") -> Any:
+        """A matplotlib figure (needs ``reliefkit[plot]``): ``findings`` by township and rule,
+        ``money`` raised vs disbursed by purpose, or ``coverage`` by township (the last two
+        need the ``dataset``)."""
+        from reliefkit.report._plots import plot
+
+        return plot(self, kind, dataset=dataset, lang=lang)
+
     def _repr_html_(self) -> str:
         from reliefkit.report._html import report_html
 

@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 import pendulum
 
+from reliefkit._display import render_html
 from reliefkit.exceptions import ParameterError
 from reliefkit.models import Campaign, Dataset, DateRange, Record, to_date
 
@@ -123,9 +124,7 @@ class Finding:
         }
 
     def _repr_html_(self) -> str:
-        from reliefkit.report._html import finding_html
-
-        return str(finding_html(self))
+        return render_html(self)
 
 
 def _jsonable(value: Any) -> Any:
@@ -223,9 +222,7 @@ class Rule:
         )
 
     def _repr_html_(self) -> str:
-        from reliefkit.report._html import rule_html
-
-        return str(rule_html(self))
+        return render_html(self)
 
 
 SECTIONS = ("What it checks", "Why it matters", "Example", "Compliant", "References")
