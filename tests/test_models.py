@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from campaigns import CAMPAIGN, build, tables
 from reliefkit.exceptions import IntegrityError, InvalidMoneyError, InvalidValueError
 from reliefkit.models import (
+    Activity,
     Campaign,
     Dataset,
     DateRange,
@@ -188,3 +189,20 @@ def test_dataset_lookups() -> None:
     assert [d.id for d in data.donations_to("F1")] == ["N1D", "N2D", "N3D"]
     assert data.is_paired("D1", "T2") and not data.is_paired("D1", "T1")
     assert data.table_of("E1") == "donors" and data.get("nope") is None
+
+
+@pytest.mark.parametrize("bad", [" V1", "V1 ", "V1;V2", "", "   "])
+def test_ids_refuse_spaces_around_and_separators(bad: str) -> None:
+    """An id is written one way: no spaces around it, no ';' (the separator of id lists)."""
+    with pytest.raises(InvalidValueError, match=r"Village\.id="):
+        Village(id=bad, township_id="T1")
+    with pytest.raises(InvalidValueError, match=r"Activity\.villages="):
+        Activity(id="A1", kind="ceremony", on="2015-10-10", villages=("V1", bad))
+
+
+def test_flag_with_a_default_reads_none_as_the_default() -> None:
+    """``poor`` is never "not given": None (an empty cell) means not poor."""
+    assert Village(id="V1", township_id="T1", poor=None).poor is False
+    assert Household(id="H1", village_id="V1", registered_poor=None).registered_poor is False
+    with pytest.raises(InvalidValueError, match=r"Village\.poor='yes'"):
+        Village(id="V1", township_id="T1", poor="yes")

@@ -27,6 +27,12 @@ def _meta(cell: str, required: bool, refs: tuple[str, ...] = (), **extra: Any) -
 def _check_id(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str) or not value.strip():
         raise InvalidValueError(f"{type(inst).__name__}.{attr.name}={value!r}: expected an id")
+    if value != value.strip() or ";" in value:
+        # Spaces around an id make two spellings of one record; ";" separates ids in a cell.
+        raise InvalidValueError(
+            f"{type(inst).__name__}.{attr.name}={value!r}: expected an id without surrounding "
+            "spaces and without ';'"
+        )
 
 
 def _check_optional_id(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
@@ -62,16 +68,19 @@ def _to_ids(value: object) -> tuple[str, ...]:
         raise InvalidValueError(f"ids={value!r}: expected a tuple of ids, not a str")
     if not isinstance(value, Iterable):
         raise InvalidValueError(f"ids={value!r}: expected a tuple of ids")
-    out = tuple(value)
-    for item in out:
-        if not isinstance(item, str) or not item.strip():
-            raise InvalidValueError(f"ids={value!r}: {item!r} is not an id")
-    return out
+    return tuple(value)
+
+
+def _check_ids(inst: object, attr: attrs.Attribute[Any], value: tuple[object, ...]) -> None:
+    for item in value:
+        _check_id(inst, attr, item)
 
 
 def ids(*, refs: tuple[str, ...]) -> Any:
     """A list of ids, kept as a tuple (frozen and hashable)."""
-    return attrs.field(default=(), converter=_to_ids, metadata=_meta("ids", False, refs))
+    return attrs.field(
+        default=(), converter=_to_ids, validator=_check_ids, metadata=_meta("ids", False, refs)
+    )
 
 
 def _check_non_negative(inst: object, attr: attrs.Attribute[Any], value: Money | None) -> None:
@@ -119,7 +128,19 @@ def flag(*, required: bool = False, default: bool | None = None) -> Any:
     """A boolean; optional ones may be ``None`` (not given)."""
     if required:
         return attrs.field(validator=_check_bool, metadata=_meta("bool", True))
-    return attrs.field(default=default, validator=_check_bool, metadata=_meta("bool", False))
+    if default is None:
+        return attrs.field(default=None, validator=_check_bool, metadata=_meta("bool", False))
+
+    def absent_is_default(value: object) -> object:
+        # A flag with a default (``Village.poor``) is never "not given": None means the default.
+        return default if value is None else value
+
+    return attrs.field(
+        default=default,
+        converter=absent_is_default,
+        validator=_check_bool,
+        metadata=_meta("bool", False),
+    )
 
 
 def count(*, minimum: int, required: bool = True) -> Any:
