@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import reliefkit as rk
 from campaigns import add, build, replace, tables
-from reliefkit.models import Activity, Disbursement, Donation, Solicitation, Waiver
+from reliefkit.models import Activity, Disbursement, Donation, Money, Solicitation, Waiver
 from reliefkit.report import Outcome
 from reliefkit.rules import Severity, get_rule
+from reliefkit.rules._ledger import ledger
 
 AS_OF = "2016-01-31"
 
@@ -281,3 +286,54 @@ def test_waiver_applies_in_admit() -> None:
 def test_add_keeps_records_in_order() -> None:
     """Sanity: the add helper keeps the compliant base."""
     assert add("donations")["donations"] == tables()["donations"]
+
+
+_AMOUNTS = st.integers(min_value=1, max_value=2_000_000).map(Money.fen)
+_DESIGNATIONS = st.sampled_from([None, "J1", "J2", "V1", "V3"])
+
+
+@given(
+    gifts=st.lists(st.tuples(_AMOUNTS, _DESIGNATIONS), max_size=4),
+    payments=st.lists(st.tuples(_AMOUNTS, st.sampled_from([None, "J1", "J2"]),
+                                st.sampled_from([None, "V1", "V3"])), max_size=4),
+)  # fmt: skip
+def test_incremental_ledger_equals_a_rebuilt_one(
+    gifts: list[tuple[Money, str | None]], payments: list[tuple[Money, str | None, str | None]]
+) -> None:
+    """The ledger admit extends (O(new records)) equals the ledger built from scratch."""
+    data = build()
+    new: list[Any] = [
+        Donation(id=f"XN{i}", donor_id="E1", fund_id="F1", amount=amount, on="2015-10-10",
+                 designated_project_id=k if k and k.startswith("J") else None,
+                 designated_village_id=k if k and k.startswith("V") else None)
+        for i, (amount, k) in enumerate(gifts)
+    ]  # fmt: skip
+    new += [
+        Disbursement(id=f"XB{i}", fund_id="F1", amount=amount, purpose="housing",
+                     project_id=project, village_id=village, on="2015-11-10")
+        for i, (amount, project, village) in enumerate(payments)
+    ]  # fmt: skip
+    extended = ledger(data.overlay(*new), "F1")
+    rebuilt = ledger(data.add(*new), "F1")
+    for name in ("received", "disbursed", "undesignated", "spent_other", "needed_from_pot"):
+        assert getattr(extended, name) == getattr(rebuilt, name), name
+    assert dict(extended.designated) == dict(rebuilt.designated)
+    assert {k: v for k, v in extended.spent.items() if v} == {
+        k: v for k, v in rebuilt.spent.items() if v
+    }
+
+
+def test_repeated_admits_reuse_the_base_judgement_but_never_across_datasets() -> None:
+    """The memo of the base side lives on the frozen dataset: a new dataset starts afresh."""
+    data = build()
+    big = Disbursement(id="XB", fund_id="F1", amount="9000", purpose="housing",
+                       village_id="V1", on="2015-11-10")  # fmt: skip
+    first = rk.admit(data, big, as_of="2015-11-10")
+    assert [f.code for f in first.findings] == ["CP122"]
+    assert rk.admit(data, big, as_of="2015-11-10") == first
+    assert data.cache["admit_before"]  # the base side was memoised
+    # After a gift the same payment fits: the new dataset does not reuse the old memo.
+    richer = data.add(Donation(id="XN", donor_id="E1", fund_id="F1", amount="9000",
+                               on="2015-10-10"))  # fmt: skip
+    assert "admit_before" not in richer.cache
+    assert rk.admit(richer, big, as_of="2015-11-10").allowed

@@ -6,6 +6,7 @@ import functools
 import traceback
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain
 from typing import Any
 
 import attrs
@@ -27,6 +28,8 @@ from reliefkit.rules import (
     get_pack,
     matches,
 )
+
+Identity = tuple[str, tuple[str, ...]]
 
 # A rule with the parameters it runs with; ``None`` when it is not in force for the campaign.
 Planned = tuple[Rule, Mapping[str, Any] | None]
@@ -75,10 +78,10 @@ _cached_plan = functools.lru_cache(maxsize=64)(_build_plan)
 def _plan(
     campaign: Campaign, packs: Sequence[str] | None, params: Mapping[str, Any] | None
 ) -> _Plan:
-    names = tuple(packs or DEFAULT_PACKS)
-    items = tuple(sorted((params or {}).items()))
+    names = tuple(packs) if packs else DEFAULT_PACKS
+    items = tuple(sorted(params.items())) if params else ()
     # Rules registered or replaced later must not be hidden by the cache.
-    registry = tuple(id(r) for name in names for r in get_pack(name).rules.values())
+    registry = tuple(map(id, chain.from_iterable(get_pack(n).rules.values() for n in names)))
     try:
         return _cached_plan(names, campaign, items, registry)
     except TypeError:  # an unhashable override (a list): resolve without the cache
@@ -197,28 +200,44 @@ def admit(
     day = as_date(as_of)
     plan = _plan(dataset.campaign, packs, params)
     view = dataset.overlay(*records)
-    consulted: dict[str, Planned] = {}
-    for record in records:
-        for rule, values in plan.by_table.get(type(record).table, ()):
-            consulted.setdefault(rule.code, (rule, values))
+    if len(records) == 1:  # the common case: the plan already lists its rules, once each
+        consulted: Iterable[Planned] = plan.by_table.get(type(records[0]).table, ())
+    else:
+        unique: dict[str, Planned] = {}
+        for record in records:
+            for rule, values in plan.by_table.get(type(record).table, ()):
+                unique.setdefault(rule.code, (rule, values))
+        consulted = unique.values()
+    contexts: dict[int, tuple[Context, Context]] = {}  # one pair per pack's parameters
+    codes: list[str] = []
     new: list[Finding] = []
-    for rule, values in consulted.values():
+    for rule, values in consulted:
         assert values is not None
-        base_ctx = Context(dataset, day, values)
-        ctx = Context(view, day, values)  # type: ignore[arg-type]
+        codes.append(rule.code)
+        pair = contexts.get(id(values))
+        if pair is None:
+            pair = contexts[id(values)] = (
+                Context(dataset, day, values),
+                Context(view, day, values),  # type: ignore[arg-type]
+            )
+        base_ctx, ctx = pair
         if rule.touched is None:  # no declared keys: judge everything, both sides
-            before = {f.identity for f in _judge_all(rule, base_ctx)[0]}
             after = _judge_all(rule, ctx)[0]
-        else:
-            keys = list(dict.fromkeys(k for r in records for k in rule.touched(ctx, r)))
-            before = {
-                rule.stamp(v).identity
-                for k in keys
-                if _exists(dataset, k)
-                for v in rule.judge(base_ctx, k)
-            }
-            after = [rule.stamp(v) for k in keys for v in rule.judge(ctx, k)]
-        new += [f for f in after if f.identity not in before]
+            if after:
+                seen = {f.identity for f in _judge_all(rule, base_ctx)[0]}
+                new += [f for f in after if f.identity not in seen]
+            continue
+        keys = tuple(
+            rule.touched(ctx, records[0])
+            if len(records) == 1
+            else dict.fromkeys(k for r in records for k in rule.touched(ctx, r))
+        )
+        after = [rule.stamp(v) for k in keys for v in rule.judge(ctx, k)]
+        if after:  # only then can something be new: judge the base on the same keys
+            before: set[Identity] = set()
+            for k in keys:
+                before |= _judged_before(rule, base_ctx, k)
+            new += [f for f in after if f.identity not in before]
     waivers = (*dataset.waivers, *(r for r in records if isinstance(r, Waiver)))
     kept, waived, _ = (
         _apply_waivers(sorted(new, key=Finding.sort_key), view, waivers, day)
@@ -228,9 +247,29 @@ def admit(
     return Decision(
         allowed=not any(f.severity is Severity.ERROR for f in kept),
         findings=tuple(kept),
-        consulted=tuple(sorted(consulted)),
+        consulted=tuple(sorted(codes)),
         waived=tuple(waived),
     )
+
+
+def _judged_before(rule: Rule, ctx: Context, key: Any) -> frozenset[Identity]:
+    """The identities a rule finds on one key of the (frozen) base dataset, memoised there.
+
+    A system admits many records against one dataset; most touch the same few keys (a fund,
+    a township), so the "before" side is judged once per key, rule, parameters and day.
+    """
+    dataset = ctx.dataset
+    memo: dict[Any, tuple[Rule, Mapping[str, Any], frozenset[Identity]]]
+    memo = dataset.cache.setdefault("admit_before", {})
+    slot = (rule.code, key, ctx.as_of)
+    hit = memo.get(slot)
+    if hit is not None and hit[0] is rule and hit[1] is ctx.params:
+        return hit[2]
+    found = frozenset(
+        rule.stamp(v).identity for v in rule.judge(ctx, key)
+    ) if _exists(dataset, key) else frozenset()  # fmt: skip
+    memo[slot] = (rule, ctx.params, found)
+    return found
 
 
 def _exists(dataset: Dataset, key: Any) -> bool:

@@ -108,17 +108,20 @@ def _build_index(tables: Mapping[str, tuple[Any, ...]]) -> _Index:
 Problem = tuple[str, str, str, str, str]
 
 
+_REF_FIELDS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    table: tuple((a.name, a.metadata["refs"]) for a in attrs.fields(cls) if a.metadata.get("refs"))
+    for table, cls in TABLES.items()
+}
+"""The reference fields of each table, with the tables they may name."""
+
+
 def _reference_problems(
     by_table: Mapping[str, Iterable[Any]], table_of: Mapping[str, str]
 ) -> list[Problem]:
     """Every reference of ``by_table`` that names no record, or a record of the wrong table."""
     problems: list[Problem] = []
     for table, records in by_table.items():
-        ref_fields = [
-            (a.name, a.metadata["refs"])
-            for a in attrs.fields(TABLES[table])
-            if a.metadata.get("refs")
-        ]
+        ref_fields = _REF_FIELDS[table]
         for record in records:
             for name, refs in ref_fields:
                 value = getattr(record, name)
@@ -422,6 +425,13 @@ def _integrity_problems_of(dataset: Dataset, by_table: Mapping[str, list[Any]]) 
     return problems + _reference_problems(by_table, dataset._index.table_of)
 
 
+_KEYED = frozenset(KEYED_TABLES)
+_GROUPINGS_OF: dict[str, tuple[tuple[str, str], ...]] = {
+    table: tuple((name, field) for name, t, field in _GROUPINGS if t == table)
+    for table in {t for _, t, _ in _GROUPINGS}
+}
+
+
 class Overlay(Queries):
     """A dataset plus a few records, layered: nothing of the base is copied."""
 
@@ -434,22 +444,21 @@ class Overlay(Queries):
         self._table_of: dict[str, str] = {}
         self._groups: dict[str, dict[Any, list[Any]]] = defaultdict(lambda: defaultdict(list))
         self._pairs: set[tuple[str, str]] = set()
+        by_table: defaultdict[str, list[Record]] = defaultdict(list)
         for record in self.added:
             table = type(record).table
-            if table in KEYED_TABLES:
+            by_table[table].append(record)
+            if table in _KEYED:
                 self._by_id[record.id] = record
                 self._table_of[record.id] = table
-            for name, grouped_table, field in _GROUPINGS:
-                if grouped_table == table:
-                    value = getattr(record, field)
-                    if value is not None:
-                        self._groups[name][value].append(record)
+            for name, field in _GROUPINGS_OF.get(table, ()):
+                value = getattr(record, field)
+                if value is not None:
+                    self._groups[name][value].append(record)
             if isinstance(record, Pairing):
                 self._pairs.add((record.department_id, record.partner_id))
-        problems = _reference_problems(
-            {type(r).table: [r] for r in self.added if type(r).table != "campaign"},
-            _ChainMap(self._table_of, base._index.table_of),
-        )
+        by_table.pop("campaign", None)
+        problems = _reference_problems(by_table, _ChainMap(self._table_of, base._index.table_of))
         if problems:
             raise IntegrityError(problems)
 

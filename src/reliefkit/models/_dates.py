@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 
 import attrs
@@ -26,14 +27,20 @@ def to_date(value: object) -> pendulum.Date:
     if isinstance(value, _dt.date):
         return pendulum.Date(value.year, value.month, value.day)
     if isinstance(value, str):
-        text = value.strip()
-        if _ISO.match(text):
-            try:
-                return pendulum.Date.fromisoformat(text)
-            except ValueError:
-                pass
-        raise InvalidValueError(f"date={value!r}: expected an ISO date YYYY-MM-DD")
+        return _parse_iso(value)
     raise InvalidValueError(f"date={value!r}: expected a date, got {type(value).__name__}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_iso(value: str) -> pendulum.Date:
+    """An ISO date string as a (immutable) ``pendulum.Date``; a campaign has few distinct days."""
+    text = value.strip()
+    if _ISO.match(text):
+        try:
+            return pendulum.Date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise InvalidValueError(f"date={value!r}: expected an ISO date YYYY-MM-DD")
 
 
 def to_optional_date(value: object) -> pendulum.Date | None:

@@ -7,7 +7,8 @@ designations").
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import ChainMap, defaultdict
+from collections.abc import Mapping
 from decimal import Decimal
 
 import attrs
@@ -20,28 +21,32 @@ ZERO = Decimal(0)
 
 @attrs.frozen
 class Ledger:
-    """A fund's totals. ``designated[k]`` is D[k], ``spent[k]`` S[k], ``undesignated`` U."""
+    """A fund's totals. ``designated[k]`` is D[k], ``spent[k]`` S[k], ``undesignated`` U;
+    ``over`` is Σ max(0, S[k] − D[k]), kept so that N costs O(1)."""
 
     fund_id: str
     received: Decimal
     disbursed: Decimal
     undesignated: Decimal
-    designated: dict[str, Decimal]
-    spent: dict[str, Decimal]
+    designated: Mapping[str, Decimal]
+    spent: Mapping[str, Decimal]
     spent_other: Decimal
     last_movement: pendulum.Date | None
+    over: Decimal
 
     @property
     def needed_from_pot(self) -> Decimal:
         """N = S_other + Σ max(0, S[k] − D[k]): what must come from undesignated money."""
-        over = sum(
-            (max(ZERO, s - self.designated.get(k, ZERO)) for k, s in self.spent.items()), ZERO
-        )
-        return self.spent_other + over
+        return self.spent_other + self.over
+
+
+def _excess(designated: Mapping[str, Decimal], spent: Mapping[str, Decimal], key: str) -> Decimal:
+    """max(0, S[k] − D[k]) for one designation."""
+    return max(ZERO, spent.get(key, ZERO) - designated.get(key, ZERO))
 
 
 def target_of(
-    disbursement: Disbursement, designations: set[str] | dict[str, Decimal]
+    disbursement: Disbursement, designations: set[str] | Mapping[str, Decimal]
 ) -> str | None:
     """The designation a disbursement pays to: its project if designated, else its village."""
     if disbursement.project_id is not None and disbursement.project_id in designations:
@@ -78,15 +83,31 @@ def build_ledger(
         else:
             spent[key] += b.amount.yuan
         last = b.on if last is None or b.on > last else last
+    over = sum((_excess(designated, spent, k) for k in spent), ZERO)
     return Ledger(
-        fund_id, received, disbursed, undesignated, dict(designated), dict(spent), spent_other, last
+        fund_id,
+        received,
+        disbursed,
+        undesignated,
+        dict(designated),
+        dict(spent),
+        spent_other,
+        last,
+        over,
     )
 
 
 def _extend(base: Ledger, donations: list[Donation], disbursements: list[Disbursement]) -> Ledger:
-    """``base`` plus a few new records, when they add no new designation: O(designations)."""
-    designated = dict(base.designated)
-    spent = dict(base.spent)
+    """``base`` plus a few new records, when they add no new designation.
+
+    Copies nothing: the changed totals sit in small dicts layered over the base's, and
+    ``over`` is corrected for the designations that changed only. O(added records).
+    """
+    designated_delta: dict[str, Decimal] = {}
+    spent_delta: dict[str, Decimal] = {}
+    # Writes go to the deltas only (ChainMap writes to its first map): the base stays as is.
+    designated = ChainMap(designated_delta, base.designated)  # type: ignore[arg-type]
+    spent = ChainMap(spent_delta, base.spent)  # type: ignore[arg-type]
     received, undesignated, disbursed, spent_other = (
         base.received,
         base.undesignated,
@@ -99,7 +120,7 @@ def _extend(base: Ledger, donations: list[Donation], disbursements: list[Disburs
         if d.designation is None:
             undesignated += d.amount.yuan
         else:
-            designated[d.designation] = designated.get(d.designation, ZERO) + d.amount.yuan
+            designated_delta[d.designation] = designated.get(d.designation, ZERO) + d.amount.yuan
         last = d.on if last is None or d.on > last else last
     for b in disbursements:
         disbursed += b.amount.yuan
@@ -107,10 +128,21 @@ def _extend(base: Ledger, donations: list[Donation], disbursements: list[Disburs
         if key is None:
             spent_other += b.amount.yuan
         else:
-            spent[key] = spent.get(key, ZERO) + b.amount.yuan
+            spent_delta[key] = spent.get(key, ZERO) + b.amount.yuan
         last = b.on if last is None or b.on > last else last
+    over = base.over
+    for key in designated_delta.keys() | spent_delta.keys():
+        over += _excess(designated, spent, key) - _excess(base.designated, base.spent, key)
     return Ledger(
-        base.fund_id, received, disbursed, undesignated, designated, spent, spent_other, last
+        base.fund_id,
+        received,
+        disbursed,
+        undesignated,
+        designated,
+        spent,
+        spent_other,
+        last,
+        over,
     )
 
 
