@@ -111,6 +111,22 @@ def test_entry_point_registers_on_hypothesis_import() -> None:
     assert result.stdout.strip() == "Village"
 
 
+def test_strategies_module_imported_before_hypothesis_still_registers() -> None:
+    """No circular import when a strategies module is what first imports Hypothesis."""
+    code = (
+        "import warnings; warnings.simplefilter('ignore')\n"
+        "import reliefkit.testing._strategies\n"
+        "from hypothesis import strategies as st\n"
+        "from reliefkit.models import Village\n"
+        "print(type(st.from_type(Village).example()).__name__)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Village"
+
+
 def test_register_type_strategies_is_idempotent() -> None:
     """Registering again changes nothing."""
     register_type_strategies()

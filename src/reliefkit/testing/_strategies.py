@@ -38,6 +38,7 @@ from reliefkit.models import (
     Pledge,
     PledgeKind,
     Project,
+    Purpose,
     Role,
     Sector,
     Solicitation,
@@ -48,6 +49,7 @@ from reliefkit.models import (
     WorkPlan,
     WorkTeam,
 )
+from reliefkit.rules import county_plan
 
 # ---- vocabularies ------------------------------------------------------------------------------
 YEAR = 2015
@@ -87,29 +89,10 @@ PROJECT_SUFFIXES = ("道路硬化", "饮水工程", "产业基地", "小学改�
 PLACES = ("镇政府广场", "乡场镇中心广场", "街道文化广场", "集贸市场")
 GOODS = ("棉被 50 床", "化肥 2 吨", "图书 300 册", "大米 1000 斤", "校服 80 套")
 FUND_NAMES = ("扶贫日募集资金", "慈善会扶贫专户", "扶贫捐赠专户")
-PERMITTED_PURPOSES = (
-    "infrastructure",
-    "industry",
-    "vocational_training",
-    "technical_services",
-    "education_aid",
-    "medical_aid",
-    "elderly_support",
-    "disability_support",
-    "orphan_relief",
-    "hardship_relief",
-    "housing",
-)
-OTHER_EXPENSES = (
-    "administration",
-    "event",
-    "travel",
-    "meals",
-    "gifts",
-    "salaries",
-    "vehicles",
-    "office",
-)
+# The purposes in the order of the Purpose enum (the first is what shrinking aims for), as
+# the county-plan pack classifies them by default: one source of truth for both.
+PERMITTED_PURPOSES = tuple(p.value for p in Purpose if p.value in county_plan.PERMITTED)
+OTHER_EXPENSES = tuple(p.value for p in Purpose if p.value in county_plan.OTHER_EXPENSES)
 UNCLASSIFIED_PURPOSES = ("other", "fireworks", "unspecified")
 ALL_PURPOSES = (
     *PERMITTED_PURPOSES,
@@ -543,3 +526,8 @@ def register_type_strategies() -> None:
         return datasets()
 
     st.register_type_strategy(Dataset, st.deferred(_datasets))
+
+
+# When this module is the one that imports Hypothesis, the entry point finds it half
+# initialised and leaves the registration to this line.
+register_type_strategies()
