@@ -56,6 +56,16 @@ class CannotViolateError(ReliefkitError, ValueError):
     """A violation strategy asked to break a rule that cannot be broken as asked."""
 
 
+def location(file: str, row: int | None, column: str | None) -> str:
+    """Where in the input: ``file, row N, column C`` (row and column when known)."""
+    where = file
+    if row is not None:
+        where += f", row {row}"
+    if column is not None:
+        where += f", column {column}"
+    return where
+
+
 @attrs.frozen
 class LoadProblem:
     """One bad cell (or row, or reference): where it is and what was expected."""
@@ -67,11 +77,7 @@ class LoadProblem:
     expected: str
 
     def __str__(self) -> str:
-        where = self.file
-        if self.row is not None:
-            where += f", row {self.row}"
-        if self.column is not None:
-            where += f", column {self.column}"
+        where = location(self.file, self.row, self.column)
         if self.value is None:
             return f"{where}: {self.expected}"
         return f"{where}: value={self.value!r}: {self.expected}"

@@ -7,6 +7,7 @@ import re
 
 import attrs
 
+from reliefkit.exceptions import location
 from reliefkit.io._schema import Column
 from reliefkit.models import mask_name, mask_resident_id
 
@@ -29,12 +30,7 @@ class Notice:
     message: str
 
     def __str__(self) -> str:
-        where = self.file
-        if self.row is not None:
-            where += f", row {self.row}"
-        if self.column is not None:
-            where += f", column {self.column}"
-        return f"{where}: {self.message}"
+        return f"{location(self.file, self.row, self.column)}: {self.message}"
 
 
 def as_text(raw: object) -> str:
