@@ -104,6 +104,8 @@ def test_valid_waiver_moves_finding_to_waived() -> None:
     assert report.findings == ()
     assert [(w.finding.code, w.waiver.subject_id) for w in report.waived] == [("CP110", "H3")]
     assert report.to_dict()["waived"][0]["waiver"]["granted_by"] == "LG"
+    assert report.outcomes["CP110"] is Outcome.FAIL  # what the rule found, before waivers
+    assert report.exit_code == 0  # … but nothing left to act on
 
 
 def test_waiver_not_by_leading_group_is_rk001() -> None:
