@@ -58,6 +58,7 @@ def test_realistic_proportions(example: rk.Dataset) -> None:
 
 
 def test_check_reports_exactly_the_deliberate_violations(example: rk.Dataset) -> None:
+    """Checking the example finds each planted problem once, and nothing else."""
     report = rk.check(example, as_of="2015-12-31")
     assert _found(report) == WANT
     assert len(report.findings) == len(DELIBERATE_VIOLATIONS)  # one finding per problem
@@ -69,12 +70,14 @@ def test_check_reports_exactly_the_deliberate_violations(example: rk.Dataset) ->
 
 @pytest.mark.parametrize("seed", [1, 7, 42])
 def test_every_seed_plants_the_same_violations(seed: int) -> None:
+    """Another seed changes names and amounts, never the planted problems."""
     data = county_2015(seed=seed)
     assert data != county_2015()  # the seed varies the campaign …
     assert _found(rk.check(data, as_of="2015-12-31")) == WANT  # … not its problems
 
 
 def test_scale_multiplies_the_county_not_the_violations(example: rk.Dataset) -> None:
+    """scale=2 doubles the county and keeps the same eight problems."""
     double = county_2015(scale=2)
     assert len(double.townships) == 2 * len(example.townships)
     assert len(double.funds) == 2 * len(example.funds)
@@ -83,11 +86,13 @@ def test_scale_multiplies_the_county_not_the_violations(example: rk.Dataset) -> 
 
 
 def test_scale_below_one_is_refused() -> None:
+    """A scale below one is refused with the value named."""
     with pytest.raises(ValueError, match="scale=0"):
         county_2015(scale=0)
 
 
 def test_generator_is_deterministic(example: rk.Dataset) -> None:
+    """The same seed gives the same campaign."""
     assert county_2015(seed=2015) == example
 
 
@@ -110,6 +115,7 @@ def test_committed_folder_is_the_generator_output(tmp_path: Path) -> None:
 
 
 def test_committed_folder_loads_as_the_generator_output(example: rk.Dataset) -> None:
+    """Loading the committed folder gives the generator's dataset."""
     assert rk.load(FOLDER) == example
 
 
@@ -124,6 +130,7 @@ def test_cli_check_of_the_folder(lang: str, capsys: pytest.CaptureFixture[str]) 
 
 
 def test_cli_text_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    """The Chinese text report names every planted problem's code."""
     assert main(["check", str(FOLDER), "--as-of", "2015-12-31", "--lang", "zh"]) == 1
     out = capsys.readouterr().out
     for v in DELIBERATE_VIOLATIONS:
@@ -131,11 +138,13 @@ def test_cli_text_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_unknown_example_is_a_usage_error(tmp_path: Path) -> None:
+    """An unknown example name is a usage error (exit 2)."""
     assert main(["example", "nowhere-1999", str(tmp_path)]) == 2
     assert list(EXAMPLES) == ["county-2015"]
 
 
 def test_readme_lists_every_deliberate_violation() -> None:
+    """examples/README.md's table lists exactly the planted problems."""
     text = (ROOT / "examples" / "README.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| (CP\d{3}|RK\d{3}) \| (\w+) \| ([^|]+) \|", text, flags=re.M)
     listed = {(code, tuple(s.strip() for s in subjects.split(","))) for code, _, subjects in rows}
