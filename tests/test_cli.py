@@ -148,3 +148,55 @@ def test_python_dash_m() -> None:
         check=False,
     )
     assert result.returncode == 0 and "CP110" in result.stdout
+
+
+def test_load_notices_are_printed(clean: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A misspelt header is never silent: the ignored column and the missing one go to stderr,
+    and stdout stays the report (here JSON, still parseable)."""
+    villages = clean / "villages.csv"
+    header, rest = villages.read_text(encoding="utf-8").split("\n", 1)
+    villages.write_text(header.replace("poor", "poverty") + "\n" + rest, encoding="utf-8")
+    main(["check", str(clean), "--as-of", "2016-01-31", "--format", "json"])
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["schema"] == "reliefkit.report.v1"
+    assert "villages.csv, column poverty: unknown column; ignored" in captured.err
+    assert "column poor: column missing" in captured.err
+
+
+def test_no_notice_for_a_clean_folder(clean: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder written by dump loads without notices, so stderr stays empty."""
+    main(["check", str(clean), "--as-of", "2016-01-31"])
+    assert capsys.readouterr().err == ""
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example campaign written as CSV."""
+    from reliefkit.examples import county_2015
+
+    return dump(county_2015(), tmp_path_factory.mktemp("county") / "county-2015")
+
+
+def test_text_report_never_cuts_a_message(county: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Piped (not a terminal, 80 columns) the table folds long messages instead of cutting
+    them: every character of every message is printed, in English and in Chinese."""
+    from reliefkit import check, load
+
+    report = check(load(county), as_of="2015-12-31")
+    for lang in ("en", "zh"):
+        main(["check", str(county), "--as-of", "2015-12-31", "--lang", lang])
+        out = capsys.readouterr().out
+        assert "…" not in out
+        cells = "".join(
+            line.split("│")[4].strip() for line in out.splitlines() if line.count("│") >= 5
+        )
+        for finding in report.findings:
+            assert "".join(finding.localized_message(lang).split()) in "".join(cells.split())
+
+
+def test_waived_line_follows_the_language(county: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The waived findings are listed in the report's language."""
+    main(["check", str(county), "--as-of", "2015-12-31", "--lang", "zh"])
+    assert "已豁免 CP111 V05-01" in capsys.readouterr().out
+    main(["check", str(county), "--as-of", "2015-12-31"])
+    assert "waived CP111 V05-01" in capsys.readouterr().out

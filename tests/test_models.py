@@ -153,6 +153,11 @@ def test_bad_resident_id_error_is_masked() -> None:
             {"id": "C", "year": 2015, "starts_on": "2015-12-01", "ends_on": "2015-01-01"},
             "ends_on",
         ),
+        (
+            WorkTeam,
+            {"id": "W1", "village_id": "V1", "starts_on": "2015-06-01", "ends_on": "2015-05-01"},
+            "ends_on",
+        ),
         (Person, {"id": "P1", "unit_id": "T1", "role": "boss"}, "Role"),
     ],
 )

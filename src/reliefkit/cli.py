@@ -17,11 +17,21 @@ from rich.table import Table
 
 from reliefkit.engine import ENGINE_CODES, check
 from reliefkit.exceptions import ReliefkitError
-from reliefkit.io import dump, load
+from reliefkit.io import dump, load_with_notices
 from reliefkit.report import Report
 from reliefkit.rules import SECTIONS, Severity, all_rules, get_rule
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+_HEADERS = {
+    "en": {c: c for c in ("code", "severity", "subjects", "message", "cites")},
+    "zh": {
+        "code": "代码",
+        "severity": "级别",
+        "subjects": "对象",
+        "message": "问题",
+        "cites": "依据",
+    },
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -85,43 +95,44 @@ def _print_report(console: Console, report: Report, lang: str) -> None:
     console.print(escape(words[0]), style="bold")
     console.print(escape(words[1]))
     table = Table(show_lines=False, expand=True)
-    for column in ("code", "severity", "subjects", "message", "cites"):
+    # Nothing is cut off: long messages (Chinese has no spaces to wrap at) fold instead.
+    for column, ratio in (("code", 0), ("severity", 0), ("subjects", 2), ("message", 5)):
         table.add_column(
-            column
-            if lang == "en"
-            else {
-                "code": "代码",
-                "severity": "级别",
-                "subjects": "对象",
-                "message": "问题",
-                "cites": "依据",
-            }[column]
+            _HEADERS[lang][column], overflow="fold", no_wrap=not ratio, ratio=ratio or None
         )
+    table.add_column(_HEADERS[lang]["cites"], overflow="fold", min_width=18)
     for f in report.findings:
         table.add_row(
             f.code,
             f"[{_STYLE[f.severity]}]{f.severity.value}[/]",
             escape(", ".join(f.subjects)),
             escape(f.localized_message(lang)),
-            escape("; ".join(str(c) for c in f.citations)),
+            escape("\n".join(str(c) for c in f.citations)),
         )
     if report.findings:
         console.print(table)
     else:
         console.print("No findings." if lang == "en" else "未发现问题。")
     for w in report.waived:
-        console.print(
-            escape(
-                f"waived {w.finding.code} {', '.join(w.finding.subjects)}: "
-                f"{w.waiver.reason or ''} (until {w.waiver.until.isoformat()})"
-            )
+        subjects = ", ".join(w.finding.subjects)
+        until = w.waiver.until.isoformat()
+        line = (
+            f"waived {w.finding.code} {subjects}: {w.waiver.reason or ''} (until {until})"
+            if lang == "en"
+            else f"已豁免 {w.finding.code} {subjects}：{w.waiver.reason or ''}（有效期至 {until}）"
         )
+        console.print(escape(line))
     for code, error in sorted(report.rule_errors.items()):
-        console.print(escape(f"rule {code} raised: {error}"), style="bold red")
+        line = f"rule {code} raised: {error}" if lang == "en" else f"规则 {code} 运行出错：{error}"
+        console.print(escape(line), style="bold red")
 
 
-def _check(args: argparse.Namespace, console: Console) -> int:
-    dataset = load(args.path)
+def _check(args: argparse.Namespace, console: Console, errors: Console) -> int:
+    dataset, notices = load_with_notices(args.path)
+    # Notices go to stderr so that stdout stays the report (JSON stays parseable); an
+    # ignored column can hide a rule's input, so they are never silent.
+    for notice in notices:
+        errors.print(escape(f"notice: {notice}"), style="yellow")
     report = check(
         dataset,
         as_of=args.as_of,
@@ -213,7 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     errors = Console(stderr=True)
     try:
         if args.command == "check":
-            return _check(args, console)
+            return _check(args, console, errors)
         if args.command == "rules":
             return _rules(console)
         if args.command == "rule":

@@ -112,11 +112,31 @@ def money(*, required: bool = True) -> Any:
     )
 
 
-def date(*, required: bool = True) -> Any:
-    """A ``pendulum.Date``."""
+def _not_before(start: str) -> Any:
+    """A validator: the date, when given, is not before the record's ``start`` field."""
+
+    def check(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+        begin = getattr(inst, start, None)
+        if value is not None and begin is not None and value < begin:
+            raise InvalidValueError(
+                f"{type(inst).__name__}.{attr.name}={value.isoformat()!r}: "  # type: ignore[attr-defined]
+                f"before {start}={begin.isoformat()!r}"
+            )
+
+    return check
+
+
+def date(*, required: bool = True, not_before: str | None = None) -> Any:
+    """A ``pendulum.Date``; ``not_before`` names an earlier field it may not precede."""
+    check = None if not_before is None else _not_before(not_before)
     if required:
-        return attrs.field(converter=to_date, metadata=_meta("date", True))
-    return attrs.field(default=None, converter=to_optional_date, metadata=_meta("date", False))
+        return attrs.field(converter=to_date, validator=check, metadata=_meta("date", True))
+    return attrs.field(
+        default=None,
+        converter=to_optional_date,
+        validator=check,
+        metadata=_meta("date", False),
+    )
 
 
 def _check_bool(inst: object, attr: attrs.Attribute[Any], value: object) -> None:

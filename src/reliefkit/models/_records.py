@@ -42,15 +42,7 @@ class Campaign:
     year: int = count(minimum=2014)
     county: str | None = text()
     starts_on: pendulum.Date = date()
-    ends_on: pendulum.Date = date()
-
-    @ends_on.validator
-    def _after_start(self, _: attrs.Attribute[Any], value: pendulum.Date) -> None:
-        if value < self.starts_on:
-            raise InvalidValueError(
-                f"Campaign.ends_on={value.isoformat()!r}: before starts_on="
-                f"{self.starts_on.isoformat()!r}"
-            )
+    ends_on: pendulum.Date = date(not_before="starts_on")
 
     @property
     def poverty_day(self) -> pendulum.Date:
@@ -173,7 +165,7 @@ class WorkTeam:
     leader_id: str | None = ref(refs=("people",))
     members: int | None = count(minimum=1, required=False)
     starts_on: pendulum.Date = date()
-    ends_on: pendulum.Date | None = date(required=False)
+    ends_on: pendulum.Date | None = date(required=False, not_before="starts_on")
 
 
 @attrs.frozen(kw_only=True)
