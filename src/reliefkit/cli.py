@@ -117,9 +117,9 @@ def _print_report(console: Console, report: Report, lang: str) -> None:
         subjects = ", ".join(w.finding.subjects)
         until = w.waiver.until.isoformat()
         line = (
-            f"waived {w.finding.code} {subjects}: {w.waiver.reason or ''} (until {until})"
+            f"waived {w.finding.code} {subjects}: {w.reason} (until {until})"
             if lang == "en"
-            else f"已豁免 {w.finding.code} {subjects}：{w.waiver.reason or ''}（有效期至 {until}）"
+            else f"已豁免 {w.finding.code} {subjects}：{w.reason}（有效期至 {until}）"
         )
         console.print(escape(line))
     for code, error in sorted(report.rule_errors.items()):

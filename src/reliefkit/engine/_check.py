@@ -14,7 +14,15 @@ import pendulum
 
 from reliefkit.engine._waivers import read_waivers, unused
 from reliefkit.exceptions import ParameterError
-from reliefkit.models import Campaign, Dataset, DateRange, Queries, Record, Waiver
+from reliefkit.models import (
+    Campaign,
+    Dataset,
+    DateRange,
+    Queries,
+    Record,
+    Waiver,
+    mask_resident_ids,
+)
 from reliefkit.report import Decision, Outcome, Report, Waived
 from reliefkit.rules import (
     DEFAULT_PACKS,
@@ -152,7 +160,9 @@ def check(
             due = rule.due is None or rule.due(ctx)
         except Exception as exc:  # a broken rule must not hide the others' findings
             outcomes[rule.code] = Outcome.ERROR
-            errors[rule.code] = "".join(traceback.format_exception_only(exc)).strip()
+            errors[rule.code] = mask_resident_ids(
+                "".join(traceback.format_exception_only(exc)).strip()
+            )
             continue
         found += findings
         if findings:

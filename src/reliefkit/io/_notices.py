@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
 
 import attrs
 
 from reliefkit.exceptions import location
 from reliefkit.io._schema import Column
-from reliefkit.models import mask_name, mask_resident_id
-
-# Anything shaped like a resident ID number is masked wherever it is shown, whatever the
-# column: a misaligned row can put one under any header.
-_RESIDENT_ID_LIKE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+from reliefkit.models import mask_name, mask_resident_id, mask_resident_ids
 
 
 @attrs.frozen
@@ -43,7 +38,9 @@ def scrub(text: str, personal: tuple[str, ...] = ()) -> str:
     for value in sorted(set(personal), key=len, reverse=True):
         if value.strip():
             text = text.replace(value, mask_name(value.strip()))
-    return _RESIDENT_ID_LIKE.sub(lambda m: mask_resident_id(m.group()), text)
+    # Anything shaped like a resident ID number is masked wherever it is shown, whatever the
+    # column: a misaligned row can put one under any header.
+    return mask_resident_ids(text)
 
 
 def shown(raw: object, column: Column | None = None) -> str | None:

@@ -12,7 +12,12 @@ from reliefkit.models._enums import (
     Sector,
     TownshipKind,
 )
-from reliefkit.models._masking import mask_name, mask_resident_id
+from reliefkit.models._masking import (
+    mask_name,
+    mask_resident_id,
+    mask_resident_ids,
+    mask_resident_ids_in,
+)
 from reliefkit.models._money import Money
 from reliefkit.models._records import (
     RECORD_TYPES,
@@ -80,6 +85,8 @@ __all__ = [
     "WorkTeam",
     "mask_name",
     "mask_resident_id",
+    "mask_resident_ids",
+    "mask_resident_ids_in",
     "to_date",
     "to_optional_date",
 ]

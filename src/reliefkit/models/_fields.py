@@ -15,6 +15,7 @@ import attrs
 
 from reliefkit.exceptions import InvalidValueError
 from reliefkit.models._dates import to_date, to_optional_date
+from reliefkit.models._masking import mask_text_repr
 from reliefkit.models._money import Money
 
 E = TypeVar("E", bound=StrEnum)
@@ -196,9 +197,12 @@ def choice(enum: type[E]) -> Any:
 
 
 def text(
-    *, required: bool = False, personal: bool = False, repr: Callable[[Any], str] | bool = True
+    *,
+    required: bool = False,
+    personal: bool = False,
+    repr: Callable[[Any], str] = mask_text_repr,
 ) -> Any:
-    """Free text; personal text is masked in reprs."""
+    """Free text; in reprs personal text is masked, and so is any resident-ID-shaped number."""
 
     def check(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
         if value is None and not required:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from reliefkit.models._masking import mask_name, mask_resident_id
+from reliefkit.models._masking import mask_name, mask_resident_id, mask_resident_ids
 from reliefkit.models._money import Money
 
 if TYPE_CHECKING:
@@ -30,6 +30,8 @@ def _cell(record: Any, attribute: attrs.Attribute[Any]) -> Any:
         return value.value
     if isinstance(value, tuple):
         return ";".join(value)
+    if isinstance(value, str):
+        return mask_resident_ids(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value

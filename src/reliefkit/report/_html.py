@@ -19,8 +19,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import jinja2
+import markupsafe
 
 from reliefkit.exceptions import UnknownRuleError
+from reliefkit.models import mask_resident_ids
 from reliefkit.report._coverage import (
     NO_TOWNSHIP,
     coverage,
@@ -222,6 +224,14 @@ def _value(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _finalize(value: Any) -> Any:
+    """Every value a template prints: resident-ID-shaped numbers masked (trusted markup, such
+    as an embedded plot, passes as it is)."""
+    if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
+        return mask_resident_ids(value)
+    return value
+
+
 @functools.cache
 def environment() -> jinja2.Environment:
     """The Jinja2 environment of the package's templates (autoescape on)."""
@@ -232,6 +242,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_finalize,
     )
     env.filters["money"] = _money
     env.filters["pct"] = _pct

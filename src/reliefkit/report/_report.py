@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 import pendulum
 
-from reliefkit.models import Waiver
+from reliefkit.models import Waiver, mask_resident_ids
 from reliefkit.rules import Finding, Severity
 
 SCHEMA = "reliefkit.report.v1"
@@ -33,6 +33,11 @@ class Waived:
     finding: Finding
     waiver: Waiver
 
+    @property
+    def reason(self) -> str:
+        """The waiver's reason as reports show it (resident-ID-shaped numbers masked)."""
+        return mask_resident_ids(self.waiver.reason or "")
+
     def to_dict(self) -> dict[str, Any]:
         """The finding's JSON form with its ``waiver``."""
         return {
@@ -40,7 +45,7 @@ class Waived:
             "waiver": {
                 "code": self.waiver.code,
                 "subject_id": self.waiver.subject_id,
-                "reason": self.waiver.reason,
+                "reason": self.reason or None,
                 "granted_by": self.waiver.granted_by,
                 "until": self.waiver.until.isoformat(),
             },

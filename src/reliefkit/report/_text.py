@@ -66,7 +66,7 @@ def render_text(report: Report, *, lang: str = "en") -> str:
     for w in report.waived:
         lines.append(
             f"{w.finding.code} [{words['waived']}] {', '.join(w.finding.subjects)}"
-            f" — {w.waiver.reason or ''} (until {w.waiver.until.isoformat()})"
+            f" — {w.reason} (until {w.waiver.until.isoformat()})"
         )
     for code, error in sorted(report.rule_errors.items()):
         lines.append(words["rule_error"].format(code=code, error=error))

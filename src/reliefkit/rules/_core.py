@@ -18,7 +18,15 @@ import pendulum
 
 from reliefkit._display import render_html
 from reliefkit.exceptions import ParameterError
-from reliefkit.models import Campaign, Dataset, DateRange, Record, to_date
+from reliefkit.models import (
+    Campaign,
+    Dataset,
+    DateRange,
+    Record,
+    mask_resident_ids,
+    mask_resident_ids_in,
+    to_date,
+)
 
 __all__ = [
     "Citation",
@@ -79,14 +87,18 @@ class Finding:
     """A violation stamped by the engine with the rule's code, severity, citations and remedy.
 
     Identity is ``(code, subjects)``; findings sort by ``(severity, code, subjects)``.
+    A resident-ID-shaped number quoted from free text into the messages or the evidence is
+    masked there, so no report built from findings can show one.
     """
 
     code: str
     severity: Severity
     subjects: tuple[str, ...]
-    message: str = attrs.field(eq=False)
-    message_zh: str = attrs.field(eq=False)
-    evidence: Mapping[str, Any] = attrs.field(eq=False, factory=dict)
+    message: str = attrs.field(eq=False, converter=mask_resident_ids)
+    message_zh: str = attrs.field(eq=False, converter=mask_resident_ids)
+    evidence: Mapping[str, Any] = attrs.field(
+        eq=False, factory=dict, converter=mask_resident_ids_in
+    )
     citations: tuple[Citation, ...] = attrs.field(eq=False, default=())
     remedy: str = attrs.field(eq=False, default="")
     remedy_zh: str = attrs.field(eq=False, default="")
