@@ -200,3 +200,9 @@ def test_waived_line_follows_the_language(county: Path, capsys: pytest.CaptureFi
     assert "已豁免 CP111 V05-01" in capsys.readouterr().out
     main(["check", str(county), "--as-of", "2015-12-31"])
     assert "waived CP111 V05-01" in capsys.readouterr().out
+
+
+def test_bad_parameter_value_is_exit_2(clean: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A parameter value the rules cannot read is bad input: exit 2, naming it."""
+    assert main(["check", str(clean), "--as-of", "2016-01-31", "--param", "audit_due=13-45"]) == 2
+    assert "audit_due" in capsys.readouterr().err

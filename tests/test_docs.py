@@ -79,3 +79,13 @@ def test_site_builds_strict(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "site" / "reports" / "index.html").exists()
+
+
+def test_rule_reference_is_current() -> None:
+    """docs/rules.md is generated from the registry; regenerate it with
+    ``python -m reliefkit.rules.docs`` when a rule, its docstring or a parameter changes."""
+    from reliefkit.rules._docs import rules_markdown
+
+    assert (DOCS / "rules.md").read_text(encoding="utf-8") == rules_markdown(), (
+        "docs/rules.md is stale: run `python -m reliefkit.rules.docs`"
+    )

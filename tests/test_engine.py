@@ -43,6 +43,34 @@ def test_parameter_of_wrong_type_is_refused() -> None:
         rk.check(build(), as_of=AS_OF, params={"ceremony_deadline_inclusive": "yes"})
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("audit_due", "13-45"),
+        ("audit_due", "end"),
+        ("exit_plan_due", "02-30"),
+        ("poverty_day", "1017"),
+        ("visit_window", ("10-18", "10-12")),
+        ("visit_window", ("10-12",)),
+    ],
+)
+def test_parameter_value_the_rules_cannot_read_is_refused(name: str, value: object) -> None:
+    """A month-day that does not exist, or a window ending before it starts, is refused when
+    checking starts (a ParameterError naming it), not by a rule failing half-way."""
+    with pytest.raises(rk.ParameterError, match=name):
+        rk.check(build(), as_of=AS_OF, params={name: value})
+
+
+def test_parameter_values_that_exist_are_accepted() -> None:
+    """The same parameters with readable values run the check."""
+    params = {
+        "audit_due": "11-30",
+        "exit_plan_due": "campaign_end",
+        "visit_window": ("10-10", "10-20"),
+    }
+    assert rk.check(build(), as_of=AS_OF, params=params).rule_errors == {}
+
+
 def test_pack_not_in_force_is_not_applicable() -> None:
     """A campaign before the pack's first year gets no county-plan findings."""
     data = build(year=2014, starts_on="2013-01-01", ends_on="2013-12-31")

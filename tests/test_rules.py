@@ -327,6 +327,21 @@ def test_audits_wait_for_campaign_end() -> None:
     assert [f.subjects for f in due.findings] == [("F1",)]
 
 
+@pytest.mark.parametrize("code", ["CP111", "CP118"])
+def test_due_day_counts_is_a_parameter(code: str) -> None:
+    """By default a check as of the due day (the campaign's last day) is its closing review
+    and reports a missing exit plan or audit; with ``due_day_counts=False`` the day must have
+    passed, as for the ceremony deadline (CP106)."""
+    changes = {"audits": []} if code == "CP118" else drop("exit_plans", "V3@2015-06-30")
+    data = build(changes)
+    strict = {"due_day_counts": False}
+    on_due_day = check(data, as_of="2015-12-31", select=[code])
+    assert [f.code for f in on_due_day.findings] == [code]
+    assert check(data, as_of="2015-12-31", select=[code], params=strict).findings == ()
+    after = check(data, as_of="2016-01-01", select=[code], params=strict)
+    assert [f.code for f in after.findings] == [code]
+
+
 def test_audit_by_non_audit_department_does_not_count() -> None:
     """Only a department of sector audit can audit a fund."""
     report = check(build(replace("audits", "AU1", auditor_id="D1")), as_of=AS_OF)

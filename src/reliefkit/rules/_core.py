@@ -167,6 +167,16 @@ class Parameter:
     source: Citation
     doc: str
     confidence: str = "V"
+    check: Callable[[Any], object] | None = attrs.field(default=None, eq=False, repr=False)
+
+    def validate(self, value: Any) -> None:
+        """Refuse an override the rules cannot read, naming the parameter and the value."""
+        if self.check is None:
+            return
+        try:
+            self.check(value)
+        except (ValueError, TypeError) as exc:
+            raise ParameterError(f"params[{self.name!r}]={value!r}: {exc}") from exc
 
     def value_on(self, day: pendulum.Date) -> Any:
         """The value in force on ``day`` (the latest that started on or before it)."""
@@ -300,10 +310,12 @@ class Pack:
         doc: str,
         confidence: str = "V",
         since: str = "2014-01-01",
+        check: Callable[[Any], object] | None = None,
     ) -> None:
-        """Declare a parameter with one value in force from ``since``."""
+        """Declare a parameter with one value in force from ``since``; ``check`` raises
+        ``ValueError`` for an override the rules cannot read."""
         self.parameters[name] = Parameter(
-            name, ((DateRange(since), value),), source, doc, confidence
+            name, ((DateRange(since), value),), source, doc, confidence, check
         )
 
     def rule(
@@ -372,6 +384,7 @@ class Pack:
                     raise ParameterError(
                         f"params[{name!r}]={value!r}: expected {expected.__name__}"
                     )
+                self.parameters[name].validate(value)
                 values[name] = value
         return values
 

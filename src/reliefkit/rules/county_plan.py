@@ -84,6 +84,30 @@ OTHER_EXPENSES = frozenset(
 )
 GOVERNMENT = frozenset({"government_investment"})
 
+
+def _month_day(value: str) -> None:
+    """A month-day ``MM-DD`` that exists (29 February allowed: it is checked again in the
+    campaign's year)."""
+    month, sep, day = value.partition("-")
+    if not (sep and month.isdigit() and day.isdigit()):
+        raise ValueError("expected a month-day 'MM-DD'")
+    pendulum.Date(2016, int(month), int(day))  # raises ValueError for 13-45
+
+
+def _due(value: str) -> None:
+    if value != "campaign_end":
+        _month_day(value)
+
+
+def _window_check(value: tuple[str, ...]) -> None:
+    if len(value) != 2:
+        raise ValueError("expected two month-days 'MM-DD,MM-DD'")
+    for month_day in value:
+        _month_day(month_day)
+    if value[1] < value[0]:
+        raise ValueError("the window ends before it starts")
+
+
 PACK.parameter(
     "permitted_purposes",
     PERMITTED,
@@ -107,6 +131,7 @@ PACK.parameter(
     "10-17",
     source=cite("§preamble", "17 October is Poverty Alleviation Day"),
     doc="Month-day of Poverty Alleviation Day in the campaign year.",
+    check=_month_day,
 )
 PACK.parameter(
     "ceremony_deadline_inclusive",
@@ -119,12 +144,14 @@ PACK.parameter(
     ("10-12", "10-18"),
     source=cite("§二(三)", "visits around 15 October"),
     doc="Inclusive month-day window of 'around 15 October' for county leaders' visits.",
+    check=_window_check,
 )
 PACK.parameter(
     "audit_due",
     "campaign_end",
     source=cite("§三(三)", "the audit department audits funds"),
     doc="When audits are due: 'campaign_end' (the campaign's ends_on) or a month-day 'MM-DD'.",
+    check=_due,
 )
 PACK.parameter(
     "forbid_department_to_department",
@@ -137,6 +164,15 @@ PACK.parameter(
     "campaign_end",
     source=cite("§二(四)", "exit plans for poor villages"),
     doc="When exit plans are due: 'campaign_end' or a month-day 'MM-DD'.",
+    check=_due,
+)
+PACK.parameter(
+    "due_day_counts",
+    True,
+    source=cite("§三(三)", "exit plans and audits by the end of the campaign"),
+    doc="Whether a missing exit plan (CP111) or audit (CP118) is judged on its due day itself "
+    "(a check as of the campaign's last day is its closing review) or only from the day after.",
+    confidence="I",
 )
 
 
@@ -152,6 +188,11 @@ def _iso(day: Any) -> str:
 def _due_date(ctx: Context, name: str) -> pendulum.Date:
     value = ctx.param(name)
     return ctx.campaign.ends_on if value == "campaign_end" else ctx.date_in_year(value)
+
+
+def _has_come(ctx: Context, due: pendulum.Date) -> bool:
+    """Whether ``as_of`` is past ``due`` (or on it, when the due day counts)."""
+    return ctx.as_of >= due if ctx.param("due_day_counts") else ctx.as_of > due
 
 
 def _ceremony_deadline(ctx: Context) -> pendulum.Date:
@@ -882,7 +923,7 @@ def _exit_touched(ctx: Context, record: Record) -> Iterable[str]:
 
 def _exit_due(ctx: Context) -> bool:
     due = _due_date(ctx, "exit_plan_due")
-    return ctx.as_of >= due or any(p.adopted_on > due for p in ctx.dataset.exit_plans)
+    return _has_come(ctx, due) or any(p.adopted_on > due for p in ctx.dataset.exit_plans)
 
 
 @PACK.rule(
@@ -898,7 +939,7 @@ def _exit_due(ctx: Context) -> bool:
     keys=_poor_village_keys,
     touched=_exit_touched,
     due=_exit_due,
-    params=["exit_plan_due"],
+    params=["exit_plan_due", "due_day_counts"],
 )
 def village_without_exit_plan(ctx: Context, village_id: str) -> Iterator[Violation]:
     """
@@ -922,7 +963,7 @@ def village_without_exit_plan(ctx: Context, village_id: str) -> Iterator[Violati
     plans = ctx.dataset.exit_plans_of(village_id)
     if any(p.adopted_on <= due for p in plans):
         return
-    if plans or ctx.as_of >= due:
+    if plans or _has_come(ctx, due):
         yield Violation(
             (village_id,),
             f"Poor village {village_id} has no exit plan adopted by {due.isoformat()}.",
@@ -1198,7 +1239,7 @@ def _received_fund_keys(ctx: Context) -> Iterable[str]:
 
 
 def _audit_due(ctx: Context) -> bool:
-    return ctx.as_of >= _due_date(ctx, "audit_due")
+    return _has_come(ctx, _due_date(ctx, "audit_due"))
 
 
 @PACK.rule(
@@ -1215,7 +1256,7 @@ def _audit_due(ctx: Context) -> bool:
     keys=_received_fund_keys,
     touched=_fund_touched,
     due=_audit_due,
-    params=["audit_due"],
+    params=["audit_due", "due_day_counts"],
 )
 def fund_not_audited(ctx: Context, fund_id: str) -> Iterator[Violation]:
     """
@@ -1223,6 +1264,8 @@ def fund_not_audited(ctx: Context, fund_id: str) -> Iterator[Violation]:
     Once audits are due (by default on the campaign's last day), every fund that received
     donations has an audit by a department of sector ``audit``, dated on or after the fund's
     last donation and disbursement, whose received and disbursed totals equal the ledger's.
+    The catalogue's reading of CP118 sets no latest date for the audit, so an audit dated
+    after the due day (or after ``as_of``) still meets it.
 
     Why it matters:
     The plan puts every raised fund under the audit department's supervision.
@@ -1238,10 +1281,11 @@ def fund_not_audited(ctx: Context, fund_id: str) -> Iterator[Violation]:
     county-plan §三(三).
     """
     ds = ctx.dataset
-    if not _audit_due(ctx) or not ds.donations_to(fund_id):
+    due = _due_date(ctx, "audit_due")
+    if not _has_come(ctx, due) or not ds.donations_to(fund_id):
         return
-    book = ledger(ds, fund_id)
     audits = ds.audits_of(fund_id)
+    book = ledger(ds, fund_id)
 
     def good(audit: Audit) -> bool:
         auditor = ds.get(audit.auditor_id)
@@ -1257,9 +1301,11 @@ def fund_not_audited(ctx: Context, fund_id: str) -> Iterator[Violation]:
     yield Violation(
         (fund_id, *_ids(audits)),
         f"Fund {fund_id} has no audit by the audit department after its last movement with the "
-        f"ledger's totals (received ¥{book.received:,.2f}, disbursed ¥{book.disbursed:,.2f}).",
-        f"资金 {fund_id} 未经审计部门审计，或审计数与账面不符。",
+        f"ledger's totals (received ¥{book.received:,.2f}, disbursed ¥{book.disbursed:,.2f}); "
+        f"audits were due on {due.isoformat()}.",
+        f"资金 {fund_id} 未经审计部门审计，或审计数与账面不符（审计应于 {due.isoformat()} 完成）。",
         {
+            "due": due,
             "ledger_received": book.received,
             "ledger_disbursed": book.disbursed,
             "last_movement": book.last_movement,
