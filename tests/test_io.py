@@ -606,3 +606,37 @@ def test_docs_list_every_alias() -> None:
     page = (Path(__file__).parents[1] / "docs" / "data-format.md").read_text(encoding="utf-8")
     aliases = set(HEADER_ALIASES) | {a for table in TABLE_ALIASES.values() for a in table}
     assert {a for a in aliases if a not in page} == set()
+
+
+@pytest.mark.parametrize(
+    ("file", "column"),
+    [
+        ("pairings.csv", "partner_id"),
+        ("exit_plans.csv", "adopted_on"),
+        ("work_plans.csv", "township_id"),
+        ("waivers.csv", "subject_id"),
+    ],
+)
+def test_second_record_with_the_same_key_is_an_error(
+    tmp_path: Path, file: str, column: str
+) -> None:
+    """Tables without an id column have a key (a pairing's two units, an exit plan's village
+    and day, a work plan's township, a waiver's code and subject): a second row with the
+    same key is reported at that row and column, like a duplicate id."""
+    from campaigns import build
+    from reliefkit.models import Waiver
+
+    data = build()
+    if file == "waivers.csv":
+        waiver = Waiver(
+            code="CP110", subject_id="H1", reason="r", granted_by="LG", until="2016-03-31"
+        )
+        data = data.add(waiver)
+    folder = dump(data, tmp_path / "dup")
+    path = folder / file
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([*lines, lines[1]]) + "\n", encoding="utf-8")
+    with pytest.raises(LoadError) as caught:
+        load(folder)
+    assert problem_keys(caught.value) == {(file, len(lines), column)}
+    assert "a second" in caught.value.problems[0].expected

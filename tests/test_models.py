@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import attrs
 import pendulum
 import pytest
 from hypothesis import given
@@ -22,6 +23,7 @@ from reliefkit.models import (
     Money,
     Person,
     Village,
+    Waiver,
     WorkTeam,
     to_date,
 )
@@ -185,6 +187,24 @@ def test_dataset_reports_every_dangling_reference() -> None:
         Dataset.build(CAMPAIGN, **data)
     problems = {(p[1], p[2]) for p in info.value.problems}
     assert problems == {("V9", "township_id"), ("V1", "id"), ("V1", "village_id")}
+
+
+def test_add_refuses_a_second_record_with_the_same_key() -> None:
+    """``Dataset.add`` refuses a second pairing, exit plan (same village and day), work plan or
+    waiver with an existing key, as ``build`` does; a revised exit plan on another day is fine."""
+    data = build()
+    waiver = Waiver(code="CP110", subject_id="H1", granted_by="LG", until="2016-03-31")
+    data = data.add(waiver)
+    for twin in (
+        data.pairings[0],
+        data.exit_plans[0],
+        data.work_plans[0],
+        attrs.evolve(waiver, reason="again"),
+    ):
+        with pytest.raises(IntegrityError, match="a second"):
+            data.add(attrs.evolve(twin))
+    revised = attrs.evolve(data.exit_plans[0], adopted_on="2015-09-30")
+    assert data.add(revised).exit_plans_of(revised.village_id)[-1] is revised
 
 
 def test_dataset_lookups() -> None:

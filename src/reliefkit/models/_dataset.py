@@ -60,7 +60,25 @@ _GROUPINGS: tuple[tuple[str, str, str], ...] = (
     ("pledges_by_project", "pledges", "project_id"),
     ("pairings_by_partner", "pairings", "partner_id"),
     ("people_by_unit", "people", "unit_id"),
+    ("waivers_by_subject", "waivers", "subject_id"),
 )
+
+# Tables keyed by a synthetic key (see each record's ``id``): the grouping that holds a
+# record's possible twins, the field a second one is reported on, and what is wrong with it.
+_SECOND: dict[str, tuple[str, str, str]] = {
+    "work_plans": ("work_plans_by_township", "township_id", "a second work plan"),
+    "exit_plans": (
+        "exit_plans_by_village",
+        "adopted_on",
+        "a second exit plan of this village on this day",
+    ),
+    "pairings": ("pairings_by_partner", "partner_id", "a second pairing of these two units"),
+    "waivers": (
+        "waivers_by_subject",
+        "subject_id",
+        "a second waiver of this code for this subject",
+    ),
+}
 
 
 def _tuple_of(cls: type[Any]) -> Any:
@@ -150,14 +168,17 @@ def _integrity_problems(tables: Mapping[str, tuple[Any, ...]]) -> list[Problem]:
             else:
                 seen[record.id] = table
     problems += _reference_problems({t: r for t, r in tables.items() if t != "campaign"}, seen)
-    plans: set[str] = set()
-    for wp in tables["work_plans"]:
-        if wp.township_id in plans:
-            problems.append(
-                ("work_plans", wp.id, "township_id", wp.township_id, "a second work plan")
-            )
-        plans.add(wp.township_id)
+    for table, (_, field, what) in _SECOND.items():
+        keys: set[str] = set()
+        for record in tables[table]:
+            if record.id in keys:
+                problems.append((table, record.id, field, _shown(getattr(record, field)), what))
+            keys.add(record.id)
     return problems
+
+
+def _shown(value: Any) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 class Queries:
@@ -422,10 +443,17 @@ def _integrity_problems_of(dataset: Dataset, by_table: Mapping[str, list[Any]]) 
         for r in records
         if dataset.get(r.id) is not r
     ]
+    for table, (grouping, field, what) in _SECOND.items():
+        for r in by_table.get(table, ()):
+            value = getattr(r, _GROUP_FIELD[grouping])
+            first = next(s for s in dataset.group(grouping, value) if s.id == r.id)
+            if first is not r:
+                problems.append((table, r.id, field, _shown(getattr(r, field)), what))
     return problems + _reference_problems(by_table, dataset._index.table_of)
 
 
 _KEYED = frozenset(KEYED_TABLES)
+_GROUP_FIELD = {name: field for name, _, field in _GROUPINGS}
 _GROUPINGS_OF: dict[str, tuple[tuple[str, str], ...]] = {
     table: tuple((name, field) for name, t, field in _GROUPINGS if t == table)
     for table in {t for _, t, _ in _GROUPINGS}
