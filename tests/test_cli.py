@@ -206,3 +206,20 @@ def test_bad_parameter_value_is_exit_2(clean: Path, capsys: pytest.CaptureFixtur
     """A parameter value the rules cannot read is bad input: exit 2, naming it."""
     assert main(["check", str(clean), "--as-of", "2016-01-31", "--param", "audit_due=13-45"]) == 2
     assert "audit_due" in capsys.readouterr().err
+
+
+def test_rule_in_chinese_and_unwrapped(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`rule CODE --lang zh` gives Chinese headings, title and fix; the body is printed as
+    paragraphs (the terminal wraps them), not with the docstring's line breaks."""
+    assert main(["rule", "CP101", "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    for heading in ("检查内容", "为何重要", "违规示例", "合规示例", "依据", "整改"):
+        assert heading in out
+    assert "What it checks" not in out
+    monkeypatch.setenv("COLUMNS", "400")
+    assert main(["rule", "CP101"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    what = lines[lines.index("What it checks") + 1]
+    assert what.startswith("A solicitation whose") and what.endswith("of its villages.")

@@ -188,18 +188,43 @@ def _rule(args: argparse.Namespace, console: Console) -> int:
         f"{rule.severity.value}[/])"
     )
     console.print(escape(title))
+    words = _RULE_WORDS[args.lang]
+    if args.lang == "zh":
+        console.print(words["english"], style="dim")
     doc = rule.doc
     for section in SECTIONS:
-        console.print(f"\n[bold]{section}[/]")
-        console.print(escape(doc.get(section, "")))
-    console.print("\n[bold]Cites[/]")
+        console.print(f"\n[bold]{words.get(section, section)}[/]")
+        console.print(escape(_unwrap(doc.get(section, ""))))
+    console.print(f"\n[bold]{words['Cites']}[/]")
     for c in rule.citations:
         console.print(escape(f"{c} — {c.summary}"))
-    console.print("\n[bold]Fix[/]")
+    console.print(f"\n[bold]{words['Fix']}[/]")
     console.print(escape(rule.remedy_zh if args.lang == "zh" else rule.remedy))
     if rule.params:
-        console.print("\n[bold]Parameters[/]: " + escape(", ".join(rule.params)))
+        console.print(f"\n[bold]{words['Parameters']}[/]: " + escape(", ".join(rule.params)))
     return 0
+
+
+_RULE_WORDS: dict[str, dict[str, str]] = {
+    "en": {"Cites": "Cites", "Fix": "Fix", "Parameters": "Parameters"},
+    "zh": {
+        "What it checks": "检查内容",
+        "Why it matters": "为何重要",
+        "Example": "违规示例",
+        "Compliant": "合规示例",
+        "References": "依据",
+        "Cites": "引用条款",
+        "Fix": "整改",
+        "Parameters": "参数",
+        "english": "（规则说明正文为英文；标题与整改措施为中文。）",
+    },
+}
+
+
+def _unwrap(text: str) -> str:
+    """A docstring section as paragraphs, so the terminal wraps it (not the source's lines)."""
+    paragraphs = [" ".join(p.split()) for p in text.split("\n\n")]
+    return "\n\n".join(p for p in paragraphs if p)
 
 
 def _example(args: argparse.Namespace, console: Console) -> int:
