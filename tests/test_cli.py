@@ -69,6 +69,29 @@ def test_exit_2_on_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         assert expected in err
 
 
+def test_load_error_as_json_and_one_line_per_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With --format json a load error is also a JSON document on stdout
+    (reliefkit.load-error.v1); on stderr each problem stays on one line, however narrow."""
+    folder = tmp_path / "bad"
+    dump(build(), folder)
+    donations = folder / "donations.csv"
+    donations.write_text(donations.read_text().replace("10000.00", "1.005", 1), encoding="utf-8")
+    villages = folder / "villages.csv"
+    villages.write_text(villages.read_text().replace("T2", "T404", 1), encoding="utf-8")
+    assert main(["check", str(folder), "--as-of", "2016-01-31", "--format", "json"]) == 2
+    captured = capsys.readouterr()
+    document = json.loads(captured.out)
+    assert document["schema"] == "reliefkit.load-error.v1"
+    assert {(p["file"], p["column"], p["value"]) for p in document["problems"]} == {
+        ("donations.csv", "amount", "1.005"),
+        ("villages.csv", "township_id", "T404"),
+    }
+    lines = captured.err.splitlines()
+    assert any("donations.csv" in line and "1.005" in line and "(fen)" in line for line in lines)
+
+
 def test_exit_2_on_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     """A missing --as-of is a usage error with exit 2."""
     with pytest.raises(SystemExit) as info:

@@ -6,6 +6,7 @@ Exit codes: 0 no error-severity finding and no rule error; 1 otherwise; 2 bad in
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,7 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from reliefkit.engine import ENGINE_CODES, check
-from reliefkit.exceptions import ReliefkitError
+from reliefkit.exceptions import LoadError, ReliefkitError
 from reliefkit.io import dump, load_with_notices
 from reliefkit.report import Report
 from reliefkit.rules import SECTIONS, Severity, all_rules, get_rule
@@ -256,8 +257,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _rule(args, console)
         return _example(args, console)
     except ReliefkitError as exc:
-        errors.print(escape(f"reliefkit: {exc}"), style="red")
+        # One problem per line, never cut or wrapped mid-sentence, whatever the terminal.
+        errors.print(escape(f"reliefkit: {exc}"), style="red", soft_wrap=True)
+        if isinstance(exc, LoadError) and getattr(args, "format", None) == "json":
+            sys.stdout.write(json.dumps(exc.to_dict(), ensure_ascii=False, indent=2) + "\n")
         return 2
     except OSError as exc:
-        errors.print(escape(f"reliefkit: {exc}"), style="red")
+        errors.print(escape(f"reliefkit: {exc}"), style="red", soft_wrap=True)
         return 2

@@ -76,6 +76,16 @@ class LoadProblem:
     value: str | None
     expected: str
 
+    def to_dict(self) -> dict[str, object]:
+        """The JSON form: ``file``, ``row``, ``column``, ``value`` (masked) and ``expected``."""
+        return {
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "expected": self.expected,
+        }
+
     def __str__(self) -> str:
         where = location(self.file, self.row, self.column)
         if self.value is None:
@@ -107,3 +117,11 @@ class LoadError(ReliefkitError, ValueError):
         self.problems = tuple(problems)
         body = "\n  ".join(str(p) for p in self.problems)
         super().__init__(f"cannot load {source}: {len(self.problems)} problem(s):\n  {body}")
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON form ``reliefkit.load-error.v1``: the source and every problem."""
+        return {
+            "schema": "reliefkit.load-error.v1",
+            "source": self.source,
+            "problems": [p.to_dict() for p in self.problems],
+        }
