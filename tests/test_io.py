@@ -640,3 +640,19 @@ def test_second_record_with_the_same_key_is_an_error(
         load(folder)
     assert problem_keys(caught.value) == {(file, len(lines), column)}
     assert "a second" in caught.value.problems[0].expected
+
+
+def test_unreadable_file_is_one_problem(tmp_path: Path) -> None:
+    """A file that cannot be read (here UTF-16) is one problem; the references to its
+    records are not reported again as unknown ids."""
+    from campaigns import build
+
+    folder = dump(build(), tmp_path / "utf16")
+    funds = folder / "funds.csv"
+    funds.write_bytes(funds.read_text(encoding="utf-8").encode("utf-16"))
+    with pytest.raises(LoadError) as caught:
+        load(folder)
+    assert [(p.file, p.row, p.column) for p in caught.value.problems] == [
+        ("funds.csv", None, None)
+    ]
+    assert "not readable" in caught.value.problems[0].expected

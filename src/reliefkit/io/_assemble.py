@@ -15,7 +15,7 @@ from reliefkit.exceptions import IntegrityError, LoadError, LoadProblem
 from reliefkit.io._cells import CellError, parse_cell
 from reliefkit.io._notices import as_text, scrub, shown
 from reliefkit.io._source import Cells, RawTable, Reading
-from reliefkit.models import Campaign, Dataset
+from reliefkit.models import TABLES, Campaign, Dataset
 
 # Stands in for a campaign that could not be read, so references are still checked; the
 # dataset built with it is never returned.
@@ -125,8 +125,17 @@ def _holds(field_value: object, value: str) -> bool:
     return field_value == value
 
 
+def _refers_to(table: str, field: str, unread: set[str] | frozenset[str]) -> bool:
+    """Whether ``table.field`` may name a record of a table whose file was not read."""
+    attribute = attrs.fields_dict(TABLES[table]).get(field)
+    refs = set(attribute.metadata.get("refs", ())) if attribute is not None else set()
+    return bool(refs & unread) or ("*" in refs and bool(unread))
+
+
 def _locate(
-    problems: Iterable[tuple[str, str, str, str, str]], built: dict[str, _Built]
+    problems: Iterable[tuple[str, str, str, str, str]],
+    built: dict[str, _Built],
+    unread: set[str] | frozenset[str] = frozenset(),
 ) -> list[LoadProblem]:
     """Integrity problems as load problems naming file, row and column.
 
@@ -145,8 +154,10 @@ def _locate(
     out: list[LoadProblem] = []
     for problem in problems:
         table, record_id, field, value, expected = problem
-        if expected.startswith("unknown id") and value in skipped:
-            continue  # dangles only because its record had bad cells, reported already
+        if expected.startswith("unknown id") and (
+            value in skipped or (unread and _refers_to(table, field, unread))
+        ):
+            continue  # dangles only because its record or file was bad, reported already
         candidates = rows_of.get((table, record_id), [])
         holding = [c for c in candidates if _holds(getattr(c[1], field, None), value)]
         candidates = holding or candidates
@@ -170,7 +181,7 @@ def assemble(reading: Reading) -> Dataset:
     try:
         dataset = Dataset.build(campaign or _PLACEHOLDER, **tables)
     except IntegrityError as exc:
-        problems += _locate(exc.problems, built)
+        problems += _locate(exc.problems, built, reading.unread)
     if problems or dataset is None:
         order = {raw.file: i for i, raw in enumerate(reading.tables)}
         problems.sort(key=lambda p: (order.get(p.file, -1), p.row or 0))

@@ -69,11 +69,13 @@ def _read_file(table: Table, path: Path, reading: Reading) -> None:
     file = table.file
     text = decode(path.read_bytes(), file, reading)
     if text is None:
+        reading.unread.add(table.name)
         return
     try:
         lines = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
         reading.problems.append(LoadProblem(file, None, None, None, f"not readable as CSV: {exc}"))
+        reading.unread.add(table.name)
         return
     if not lines:
         reading.notices.append(Notice(file, None, None, "empty file (no header row); no records"))

@@ -37,6 +37,8 @@ class Reading:
     tables: list[RawTable] = attrs.Factory(list)
     problems: list[LoadProblem] = attrs.Factory(list)
     notices: list[Notice] = attrs.Factory(list)
+    # Tables whose file could not be read at all: references to them are not reported again.
+    unread: set[str] = attrs.Factory(set)
 
 
 def decode(data: bytes, file: str, reading: Reading) -> str | None:
