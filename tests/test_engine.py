@@ -71,10 +71,17 @@ def test_parameter_values_that_exist_are_accepted() -> None:
     assert rk.check(build(), as_of=AS_OF, params=params).rule_errors == {}
 
 
-def test_pack_not_in_force_is_not_applicable() -> None:
-    """A campaign before the pack's first year gets no county-plan findings."""
-    data = build(year=2014, starts_on="2013-01-01", ends_on="2013-12-31")
-    report = rk.check(data, as_of="2014-01-31")
+def test_pack_not_in_force_is_not_applicable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A campaign before the pack's first day gets no county-plan findings (the pack is
+    moved to 2016 here: every campaign year from 2014 on is in force for the real one)."""
+    from reliefkit.engine import _check
+    from reliefkit.models import DateRange
+    from reliefkit.rules import get_pack
+
+    monkeypatch.setattr(get_pack("county-plan"), "in_force", DateRange("2016-01-01"))
+    _check._cached_plan.cache_clear()
+    report = rk.check(build(), as_of="2016-01-31")
+    _check._cached_plan.cache_clear()
     assert report.findings == ()
     assert set(report.outcomes.values()) == {Outcome.NOT_APPLICABLE}
 

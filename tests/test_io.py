@@ -324,9 +324,13 @@ def test_dates_are_iso_days_only(tmp_path: Path, cell: str) -> None:
     assert problem_keys(caught.value) == {("donations.csv", 1, "on")}
 
 
-@pytest.mark.parametrize(("cell", "expected"), [("3.0", "whole number"), ("0", "≥ 1")])
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [("3.0", "whole number"), ("0", "from 1 to 99"), ("500228196503124519", "from 1 to 99")],
+)
 def test_counts_are_whole_numbers(tmp_path: Path, cell: str, expected: str) -> None:
-    """members must be a whole number of at least one: 3.0 and 0 are errors."""
+    """members must be a plausible whole number: 3.0, 0 and an ID pasted in are errors (the
+    ID is shown masked)."""
     households = [HOUSEHOLDS, ["H1", "V1", "张三", "", cell, ""]]
     folder = folder_with(
         tmp_path,
@@ -337,7 +341,8 @@ def test_counts_are_whole_numbers(tmp_path: Path, cell: str, expected: str) -> N
     with pytest.raises(LoadError) as caught:
         load(folder)
     (problem,) = caught.value.problems
-    assert (problem.column, problem.value) == ("members", cell)
+    shown = cell if len(cell) < 15 else cell[:4] + "*" * 12 + cell[-2:]
+    assert (problem.column, problem.value) == ("members", shown)
     assert expected in problem.expected
 
 
@@ -652,7 +657,5 @@ def test_unreadable_file_is_one_problem(tmp_path: Path) -> None:
     funds.write_bytes(funds.read_text(encoding="utf-8").encode("utf-16"))
     with pytest.raises(LoadError) as caught:
         load(folder)
-    assert [(p.file, p.row, p.column) for p in caught.value.problems] == [
-        ("funds.csv", None, None)
-    ]
+    assert [(p.file, p.row, p.column) for p in caught.value.problems] == [("funds.csv", None, None)]
     assert "not readable" in caught.value.problems[0].expected

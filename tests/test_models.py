@@ -160,6 +160,12 @@ def test_bad_resident_id_error_is_masked() -> None:
             {"id": "W1", "village_id": "V1", "starts_on": "2015-06-01", "ends_on": "2015-05-01"},
             "ends_on",
         ),
+        (Household, {"id": "H1", "village_id": "V1", "members": 500228196503124519}, "members"),
+        (
+            Campaign,
+            {"id": "C", "year": 2014, "starts_on": "2015-09-01", "ends_on": "2015-12-31"},
+            "year",
+        ),
         (Person, {"id": "P1", "unit_id": "T1", "role": "boss"}, "Role"),
     ],
 )
@@ -231,3 +237,17 @@ def test_flag_with_a_default_reads_none_as_the_default() -> None:
     assert Household(id="H1", village_id="V1", registered_poor=None).registered_poor is False
     with pytest.raises(InvalidValueError, match=r"Village\.poor='yes'"):
         Village(id="V1", township_id="T1", poor="yes")
+
+
+def test_count_error_masks_an_id_shaped_value() -> None:
+    """A resident ID pasted into a count column is refused without being shown."""
+    with pytest.raises(InvalidValueError) as caught:
+        Household(id="H1", village_id="V1", members=500228196503124519)
+    assert "500228196503124519" not in str(caught.value)
+    assert "5002************19" in str(caught.value)
+
+
+def test_campaign_may_run_into_the_next_year() -> None:
+    """A 2015 campaign may end in 2016; its year only has to lie within its period."""
+    campaign = Campaign(id="C", year=2015, starts_on="2015-09-01", ends_on="2016-03-31")
+    assert campaign.poverty_day.isoformat() == "2015-10-17"

@@ -122,7 +122,11 @@ def _bool(raw: object) -> bool:
 
 
 def _int(raw: object, column: Column) -> int:
-    wanted = "a whole number" + (f" ≥ {column.minimum}" if column.minimum is not None else "")
+    wanted = "a whole number"
+    if column.minimum is not None and column.maximum is not None:
+        wanted += f" from {column.minimum} to {column.maximum}"
+    elif column.minimum is not None:
+        wanted += f" ≥ {column.minimum}"
     if isinstance(raw, bool | float):
         raise CellError(wanted)
     if isinstance(raw, int):
@@ -133,6 +137,8 @@ def _int(raw: object, column: Column) -> int:
             raise CellError(wanted)
         number = int(text)
     if column.minimum is not None and number < column.minimum:
+        raise CellError(wanted)
+    if column.maximum is not None and number > column.maximum:
         raise CellError(wanted)
     return number
 

@@ -38,6 +38,7 @@ class Column:
     personal: bool = False
     enum: type[StrEnum] | None = None
     minimum: int | None = None
+    maximum: int | None = None
     may_be_absent: bool = False
 
 
@@ -68,6 +69,7 @@ def _column(table: str, field: attrs.Attribute[Any]) -> Column:
         personal=bool(meta.get("personal", False)),
         enum=meta.get("enum"),
         minimum=meta.get("minimum"),
+        maximum=meta.get("maximum"),
         may_be_absent=field.name in _MAY_BE_ABSENT.get(table, frozenset()),
     )
 

@@ -15,7 +15,7 @@ import attrs
 
 from reliefkit.exceptions import InvalidValueError
 from reliefkit.models._dates import to_date, to_optional_date
-from reliefkit.models._masking import mask_text_repr
+from reliefkit.models._masking import mask_resident_ids, mask_text_repr
 from reliefkit.models._money import Money
 
 E = TypeVar("E", bound=StrEnum)
@@ -164,18 +164,21 @@ def flag(*, required: bool = False, default: bool | None = None) -> Any:
     )
 
 
-def count(*, minimum: int, required: bool = True) -> Any:
-    """A whole number of at least ``minimum``."""
+def count(*, minimum: int, maximum: int, required: bool = True) -> Any:
+    """A whole number from ``minimum`` to ``maximum`` (a plausibility bound: a resident ID
+    pasted into a count column is refused, not counted)."""
 
     def check(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
         if value is None and not required:
             return
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+            shown = mask_resident_ids(repr(value))
             raise InvalidValueError(
-                f"{type(inst).__name__}.{attr.name}={value!r}: expected a whole number ≥ {minimum}"
+                f"{type(inst).__name__}.{attr.name}={shown}: expected a whole number "
+                f"from {minimum} to {maximum}"
             )
 
-    meta = _meta("int", required, minimum=minimum)
+    meta = _meta("int", required, minimum=minimum, maximum=maximum)
     if required:
         return attrs.field(validator=check, metadata=meta)
     return attrs.field(default=None, validator=check, metadata=meta)

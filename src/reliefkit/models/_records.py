@@ -39,10 +39,20 @@ class Campaign:
     table: ClassVar[str] = "campaign"
     id: str = key()
     name: str | None = text()
-    year: int = count(minimum=2014)
+    year: int = count(minimum=2014, maximum=2100)
     county: str | None = text()
     starts_on: pendulum.Date = date()
     ends_on: pendulum.Date = date(not_before="starts_on")
+
+    @year.validator
+    def _year_in_period(self, _: attrs.Attribute[Any], value: int) -> None:
+        # Its dates (17 October, the visit window) follow the year, so the year must lie in
+        # the campaign's period: a 2014 campaign running in 2015 is a typing error.
+        if not self.starts_on.year <= value <= self.ends_on.year:
+            raise InvalidValueError(
+                f"Campaign.year={value!r}: outside the campaign's period "
+                f"({self.starts_on.isoformat()} to {self.ends_on.isoformat()})"
+            )
 
     @property
     def poverty_day(self) -> pendulum.Date:
@@ -134,7 +144,7 @@ class Household:
         repr=mask_resident_id_repr,
         metadata={"cell": "resident_id", "required": False, "refs": (), "personal": True},
     )
-    members: int | None = count(minimum=1, required=False)
+    members: int | None = count(minimum=1, maximum=99, required=False)
     registered_poor: bool = flag(default=False)
     responsible_person_id: str | None = ref(refs=("people",))
 
@@ -163,7 +173,7 @@ class WorkTeam:
     village_id: str = key(refs=("villages",))
     dispatched_by: str | None = ref(refs=UNITS)
     leader_id: str | None = ref(refs=("people",))
-    members: int | None = count(minimum=1, required=False)
+    members: int | None = count(minimum=1, maximum=9999, required=False)
     starts_on: pendulum.Date = date()
     ends_on: pendulum.Date | None = date(required=False, not_before="starts_on")
 
@@ -189,7 +199,7 @@ class WorkPlan:
     table: ClassVar[str] = "work_plans"
     township_id: str = key(refs=("townships",))
     responsible_person_id: str | None = ref(refs=("people",))
-    tasks: int | None = count(minimum=0, required=False)
+    tasks: int | None = count(minimum=0, maximum=9999, required=False)
 
     @property
     def id(self) -> str:
