@@ -133,7 +133,7 @@ def _check(args: argparse.Namespace, console: Console, errors: Console) -> int:
     # Notices go to stderr so that stdout stays the report (JSON stays parseable); an
     # ignored column can hide a rule's input, so they are never silent.
     for notice in notices:
-        errors.print(escape(f"notice: {notice}"), style="yellow")
+        errors.print(escape(f"notice: {notice}"), style="yellow", soft_wrap=True)
     report = check(
         dataset,
         as_of=args.as_of,
