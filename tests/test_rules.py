@@ -342,6 +342,17 @@ def test_due_day_counts_is_a_parameter(code: str) -> None:
     assert [f.code for f in after.findings] == [code]
 
 
+def test_audit_after_the_due_day_is_late() -> None:
+    """An audit dated after the campaign's last day does not meet CP118 at any as_of: before
+    the due day (the audit lies ahead) and after it (it came too late)."""
+    late = build(replace("audits", "AU1", on="2016-01-10"))
+    for as_of in ("2015-12-20", "2015-12-31", "2016-02-01"):
+        report = check(late, as_of=as_of, select=["CP118"])
+        assert [(f.code, f.subjects) for f in report.findings] == [("CP118", ("F1", "AU1"))]
+    on_time = check(build(), as_of="2015-12-20", select=["CP118"])
+    assert on_time.findings == ()
+
+
 def test_audit_by_non_audit_department_does_not_count() -> None:
     """Only a department of sector audit can audit a fund."""
     report = check(build(replace("audits", "AU1", auditor_id="D1")), as_of=AS_OF)

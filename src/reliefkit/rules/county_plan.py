@@ -1239,7 +1239,8 @@ def _received_fund_keys(ctx: Context) -> Iterable[str]:
 
 
 def _audit_due(ctx: Context) -> bool:
-    return _has_come(ctx, _due_date(ctx, "audit_due"))
+    due = _due_date(ctx, "audit_due")
+    return _has_come(ctx, due) or any(a.on > due for a in ctx.dataset.audits)
 
 
 @PACK.rule(
@@ -1263,9 +1264,9 @@ def fund_not_audited(ctx: Context, fund_id: str) -> Iterator[Violation]:
     What it checks:
     Once audits are due (by default on the campaign's last day), every fund that received
     donations has an audit by a department of sector ``audit``, dated on or after the fund's
-    last donation and disbursement, whose received and disbursed totals equal the ledger's.
-    The catalogue's reading of CP118 sets no latest date for the audit, so an audit dated
-    after the due day (or after ``as_of``) still meets it.
+    last donation and disbursement and no later than the due day, whose received and
+    disbursed totals equal the ledger's. An audit dated after the due day is itself past the
+    deadline: the fund is reported whatever ``as_of``, as a late exit plan is (CP111).
 
     Why it matters:
     The plan puts every raised fund under the audit department's supervision.
@@ -1282,15 +1283,18 @@ def fund_not_audited(ctx: Context, fund_id: str) -> Iterator[Violation]:
     """
     ds = ctx.dataset
     due = _due_date(ctx, "audit_due")
-    if not _has_come(ctx, due) or not ds.donations_to(fund_id):
+    if not ds.donations_to(fund_id):
         return
     audits = ds.audits_of(fund_id)
+    if not _has_come(ctx, due) and not any(a.on > due for a in audits):
+        return
     book = ledger(ds, fund_id)
 
     def good(audit: Audit) -> bool:
         auditor = ds.get(audit.auditor_id)
         return (
             getattr(auditor, "sector", None) is Sector.AUDIT
+            and audit.on <= due
             and (book.last_movement is None or audit.on >= book.last_movement)
             and audit.received_total.yuan == book.received
             and audit.disbursed_total.yuan == book.disbursed
@@ -1300,10 +1304,10 @@ def fund_not_audited(ctx: Context, fund_id: str) -> Iterator[Violation]:
         return
     yield Violation(
         (fund_id, *_ids(audits)),
-        f"Fund {fund_id} has no audit by the audit department after its last movement with the "
-        f"ledger's totals (received ¥{book.received:,.2f}, disbursed ¥{book.disbursed:,.2f}); "
-        f"audits were due on {due.isoformat()}.",
-        f"资金 {fund_id} 未经审计部门审计，或审计数与账面不符（审计应于 {due.isoformat()} 完成）。",
+        f"Fund {fund_id} has no audit by the audit department, dated after its last movement "
+        f"and by {due.isoformat()}, with the ledger's totals (received "
+        f"¥{book.received:,.2f}, disbursed ¥{book.disbursed:,.2f}).",
+        f"资金 {fund_id} 未在 {due.isoformat()} 前经审计部门审计，或审计数与账面不符。",
         {
             "due": due,
             "ledger_received": book.received,

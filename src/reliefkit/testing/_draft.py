@@ -524,7 +524,11 @@ class Draft:
                 activity_id=activity_id,
                 amount=Money.fen(amount_fen),
                 goods=None,
-                on=on or day(draw, self.campaign.starts_on, pendulum.Date(YEAR, 11, 30)),
+                # Money moves within the campaign, so its audit can fall due at the end (CP118).
+                on=min(
+                    on or day(draw, self.campaign.starts_on, pendulum.Date(YEAR, 11, 30)),
+                    self.campaign.ends_on,
+                ),
                 designated_project_id=project_id,
                 designated_village_id=village_id,
                 badge=(activity_id is not None) if badge is ... else badge,
@@ -559,12 +563,17 @@ class Draft:
                 project_id=project_id,
                 village_id=village_id,
                 household_id=household_id,
-                on=day(draw, pendulum.Date(YEAR, 10, 1), pendulum.Date(YEAR, 12, 20)),
+                on=day(
+                    draw,
+                    pendulum.Date(YEAR, 10, 1),
+                    min(pendulum.Date(YEAR, 12, 20), self.campaign.ends_on),
+                ),
             )
         )
 
     def add_audit(self, draw: Draw, fund_id: str, auditor_id: str | None = None) -> Audit:
-        """An audit by the audit department matching the fund's ledger, after its last movement."""
+        """An audit by the audit department matching the fund's ledger, after its last movement
+        and by the campaign's last day (CP118)."""
         book = self.ledger(fund_id)
         if auditor_id is None:
             auditor = self.department_of_sector(Sector.AUDIT) or self.add_department(
@@ -577,7 +586,7 @@ class Draft:
                 id=self.new_id("AUD"),
                 fund_id=fund_id,
                 auditor_id=auditor_id,
-                on=day(draw, start, max(start, DEC_31)),
+                on=day(draw, start, max(start, self.campaign.ends_on)),
                 received_total=Money.fen(book.received),
                 disbursed_total=Money.fen(book.disbursed),
             )

@@ -711,7 +711,8 @@ def _end_by_as_of(options: Options) -> Options:
 @recipe("CP118", impossible=_audits_not_due, adjust=_end_by_as_of)
 def _cp118(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
     """A fund that received donations with no audit, or only audits that are wrong: other
-    totals, too early, or by a department that is not the audit bureau."""
+    totals, too early, too late (after the campaign's last day), or by a department that is
+    not the audit bureau."""
     funded = sorted({n.fund_id for n in d.rows("donations")})
 
     def new_fund() -> str:
@@ -721,7 +722,7 @@ def _cp118(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
     fund_id = _choose(draw, funded, new_fund)
     audits = [a for a in d.rows("audits") if a.fund_id == fund_id]
     book = d.ledger(fund_id)
-    way = pick(draw, ["none", "received", "disbursed", "auditor", "too early"])
+    way = pick(draw, ["none", "received", "disbursed", "auditor", "too early", "too late"])
     if way == "none":
         d.remove(*audits)
         return (fund_id,)
@@ -733,6 +734,8 @@ def _cp118(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
         elif way == "auditor":
             others = [dep.id for dep in d.departments if dep.sector is not Sector.AUDIT]
             d.replace(audit, auditor_id=pick(draw, others))
+        elif way == "too late":
+            d.replace(audit, on=d.campaign.ends_on.add(days=draw(st.integers(1, 60))))
         else:
             assert book.last_movement is not None
             d.replace(audit, on=book.last_movement.subtract(days=draw(st.integers(1, 30))))
@@ -918,9 +921,11 @@ def _waiver(
     draw: Draw, d: Draft, granted_by: str | None, until: pendulum.Date, code: str | None = None
 ) -> Waiver:
     code = code or f"CP{draw(st.integers(101, 124))}"
+    waived = {w.subject_id for w in d.rows("waivers") if w.code == code}  # one per key
     subject = _choose(
         draw,
-        [t.id for t in d.townships] + [v.id for v in d.rows("villages")],
+        [t.id for t in d.townships if t.id not in waived]
+        + [v.id for v in d.rows("villages") if v.id not in waived],
         lambda: d.new_id("X"),
     )
     return d.add(
