@@ -1,7 +1,9 @@
 """Latency of ``admit`` and time of ``check`` on the example campaign and larger ones.
 
-Run: ``.venv/bin/python benchmarks/bench_admit.py [--scales 1,10,100] [--n 2000]``.
+Run: ``.venv/bin/python benchmarks/bench_admit.py [--scales 1,10,100] [--n 2000] [--repeat 5]``.
 Prints a Markdown table (median and p99 latency, throughput) for docs/performance.md.
+Each measurement is repeated and the run with the lowest median is kept (as ``timeit`` keeps
+the best): on a shared machine the slower runs measure the neighbours, not reliefkit.
 This is a benchmark, not a test: timings vary by machine and are never asserted.
 """
 
@@ -99,6 +101,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scales", default="1,10,100")
     parser.add_argument("--n", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     print("| campaign | records | record | median µs | p99 µs | admits/s |")
     print("|---|---:|---|---:|---:|---:|")
@@ -110,7 +113,8 @@ def main() -> None:
         cold, warm = _check_times(data)
         report = rk.check(data, as_of="2015-12-31")
         for kind, make in candidates(data).items():
-            lat = time_admit(data, make, args.n)
+            runs = [time_admit(data, make, args.n) for _ in range(args.repeat)]
+            lat = min(runs, key=statistics.median)
             med = statistics.median(lat)
             print(
                 f"| county-2015 ×{scale} | {len(data):,} | {kind} | {med:.1f} | "
