@@ -241,6 +241,8 @@ def test_rule_in_chinese_and_unwrapped(
     for heading in ("检查内容", "为何重要", "违规示例", "合规示例", "依据", "整改"):
         assert heading in out
     assert "What it checks" not in out
+    assert "双方" in out or "对口帮扶关系" in out  # the explanation itself is Chinese
+    assert "A solicitation whose" not in out
     monkeypatch.setenv("COLUMNS", "400")
     assert main(["rule", "CP101"]) == 0
     lines = capsys.readouterr().out.splitlines()

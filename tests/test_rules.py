@@ -395,3 +395,15 @@ def test_unknown_donor_pledge_records_are_loaded_references() -> None:
     assert isinstance(tables()["donors"][0], Donor)
     assert isinstance(tables()["pledges"][0], Pledge)
     assert isinstance(tables()["projects"][0], Project)
+
+
+def test_every_rule_is_explained_in_chinese() -> None:
+    """Every rule has Chinese text for What it checks / Why it matters / Example / Compliant,
+    and ``doc_in("zh")`` falls back to English only for the references."""
+    for rule in all_rules():
+        zh = rule.doc_in("zh")
+        for section in ("What it checks", "Why it matters", "Example", "Compliant"):
+            assert section in rule.doc_zh, (rule.code, section)
+            assert any("\u4e00" <= ch <= "\u9fff" for ch in zh[section]), (rule.code, section)
+        assert zh["References"] == rule.doc["References"]
+        assert rule.doc_in("en") == rule.doc

@@ -190,9 +190,7 @@ def _rule(args: argparse.Namespace, console: Console) -> int:
     )
     console.print(escape(title))
     words = _RULE_WORDS[args.lang]
-    if args.lang == "zh":
-        console.print(words["english"], style="dim")
-    doc = rule.doc
+    doc = rule.doc_in(args.lang)
     for section in SECTIONS:
         console.print(f"\n[bold]{words.get(section, section)}[/]")
         console.print(escape(_unwrap(doc.get(section, ""))))
@@ -217,13 +215,13 @@ _RULE_WORDS: dict[str, dict[str, str]] = {
         "Cites": "引用条款",
         "Fix": "整改",
         "Parameters": "参数",
-        "english": "（规则说明正文为英文；标题与整改措施为中文。）",
     },
 }
 
 
 def _unwrap(text: str) -> str:
     """A docstring section as paragraphs, so the terminal wraps it (not the source's lines)."""
+    text = text.replace("``", "")  # reST literals read as plain words in a terminal
     paragraphs = [" ".join(p.split()) for p in text.split("\n\n")]
     return "\n\n".join(p for p in paragraphs if p)
 

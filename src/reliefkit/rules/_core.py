@@ -216,6 +216,7 @@ class Rule:
     params: tuple[str, ...] = ()
     pack: str = ""
     removed: bool = False
+    doc_zh: Mapping[str, str] = attrs.field(factory=dict, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if not re.fullmatch(r"[A-Z]{2}\d{3}", self.code):
@@ -227,6 +228,12 @@ class Rule:
     def doc(self) -> dict[str, str]:
         """The docstring's fixed sections: What it checks / Why it matters / Example / …"""
         return parse_sections(self.judge.__doc__ or "")
+
+    def doc_in(self, lang: str = "en") -> dict[str, str]:
+        """The sections in ``en`` or ``zh`` (keyed by the English section names); a section
+        without a translation stays in English."""
+        doc = self.doc
+        return {**doc, **self.doc_zh} if lang == "zh" else doc
 
     def stamp(self, violation: Violation) -> Finding:
         """The finding of one violation: the rule, not the function, supplies the metadata."""
@@ -317,6 +324,16 @@ class Pack:
         self.parameters[name] = Parameter(
             name, ((DateRange(since), value),), source, doc, confidence, check
         )
+
+    def translate(self, docs_zh: Mapping[str, Mapping[str, str]]) -> None:
+        """Attach Chinese explanations (``{code: {section: text}}``) to registered rules."""
+        for code, sections in docs_zh.items():
+            if code not in self.rules:
+                raise ValueError(f"code={code!r}: no such rule in pack {self.name!r}")
+            unknown = set(sections) - set(SECTIONS)
+            if unknown:
+                raise ValueError(f"{code}: unknown sections {sorted(unknown)}")
+            self.rules[code] = attrs.evolve(self.rules[code], doc_zh=dict(sections))
 
     def rule(
         self,

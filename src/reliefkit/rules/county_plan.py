@@ -36,6 +36,7 @@ from reliefkit.models import (
     WorkTeam,
 )
 from reliefkit.rules._core import Citation, Context, Pack, Severity, Violation
+from reliefkit.rules._county_plan_zh import DOCS_ZH
 from reliefkit.rules._ledger import ZERO, ledger, target_of
 from reliefkit.rules._units import (
     ceremonies_of,
@@ -1250,9 +1251,9 @@ def _audit_due(ctx: Context) -> bool:
     cites=[cite("§三(三)", "the audit department audits raised funds")],
     title="A fund that received donations has no matching audit by the audit department",
     title_zh="募集资金未经审计部门审计，或审计数与账面不符",
-    remedy="Have the audit department audit the fund after its last movement, with totals equal "
-    "to the ledger.",
-    remedy_zh="由审计部门在资金最后一笔收支之后进行审计，审计数须与账面一致。",
+    remedy="Have the audit department audit the fund after its last movement and by the due day, "
+    "with totals equal to the ledger.",
+    remedy_zh="由审计部门在资金最后一笔收支之后、截止日之前进行审计，审计数须与账面一致。",
     reads=["funds", "donations", "disbursements", "audits", "departments"],
     keys=_received_fund_keys,
     touched=_fund_touched,
@@ -1760,5 +1761,7 @@ def tour_without_poor(ctx: Context, activity_id: str) -> Iterator[Violation]:
         {"villages": activity.villages, "households": activity.households},
     )
 
+
+PACK.translate(DOCS_ZH)
 
 __all__ = ["PACK"]
