@@ -44,14 +44,20 @@ def test_exit_1_on_error_finding(broken: Path, capsys: pytest.CaptureFixture[str
     assert "CP120" in out and "VT1" in out
 
 
-def test_exit_2_on_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Several bad cells in several files give exit 2, naming every one."""
+def _two_bad_cells(tmp_path: Path) -> Path:
+    """The compliant campaign as CSV with a 3-decimal amount and an unknown township."""
     folder = tmp_path / "bad"
     dump(build(), folder)
     donations = folder / "donations.csv"
     donations.write_text(donations.read_text().replace("10000.00", "1.005", 1), encoding="utf-8")
     villages = folder / "villages.csv"
     villages.write_text(villages.read_text().replace("T2", "T404", 1), encoding="utf-8")
+    return folder
+
+
+def test_exit_2_on_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Several bad cells in several files give exit 2, naming every one."""
+    folder = _two_bad_cells(tmp_path)
     activities = folder / "activities.csv"
     activities.write_text(
         activities.read_text().replace("2015-10-16", "2015-13-01", 1), encoding="utf-8"
@@ -74,12 +80,7 @@ def test_load_error_as_json_and_one_line_per_problem(
 ) -> None:
     """With --format json a load error is also a JSON document on stdout
     (reliefkit.load-error.v1); on stderr each problem stays on one line, however narrow."""
-    folder = tmp_path / "bad"
-    dump(build(), folder)
-    donations = folder / "donations.csv"
-    donations.write_text(donations.read_text().replace("10000.00", "1.005", 1), encoding="utf-8")
-    villages = folder / "villages.csv"
-    villages.write_text(villages.read_text().replace("T2", "T404", 1), encoding="utf-8")
+    folder = _two_bad_cells(tmp_path)
     assert main(["check", str(folder), "--as-of", "2016-01-31", "--format", "json"]) == 2
     captured = capsys.readouterr()
     document = json.loads(captured.out)
