@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from reliefkit.engine import ENGINE_CODES, check
+from reliefkit.engine import check
 from reliefkit.exceptions import LoadError, ReliefkitError
 from reliefkit.io import dump, load_with_notices
 from reliefkit.report import Report
@@ -170,19 +170,12 @@ def _rules(console: Console) -> int:
             escape(rule.title),
             escape("; ".join(str(c) for c in rule.citations)),
         )
-    for code, (severity, name, title, _) in ENGINE_CODES.items():
-        table.add_row(code, severity.value, name, escape(title), "engine")
     console.print(table)
     return 0
 
 
 def _rule(args: argparse.Namespace, console: Console) -> int:
-    code = args.code.strip().upper()
-    if code in ENGINE_CODES:
-        severity, name, title, remedy = ENGINE_CODES[code]
-        console.print(escape(f"{code} {name} ({severity.value})\n{title}\nFix: {remedy}"))
-        return 0
-    rule = get_rule(code)
+    rule = get_rule(args.code)
     title = rule.title_zh if args.lang == "zh" else rule.title
     console.print(
         f"[bold]{rule.code}[/] {escape(rule.name)} ([{_STYLE[rule.severity]}]"

@@ -1,6 +1,6 @@
-"""The engine: ``check`` a dataset, ``admit`` new records, apply waivers."""
+"""The engine: ``check`` a dataset, ``admit`` new records, apply deferrals and waivers."""
 
-from reliefkit.engine._check import admit, check
-from reliefkit.engine._waivers import ENGINE_CODES, WaiverBook, read_waivers
+from reliefkit.engine._admit import admit
+from reliefkit.engine._check import check
 
-__all__ = ["ENGINE_CODES", "WaiverBook", "admit", "check", "read_waivers"]
+__all__ = ["admit", "check"]

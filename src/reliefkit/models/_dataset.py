@@ -53,6 +53,7 @@ _GROUPINGS: tuple[tuple[str, str, str], ...] = (
     ("activities_by_place", "activities", "township_id"),
     ("solicitations_by_target", "solicitations", "target_id"),
     ("solicitations_by_activity", "solicitations", "activity_id"),
+    ("solicitations_by_organizer", "solicitations", "organizer_id"),
     ("donors_by_unit", "donors", "unit_id"),
     ("donations_by_fund", "donations", "fund_id"),
     ("disbursements_by_fund", "disbursements", "fund_id"),
@@ -182,11 +183,15 @@ def _shown(value: Any) -> str:
 
 
 class Queries:
-    """Look-ups shared by :class:`Dataset` and :class:`Overlay`, built on four primitives:
-    ``get``, ``table_of``, ``group`` and ``is_paired``."""
+    """The query protocol rules judge through: :class:`Dataset` and :class:`Overlay` both
+    satisfy it. Built on five primitives: ``get``, ``table_of``, ``group``, ``is_paired``
+    and ``rows``."""
 
     campaign: Campaign
-    cache: dict[str, Any]
+
+    def rows(self, table: str) -> tuple[Any, ...]:  # pragma: no cover - abstract
+        """Every record of one table (``"solicitations"``, …)."""
+        raise NotImplementedError
 
     def get(self, record_id: str | None) -> Record | None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -288,8 +293,6 @@ class Dataset(Queries):
         repr=False,
         alias="_index",
     )
-    # Memoised aggregates (ledgers and the like) computed by the rules layer on demand.
-    cache: dict[str, Any] = attrs.field(factory=dict, init=False, repr=False)
 
     # ---- construction -------------------------------------------------------------------
     @classmethod
@@ -336,7 +339,7 @@ class Dataset(Queries):
         changes = {t: getattr(self, t) + tuple(rs) for t, rs in by_table.items()}
         index = _extend_index(self._index, by_table)
         new = attrs.evolve(self, _index=index, **changes)
-        problems = _integrity_problems_of(new, by_table)
+        problems = added_problems(new, by_table)
         if problems:
             raise IntegrityError(problems)
         return new
@@ -367,6 +370,12 @@ class Dataset(Queries):
 
     def __hash__(self) -> int:
         return hash(tuple(self.tables().items()))
+
+    def rows(self, table: str) -> tuple[Any, ...]:
+        """Every record of one table (``"solicitations"``, …)."""
+        if table == "campaign":
+            return (self.campaign,)
+        return getattr(self, table)  # type: ignore[no-any-return]
 
     def get(self, record_id: str | None) -> Record | None:
         """The record with this id, or ``None``."""
@@ -434,22 +443,38 @@ def _extend_index(index: _Index, by_table: Mapping[str, list[Any]]) -> _Index:
     return _Index(by_id, table_of, groups, pairs)
 
 
-def _integrity_problems_of(dataset: Dataset, by_table: Mapping[str, list[Any]]) -> list[Problem]:
-    """Integrity problems of newly added records only (the rest was checked before)."""
+def added_problems(view: Queries, by_table: Mapping[str, list[Any]]) -> list[Problem]:
+    """Integrity problems of newly added records only (the rest was checked before).
+
+    ``view`` holds the records already (a new :class:`Dataset`, or an :class:`Overlay`):
+    ``Dataset.add`` and ``admit`` share this, so both refuse the same records alike.
+    """
     problems: list[Problem] = [
         (table, r.id, "id", r.id, "id already used")
         for table, records in by_table.items()
         if table in KEYED_TABLES
         for r in records
-        if dataset.get(r.id) is not r
+        if view.get(r.id) is not r
     ]
     for table, (grouping, field, what) in _SECOND.items():
         for r in by_table.get(table, ()):
             value = getattr(r, _GROUP_FIELD[grouping])
-            first = next(s for s in dataset.group(grouping, value) if s.id == r.id)
+            first = next(s for s in view.group(grouping, value) if s.id == r.id)
             if first is not r:
                 problems.append((table, r.id, field, _shown(getattr(r, field)), what))
-    return problems + _reference_problems(by_table, dataset._index.table_of)
+    return problems + _reference_problems(by_table, _TableOf(view))
+
+
+class _TableOf(dict[str, str]):
+    """A view's ``table_of`` as the mapping ``_reference_problems`` reads."""
+
+    def __init__(self, view: Queries) -> None:
+        super().__init__()
+        self.view = view
+
+    def get(self, key: str, default: Any = None) -> Any:
+        found = self.view.table_of(key)
+        return default if found is None else found
 
 
 _KEYED = frozenset(KEYED_TABLES)
@@ -466,7 +491,6 @@ class Overlay(Queries):
     def __init__(self, base: Dataset, records: Iterable[Record]) -> None:
         self.base = base
         self.campaign = base.campaign
-        self.cache = {}
         self.added: tuple[Record, ...] = tuple(records)
         self._by_id: dict[str, Record] = {}
         self._table_of: dict[str, str] = {}
@@ -474,21 +498,28 @@ class Overlay(Queries):
         self._pairs: set[tuple[str, str]] = set()
         by_table: defaultdict[str, list[Record]] = defaultdict(list)
         for record in self.added:
-            table = type(record).table
+            table = getattr(type(record), "table", None)
+            if table is None or table == "campaign":
+                raise InvalidValueError(f"record={record!r}: cannot be added to a dataset")
             by_table[table].append(record)
             if table in _KEYED:
-                self._by_id[record.id] = record
-                self._table_of[record.id] = table
+                self._by_id.setdefault(record.id, record)
+                self._table_of.setdefault(record.id, table)
             for name, field in _GROUPINGS_OF.get(table, ()):
                 value = getattr(record, field)
                 if value is not None:
                     self._groups[name][value].append(record)
             if isinstance(record, Pairing):
                 self._pairs.add((record.department_id, record.partner_id))
-        by_table.pop("campaign", None)
-        problems = _reference_problems(by_table, _ChainMap(self._table_of, base._index.table_of))
+        self._by_table = {t: tuple(rs) for t, rs in by_table.items()}
+        problems = added_problems(self, by_table)
         if problems:
             raise IntegrityError(problems)
+
+    def rows(self, table: str) -> tuple[Any, ...]:
+        base = self.base.rows(table)
+        extra = self._by_table.get(table)
+        return base + extra if extra else base
 
     def added_of(self, cls: type[T]) -> list[T]:
         """The added records of one type."""
@@ -497,12 +528,12 @@ class Overlay(Queries):
     def get(self, record_id: str | None) -> Record | None:
         if record_id is None:
             return None
-        return self._by_id.get(record_id) or self.base.get(record_id)
+        return self.base.get(record_id) or self._by_id.get(record_id)
 
     def table_of(self, record_id: str | None) -> str | None:
         if record_id is None:
             return None
-        return self._table_of.get(record_id) or self.base.table_of(record_id)
+        return self.base.table_of(record_id) or self._table_of.get(record_id)
 
     def group(self, name: str, key: Any) -> tuple[Any, ...]:
         extra = self._groups[name].get(key) if name in self._groups else None
@@ -515,19 +546,7 @@ class Overlay(Queries):
         )
 
 
-class _ChainMap(dict[str, str]):
-    """Just enough of a two-level mapping for ``_reference_problems``."""
-
-    def __init__(self, first: Mapping[str, str], second: Mapping[str, str]) -> None:
-        super().__init__()
-        self.first, self.second = first, second
-
-    def get(self, key: str, default: Any = None) -> Any:
-        found = self.first.get(key)
-        return found if found is not None else self.second.get(key, default)
-
-
 GROUPINGS = tuple(name for name, _, _ in _GROUPINGS)
 """Names of the grouping indexes, for :meth:`Dataset.group`."""
 
-__all__ = ["GROUPINGS", "Dataset", "Overlay", "Queries"]
+__all__ = ["GROUPINGS", "Dataset", "Overlay", "Queries", "added_problems"]

@@ -151,6 +151,7 @@ class Decision:
     findings: tuple[Finding, ...]
     consulted: tuple[str, ...]
     waived: tuple[Waived, ...] = ()
+    rule_errors: Mapping[str, str] = attrs.field(factory=dict)
 
     def __bool__(self) -> bool:
         return self.allowed
@@ -162,4 +163,5 @@ class Decision:
             "findings": [f.to_dict() for f in self.findings],
             "waived": [w.to_dict() for w in self.waived],
             "consulted": list(self.consulted),
+            "rule_errors": dict(sorted(self.rule_errors.items())),
         }

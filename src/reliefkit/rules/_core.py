@@ -1,9 +1,9 @@
 """Rules as data: metadata plus a plain function. The engine stamps code, severity and citation.
 
-A rule judges *keys* (a fund, a township, a solicitation, …): ``keys`` lists every key of a
-dataset, ``judge`` yields the violations of one key, and ``touched`` says which keys a new
-record can change. Judging all keys is ``check``; judging the touched keys before and after a
-record is ``admit``. Both paths run the same ``judge``.
+A rule is about the subjects of one :class:`~reliefkit.rules.Scope` (a fund, a township, a
+solicitation, …); ``where`` narrows them to those in its reach, and ``judge`` yields the
+violations of one subject, handed to it typed. The scope enumerates subjects for ``check``
+and follows a record's changes for ``admit``: both paths run the same ``judge``.
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ from reliefkit._display import render_html
 from reliefkit.exceptions import ParameterError
 from reliefkit.models import (
     Campaign,
-    Dataset,
     DateRange,
-    Record,
+    Queries,
     mask_resident_ids,
     mask_resident_ids_in,
     to_date,
 )
+from reliefkit.rules._scope import Scope
 
 __all__ = [
     "Citation",
@@ -190,14 +190,23 @@ class Parameter:
         return current
 
 
-Keys = Callable[["Context"], Iterable[Any]]
 Judge = Callable[["Context", Any], Iterable[Violation]]
-Touched = Callable[["Context", Record], Iterable[Any]]
+Where = Callable[["Context", Any], bool]
+
+CODE = re.compile(r"[A-Z]{2,4}\d{3}")
+PREFIX = re.compile(r"[A-Z]{2,4}")
 
 
 @attrs.frozen
 class Rule:
-    """A rule: metadata plus plain functions (``keys``, ``judge``, ``touched``, ``due``)."""
+    """A rule: metadata, the scope of its subjects, and plain functions (``judge``,
+    ``where``, ``due``).
+
+    ``defers_to`` names rules of the same scope that report the same problem first: where
+    one of them reports (unwaived) on a subject, this rule stays silent on it — the engine
+    applies that, the judge computes only its own condition. ``after_all`` marks a rule the
+    engine judges once every other rule has run (unused waivers).
+    """
 
     code: str
     name: str
@@ -208,21 +217,37 @@ class Rule:
     remedy: str
     remedy_zh: str
     reads: frozenset[str]
-    keys: Keys = attrs.field(repr=False)
+    scope: Scope[Any] = attrs.field(repr=False)
     judge: Judge = attrs.field(repr=False)
-    touched: Touched | None = attrs.field(default=None, repr=False)
+    where: Where | None = attrs.field(default=None, repr=False)
     due: Callable[[Context], bool] | None = attrs.field(default=None, repr=False)
     in_force: DateRange = DateRange("2014-01-01")
     params: tuple[str, ...] = ()
     pack: str = ""
     removed: bool = False
+    defers_to: tuple[str, ...] = ()
+    after_all: bool = False
     doc_zh: Mapping[str, str] = attrs.field(factory=dict, eq=False, repr=False)
+    recipes: tuple[Any, ...] = attrs.field(default=(), eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        if not re.fullmatch(r"[A-Z]{2}\d{3}", self.code):
-            raise ValueError(f"code={self.code!r}: expected two capitals and three digits")
+        if not CODE.fullmatch(self.code):
+            raise ValueError(f"code={self.code!r}: expected 2-4 capitals and three digits (CP101)")
         if not self.citations:
             raise ValueError(f"{self.code}: a rule cites at least one clause")
+        missing = sorted(set(self.reads) - set(self.scope.changes))
+        if missing and not self.after_all:
+            raise ValueError(
+                f"{self.code}: reads {missing} but scope {self.scope.name!r} does not say which "
+                "of its subjects their records can change"
+            )
+        unknown = set(self.doc_zh) - set(SECTIONS)
+        if unknown:
+            raise ValueError(f"{self.code}: unknown sections {sorted(unknown)}")
+
+    def in_reach(self, ctx: Context, subject: Any) -> bool:
+        """Whether a subject of the scope is one this rule judges."""
+        return self.where is None or self.where(ctx, subject)
 
     @property
     def doc(self) -> dict[str, str]:
@@ -274,30 +299,46 @@ def parse_sections(doc: str) -> dict[str, str]:
 
 @attrs.frozen
 class Context:
-    """What a rule sees: the dataset, ``as_of`` and the resolved parameters."""
+    """What a rule sees: a view of the records (a ``Dataset`` or an overlay, through the
+    :class:`~reliefkit.models.Queries` protocol), ``as_of``, the resolved parameters, the
+    year whose dates apply, and the codes the registry knows."""
 
-    dataset: Dataset
+    view: Queries
     as_of: pendulum.Date
     params: Mapping[str, Any]
+    year: int = 0
+    known_codes: frozenset[str] = frozenset()
+    # Read by rules judged after all the others (``after_all``): which rules ran, and which
+    # (code, main subject) pairs a valid waiver exempted.
+    ran: frozenset[str] = frozenset()
+    used_waivers: frozenset[tuple[str, str]] = frozenset()
+
+    @property
+    def dataset(self) -> Queries:
+        """The view (kept for rule authors' convenience)."""
+        return self.view
 
     @property
     def campaign(self) -> Campaign:
         """The campaign being checked."""
-        return self.dataset.campaign
+        return self.view.campaign
 
     def param(self, name: str) -> Any:
         """A parameter's value (an override, or the value in force)."""
         return self.params[name]
 
     def date_in_year(self, month_day: str) -> pendulum.Date:
-        """``"10-17"`` in the campaign's year."""
+        """``"10-17"`` in the year whose dates apply (normally the campaign's year)."""
         month, day = (int(x) for x in month_day.split("-"))
-        return pendulum.Date(self.campaign.year, month, day)
+        return pendulum.Date(self.year or self.campaign.year, month, day)
 
 
 @attrs.define
 class Pack:
-    """A rule pack: a named, dated set of rules and the parameters they read."""
+    """A rule pack: a named, dated set of rules and the parameters they read.
+
+    ``always`` packs (the waiver rules) run with every ``check`` and ``admit``.
+    """
 
     name: str
     prefix: str
@@ -307,6 +348,11 @@ class Pack:
     in_force: DateRange
     parameters: dict[str, Parameter] = attrs.field(factory=dict)
     rules: dict[str, Rule] = attrs.field(factory=dict)
+    always: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if not PREFIX.fullmatch(self.prefix):
+            raise ValueError(f"pack {self.name!r}: prefix={self.prefix!r}: expected 2-4 capitals")
 
     def parameter(
         self,
@@ -325,16 +371,6 @@ class Pack:
             name, ((DateRange(since), value),), source, doc, confidence, check
         )
 
-    def translate(self, docs_zh: Mapping[str, Mapping[str, str]]) -> None:
-        """Attach Chinese explanations (``{code: {section: text}}``) to registered rules."""
-        for code, sections in docs_zh.items():
-            if code not in self.rules:
-                raise ValueError(f"code={code!r}: no such rule in pack {self.name!r}")
-            unknown = set(sections) - set(SECTIONS)
-            if unknown:
-                raise ValueError(f"{code}: unknown sections {sorted(unknown)}")
-            self.rules[code] = attrs.evolve(self.rules[code], doc_zh=dict(sections))
-
     def rule(
         self,
         *,
@@ -347,16 +383,19 @@ class Pack:
         remedy: str,
         remedy_zh: str,
         reads: Iterable[str],
-        keys: Keys,
-        touched: Touched | None = None,
+        scope: Scope[Any],
+        where: Where | None = None,
         due: Callable[[Context], bool] | None = None,
         params: Sequence[str] = (),
+        defers_to: Sequence[str] = (),
+        after_all: bool = False,
+        doc_zh: Mapping[str, str] | None = None,
     ) -> Callable[[Judge], Judge]:
-        """Register the decorated function as the ``judge`` of a new rule."""
+        """Register the decorated function as the ``judge`` of a new rule over ``scope``."""
 
         def register(judge: Judge) -> Judge:
             if code in self.rules:
-                raise ValueError(f"code={code!r}: already registered")
+                raise ValueError(f"code={code!r}: already registered in pack {self.name!r}")
             if not code.startswith(self.prefix):
                 raise ValueError(f"code={code!r}: not in pack prefix {self.prefix!r}")
             unknown = set(params) - set(self.parameters)
@@ -372,16 +411,51 @@ class Pack:
                 remedy=remedy,
                 remedy_zh=remedy_zh,
                 reads=frozenset(reads),
-                keys=keys,
+                scope=scope,
                 judge=judge,
-                touched=touched,
+                where=where,
                 due=due,
                 params=tuple(params),
                 pack=self.name,
+                defers_to=tuple(defers_to),
+                after_all=after_all,
+                doc_zh=dict(doc_zh or {}),
             )
             return judge
 
         return register
+
+    def breaks(self, code: str) -> Callable[[Any], Any]:
+        """Register the decorated function as a recipe that breaks rule ``code`` (see
+        :mod:`reliefkit.rules.recipes`); a rule may have several."""
+
+        def register(recipe: Any) -> Any:
+            rule = self.rules.get(code)
+            if rule is None:
+                raise ValueError(f"code={code!r}: no such rule in pack {self.name!r}")
+            self.rules[code] = attrs.evolve(rule, recipes=(*rule.recipes, recipe))
+            return recipe
+
+        return register
+
+    def first_day(self, campaign: Campaign) -> pendulum.Date:
+        """The campaign's first day inside the pack's range (parameters are read on it)."""
+        start = self.in_force.starts_on
+        return campaign.starts_on if start is None or campaign.starts_on >= start else start
+
+    def year_for(self, campaign: Campaign, month_day: str = "10-17") -> int:
+        """The year of the first ``month_day`` inside both the campaign and the pack's range
+        (normally the campaign's year)."""
+        first = self.first_day(campaign)
+        month, day = (int(x) for x in month_day.split("-"))
+        for year in range(first.year, campaign.ends_on.year + 1):
+            try:
+                date = pendulum.Date(year, month, day)
+            except ValueError:
+                continue
+            if first <= date <= campaign.ends_on:
+                return year
+        return campaign.year
 
     def applies_to(self, campaign: Campaign) -> bool:
         """Whether the pack was in force at some point during the campaign."""
@@ -391,7 +465,8 @@ class Pack:
         self, campaign: Campaign, overrides: Mapping[str, Any] | None
     ) -> dict[str, Any]:
         """Parameter values in force for ``campaign``, with ``overrides`` applied."""
-        values = {n: p.value_on(campaign.starts_on) for n, p in self.parameters.items()}
+        first = self.first_day(campaign)
+        values = {n: p.value_on(first) for n, p in self.parameters.items()}
         for name, value in (overrides or {}).items():
             if name in values:
                 expected = type(values[name])

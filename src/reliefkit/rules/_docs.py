@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from reliefkit.rules._core import SECTIONS
-from reliefkit.rules._registry import PACKS
+
+SECTION_ZH = {
+    "What it checks": "检查内容",
+    "Why it matters": "为何重要",
+    "Example": "违规示例",
+    "Compliant": "合规示例",
+    "References": "依据",
+}
+from reliefkit.rules._registry import default_registry
 
 
 def rules_markdown() -> str:
@@ -15,7 +23,7 @@ def rules_markdown() -> str:
         "hand (a test fails when this page is stale).",
         "",
     ]
-    for pack in PACKS.values():
+    for pack in default_registry().packs():
         out += [
             f"## Pack `{pack.name}` ({pack.prefix}) — {pack.title}",
             "",
@@ -52,6 +60,19 @@ def rules_markdown() -> str:
             ]
             for section in SECTIONS:
                 out += [f"**{section}.** {doc.get(section, '').replace(chr(10), ' ')}", ""]
+            doc_zh = rule.doc_zh
+            for section in SECTIONS:
+                if section in doc_zh:
+                    text = doc_zh[section].replace(chr(10), "")
+                    out += [f"**{SECTION_ZH[section]}。** {text}", ""]
+            if rule.defers_to:
+                out += [
+                    "**Defers to.** "
+                    + ", ".join(rule.defers_to)
+                    + " on the same subject: where that rule reports (unwaived), this one stays "
+                    "silent.",
+                    "",
+                ]
             out += [
                 "**Subjects and remedy.** " + rule.remedy + " / " + rule.remedy_zh,
                 "",

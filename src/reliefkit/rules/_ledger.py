@@ -14,7 +14,8 @@ from decimal import Decimal
 import attrs
 import pendulum
 
-from reliefkit.models import Disbursement, Donation, Overlay, Queries
+from reliefkit.models import Disbursement, Donation, Household, Overlay, Project, Queries
+from reliefkit.rules._memo import IdentityMemo
 
 ZERO = Decimal(0)
 
@@ -45,19 +46,38 @@ def _excess(designated: Mapping[str, Decimal], spent: Mapping[str, Decimal], key
     return max(ZERO, spent.get(key, ZERO) - designated.get(key, ZERO))
 
 
+def village_of(view: Queries, disbursement: Disbursement) -> str | None:
+    """The village a disbursement goes to: its ``village_id``, else its project's village,
+    else its household's village (county-plan reading notes, "Funds and designations")."""
+    if disbursement.village_id is not None:
+        return disbursement.village_id
+    project = view.get(disbursement.project_id)
+    if isinstance(project, Project):
+        return project.village_id
+    household = view.get(disbursement.household_id)
+    if isinstance(household, Household):
+        return household.village_id
+    return None
+
+
 def target_of(
-    disbursement: Disbursement, designations: set[str] | Mapping[str, Decimal]
+    view: Queries, disbursement: Disbursement, designations: set[str] | Mapping[str, Decimal]
 ) -> str | None:
-    """The designation a disbursement pays to: its project if designated, else its village."""
+    """The designation a disbursement pays to: its project if designated, else its village
+    (see :func:`village_of`) if designated, else none."""
     if disbursement.project_id is not None and disbursement.project_id in designations:
         return disbursement.project_id
-    if disbursement.village_id is not None and disbursement.village_id in designations:
-        return disbursement.village_id
+    village = village_of(view, disbursement)
+    if village is not None and village in designations:
+        return village
     return None
 
 
 def build_ledger(
-    fund_id: str, donations: tuple[Donation, ...], disbursements: tuple[Disbursement, ...]
+    view: Queries,
+    fund_id: str,
+    donations: tuple[Donation, ...],
+    disbursements: tuple[Disbursement, ...],
 ) -> Ledger:
     """The ledger of one fund from its donations and disbursements: O(records of the fund)."""
     designated: defaultdict[str, Decimal] = defaultdict(Decimal)
@@ -77,7 +97,7 @@ def build_ledger(
     disbursed = ZERO
     for b in disbursements:
         disbursed += b.amount.yuan
-        key = target_of(b, designated)
+        key = target_of(view, b, designated)
         if key is None:
             spent_other += b.amount.yuan
         else:
@@ -97,7 +117,9 @@ def build_ledger(
     )
 
 
-def _extend(base: Ledger, donations: list[Donation], disbursements: list[Disbursement]) -> Ledger:
+def _extend(
+    view: Queries, base: Ledger, donations: list[Donation], disbursements: list[Disbursement]
+) -> Ledger:
     """``base`` plus a few new records, when they add no new designation.
 
     Copies nothing: the changed totals sit in small dicts layered over the base's, and
@@ -124,7 +146,7 @@ def _extend(base: Ledger, donations: list[Donation], disbursements: list[Disburs
         last = d.on if last is None or d.on > last else last
     for b in disbursements:
         disbursed += b.amount.yuan
-        key = target_of(b, designated)
+        key = target_of(view, b, designated)
         if key is None:
             spent_other += b.amount.yuan
         else:
@@ -146,26 +168,29 @@ def _extend(base: Ledger, donations: list[Donation], disbursements: list[Disburs
     )
 
 
-def ledger(dataset: Queries, fund_id: str) -> Ledger:
-    """The (memoised) ledger of a fund.
+_LEDGERS: IdentityMemo[dict[str, Ledger]] = IdentityMemo()
+
+
+def ledger(view: Queries, fund_id: str) -> Ledger:
+    """The ledger of a fund, memoised per view (by identity).
 
     On an :class:`~reliefkit.models.Overlay` (what ``admit`` judges) the base dataset's
     ledger is extended by the added records instead of being rebuilt, unless they add a new
     designation (which can re-route earlier disbursements).
     """
-    cache: dict[str, Ledger] = dataset.cache.setdefault("ledgers", {})
+    cache = _LEDGERS.get(view, dict)
     found = cache.get(fund_id)
     if found is not None:
         return found
-    if isinstance(dataset, Overlay):
-        base = ledger(dataset.base, fund_id)
-        donations = [d for d in dataset.added_of(Donation) if d.fund_id == fund_id]
-        disbursements = [b for b in dataset.added_of(Disbursement) if b.fund_id == fund_id]
+    if isinstance(view, Overlay):
+        base = ledger(view.base, fund_id)
+        donations = [d for d in view.added_of(Donation) if d.fund_id == fund_id]
+        disbursements = [b for b in view.added_of(Disbursement) if b.fund_id == fund_id]
         if all(d.designation is None or d.designation in base.designated for d in donations):
-            found = _extend(base, donations, disbursements)
+            found = _extend(view, base, donations, disbursements)
     if found is None:
         found = build_ledger(
-            fund_id, dataset.donations_to(fund_id), dataset.disbursements_from(fund_id)
+            view, fund_id, view.donations_to(fund_id), view.disbursements_from(fund_id)
         )
     cache[fund_id] = found
     return found

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from reliefkit.models import Activity, ActivityKind, Donor, Queries
+from collections.abc import Iterator
+
+from reliefkit.models import Activity, ActivityKind, Donor, Queries, Solicitation, Village
 
 
 def resolve_unit(ds: Queries, record_id: str) -> str | None:
@@ -43,22 +45,33 @@ def paired(ds: Queries, department_id: str, township_id: str) -> bool:
 
 
 def ceremony_township(ds: Queries, activity: Activity) -> str | None:
-    """The township a ceremony belongs to: its organiser when a township, else its place."""
-    if activity.kind is not ActivityKind.CEREMONY:
-        return None
-    if is_township(ds, activity.organizer_id):
+    """The township a ceremony belongs to: its organiser, when that is a township.
+
+    A ceremony with no organiser, or organised by a department, belongs to no township: it
+    is not judged by CP105/CP107 and meets no township's CP106 duty (reading notes).
+    """
+    if activity.kind is ActivityKind.CEREMONY and is_township(ds, activity.organizer_id):
         return activity.organizer_id
-    if activity.organizer_id is None and activity.township_id is not None:
-        return activity.township_id
     return None
 
 
 def ceremonies_of(ds: Queries, township_id: str) -> list[Activity]:
-    """Ceremonies belonging to a township (see :func:`ceremony_township`)."""
-    found = [a for a in ds.activities_by(township_id) if a.kind is ActivityKind.CEREMONY]
-    found += [
-        a
-        for a in ds.group("activities_by_place", township_id)
-        if a.kind is ActivityKind.CEREMONY and a.organizer_id is None
-    ]
-    return found
+    """Ceremonies organised by a township."""
+    return [a for a in ds.activities_by(township_id) if a.kind is ActivityKind.CEREMONY]
+
+
+def township_of_partner(ds: Queries, partner_id: str) -> str | None:
+    """The township a pairing's partner stands for: itself, or a village's township."""
+    if is_township(ds, partner_id):
+        return partner_id
+    village = ds.get(partner_id)
+    return village.township_id if isinstance(village, Village) else None
+
+
+def solicitations_naming(ds: Queries, unit_id: str) -> Iterator[Solicitation]:
+    """Solicitations organised by a unit or aimed at it (or at a donor standing for it)."""
+    yield from ds.group("solicitations_by_organizer", unit_id)
+    yield from ds.solicitations_of(unit_id)
+    for donor in ds.donors_of_unit(unit_id):
+        if ds.donor_unit(donor) == unit_id:
+            yield from ds.solicitations_of(donor.id)

@@ -151,14 +151,11 @@ def violating(
 
 
 def _known_code(code: object) -> str:
-    from reliefkit.engine import ENGINE_CODES
     from reliefkit.rules import get_rule
 
     if not isinstance(code, str):
         raise UnknownRuleError(f"code={code!r}: expected a rule code such as 'CP101'")
-    wanted = code.strip().upper()
-    if wanted not in ENGINE_CODES:
-        wanted = get_rule(code).code  # raises UnknownRuleError
+    wanted = get_rule(code).code  # raises UnknownRuleError
     if wanted not in RECIPES:
         raise CannotViolateError(
             f"code={code!r}: reliefkit.testing has no recipe to break {wanted}; recipes exist "

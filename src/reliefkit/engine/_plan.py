@@ -1,0 +1,110 @@
+"""The plan of a check: which rules run for a campaign, with which parameters and year.
+
+Built once per (registry, packs, campaign, parameters) and memoised by the registry's
+identity, keyed also by the identities of its rules, so a replaced rule is never served a
+stale plan.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from reliefkit.exceptions import ParameterError
+from reliefkit.models import Campaign, DateRange
+from reliefkit.rules import IdentityMemo, Registry, Rule
+
+
+@attrs.frozen(eq=False)
+class Setting:
+    """What the rules of one pack run with for a campaign: parameters and the year."""
+
+    params: Mapping[str, Any]
+    year: int
+
+
+Planned = tuple[Rule, Setting | None]
+"""A rule with its setting; ``None`` when it is not in force for the campaign."""
+
+
+@attrs.frozen(eq=False)
+class Plan:
+    """The rules of the chosen packs (and the packs that always run) for one campaign."""
+
+    rules: tuple[Planned, ...]
+    by_code: Mapping[str, Planned]
+    by_table: Mapping[str, tuple[Rule, ...]]
+    packs: tuple[str, ...]
+    known: frozenset[str]
+    waiver_setting: Setting | None
+
+
+def _build(
+    registry: Registry, packs: tuple[str, ...], campaign: Campaign, params: Mapping[str, Any]
+) -> Plan:
+    chosen = [registry.pack(p) for p in packs]
+    chosen += [p for p in registry.always if p not in chosen]
+    unknown = set(params) - {n for p in chosen for n in p.parameters}
+    if unknown:
+        raise ParameterError(f"params={sorted(unknown)!r}: no such parameter in the packs run")
+    period = DateRange(campaign.starts_on, campaign.ends_on)
+    planned: list[Planned] = []
+    waiver_setting: Setting | None = None
+    for pack in chosen:
+        setting: Setting | None = None
+        if pack.applies_to(campaign):
+            own = {k: v for k, v in params.items() if k in pack.parameters}
+            values = pack.resolve_params(campaign, own)
+            day = values.get("poverty_day", "10-17")
+            setting = Setting(values, pack.year_for(campaign, day))
+            if pack.always:
+                waiver_setting = setting
+        for rule in pack:
+            applies = not rule.removed and rule.in_force.overlaps(period)
+            planned.append((rule, setting if applies else None))
+    by_table: defaultdict[str, list[Rule]] = defaultdict(list)
+    for rule, setting in planned:
+        if setting is not None and not rule.after_all:
+            for table in rule.reads:
+                by_table[table].append(rule)
+    return Plan(
+        rules=tuple(planned),
+        by_code={rule.code: (rule, setting) for rule, setting in planned},
+        by_table={t: tuple(rs) for t, rs in by_table.items()},
+        packs=tuple(p.name for p in chosen),
+        known=registry.codes(),
+        waiver_setting=waiver_setting,
+    )
+
+
+_PLANS: IdentityMemo[dict[Any, Plan]] = IdentityMemo()
+
+
+def plan_for(
+    registry: Registry,
+    campaign: Campaign,
+    packs: Sequence[str] | None,
+    params: Mapping[str, Any] | None,
+) -> Plan:
+    """The plan for a campaign (memoised per registry, packs, campaign and parameters)."""
+    names = tuple(packs) if packs else registry.default_packs
+    overrides = dict(params or {})
+    # Rules and packs replaced or redated later must not be hidden by the memo.
+    rules = tuple(
+        (id(p), p.in_force, *map(id, p.rules.values())) for p in registry.packs()
+    )
+    try:
+        key: Any = (names, campaign, tuple(sorted(overrides.items())), rules)
+        hash(key)
+    except TypeError:  # an unhashable override (a list): resolve without the memo
+        return _build(registry, names, campaign, overrides)
+    plans = _PLANS.get(registry, dict)
+    found = plans.get(key)
+    if found is None:
+        if len(plans) > 64:
+            plans.clear()
+        found = plans[key] = _build(registry, names, campaign, overrides)
+    return found

@@ -1,0 +1,112 @@
+"""Rule CP101, cross-township-solicitation: declaration, judge, texts (en, zh) and recipes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from reliefkit.models import (
+    Solicitation,
+)
+from reliefkit.rules._core import Context, Severity, Violation
+from reliefkit.rules._units import (
+    is_department,
+    is_township,
+    paired,
+    resolve_unit,
+)
+from reliefkit.rules.county_plan._pack import (
+    COMPLIANT,
+    EXAMPLE,
+    PACK,
+    WHAT,
+    WHY,
+    cite,
+)
+from reliefkit.rules.scopes import (
+    SOLICITATIONS,
+)
+
+DOC_ZH: dict[str, str] = {
+    WHAT: "募捐请求的发起单位与募捐对象（干部或单位类捐赠人视同其所在单位）分属两个不同"
+    "乡镇，或一方为乡镇、另一方为县级部门（任一方向），且该部门与该乡镇或其所辖村之间"
+    "没有对口帮扶关系。",
+    WHY: "工作方案禁止单位之间互相募捐，以免捐赠变成部门之间的摊派；只有正式结对的"
+    "对口帮扶单位之间可以互请。",
+    EXAMPLE: "乡镇 T01 请乡镇 T02 捐赠（募捐请求 S1）。",
+    COMPLIANT: "与 T02 结对帮扶的部门 D03 请 T02 捐赠；或 T01 请民营企业捐赠。",
+}
+
+
+@PACK.rule(
+    doc_zh=DOC_ZH,
+    code="CP101",
+    name="cross-township-solicitation",
+    severity=Severity.ERROR,
+    cites=[
+        cite(
+            "§三(一)",
+            "no mutual solicitation between townships, or townships and departments, "
+            "except paired units",
+        )
+    ],
+    title="A township solicits another township, or a township and a department solicit each other, "
+    "without a pairing",
+    title_zh="乡镇之间、乡镇与部门之间非对口帮扶单位互请捐赠",
+    remedy="Withdraw the solicitation, or record the official pairing (对口帮扶) that permits it.",
+    remedy_zh="撤回该募捐请求，或登记允许该请求的对口帮扶关系。",
+    reads=["solicitations", "townships", "departments", "donors", "pairings", "villages"],
+    scope=SOLICITATIONS,
+    params=["forbid_department_to_department"],
+)
+def cross_township_solicitation(ctx: Context, sol: Solicitation) -> Iterator[Violation]:
+    """
+    What it checks:
+    A solicitation whose organiser and target (a cadre or unit donor stands for its unit) are
+    two different townships, or a township and a county department in either direction,
+    unless a pairing joins the department with the township or one of its villages.
+
+    Why it matters:
+    The plan forbids units from asking each other for donations, which turns giving into a
+    levy between offices; only officially paired units may ask each other.
+
+    Example:
+    Township T01 asks township T02 to donate (solicitation S1).
+
+    Compliant:
+    Department D03, paired with T02, asks T02; or T01 asks a private enterprise.
+
+    References:
+    county-plan §三(一).
+    """
+    ds = ctx.view
+    organizer = resolve_unit(ds, sol.organizer_id)
+    target = resolve_unit(ds, sol.target_id)
+    if organizer is None or target is None or organizer == target:
+        return
+    org_t, tgt_t = is_township(ds, organizer), is_township(ds, target)
+    if org_t and tgt_t:
+        kind, kind_zh = "township asks township", "乡镇向乡镇"
+    elif org_t or tgt_t:
+        department, township = (target, organizer) if org_t else (organizer, target)
+        if paired(ds, department, township):
+            return
+        kind, kind_zh = (
+            ("township asks department", "乡镇向部门")
+            if org_t
+            else ("department asks township", "部门向乡镇")
+        )
+    elif (
+        is_department(ds, organizer)
+        and is_department(ds, target)
+        and ctx.param("forbid_department_to_department")
+    ):
+        kind, kind_zh = "department asks department", "部门向部门"
+    else:
+        return
+    yield Violation(
+        (sol.id, sol.organizer_id, sol.target_id),
+        f"Solicitation {sol.id}: {sol.organizer_id} asks {sol.target_id} to donate "
+        f"({kind}) with no pairing between them.",
+        f"募捐请求 {sol.id}：{sol.organizer_id} 向 {sol.target_id} 募捐（{kind_zh}），双方不是对口帮扶单位。",
+        {"organizer": organizer, "target_unit": target, "relation": kind, "paired": False},
+    )

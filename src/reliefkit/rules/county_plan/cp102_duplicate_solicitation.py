@@ -1,0 +1,99 @@
+"""Rule CP102, duplicate-solicitation: declaration, judge, texts (en, zh) and recipes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from reliefkit.models import (
+    Activity,
+    Queries,
+    Solicitation,
+)
+from reliefkit.rules._core import Context, Severity, Violation
+from reliefkit.rules.county_plan._pack import (
+    COMPLIANT,
+    EXAMPLE,
+    PACK,
+    WHAT,
+    WHY,
+    cite,
+)
+from reliefkit.rules.scopes import (
+    SOLICITED_UNITS,
+)
+
+DOC_ZH: dict[str, str] = {
+    WHAT: "按单位（乡镇或县级部门；请其干部或单位类捐赠人即是请该单位）统计向其募捐的"
+    "不同活动（任何形式），该单位自己组织的活动不计；多于一个即为重复募捐。对口帮扶不免除"
+    "本条：结对单位之间也只能互请一次。企业、群众、乡贤和社会组织在此不算单位。",
+    WHY: "工作方案禁止单位之间重复募捐：同一单位不应被不同的活动反复劝募。",
+    EXAMPLE: "乡镇 T03 在 T01 的募捐活动 A1 中被募捐，又通过其干部在 D02 的倡议活动 A2 中被募捐。",
+    COMPLIANT: "T03 只通过活动 A1 被募捐（在同一活动中被请两次也不算重复）；企业 E1 被两个活动募捐不算。",
+}
+
+
+def solicitations_of_unit(ds: Queries, unit: str) -> list[Solicitation]:
+    """Solicitations aimed at a unit itself or at a donor standing for it."""
+    found = list(ds.solicitations_of(unit))
+    for donor in ds.donors_of_unit(unit):
+        if ds.donor_unit(donor) == unit:
+            found += ds.solicitations_of(donor.id)
+    return found
+
+
+@PACK.rule(
+    doc_zh=DOC_ZH,
+    code="CP102",
+    name="duplicate-solicitation",
+    severity=Severity.ERROR,
+    cites=[cite("§三(一)", "no duplicate or repeated drives")],
+    title="The same unit is solicited through more than one activity",
+    title_zh="同一单位被多个活动重复募捐",
+    remedy="Ask each unit through one activity: merge the activities or withdraw the extra "
+    "solicitations.",
+    remedy_zh="每个单位只通过一个活动募捐：合并活动或撤回多余的募捐请求。",
+    reads=["solicitations", "activities", "donors", "townships", "departments"],
+    scope=SOLICITED_UNITS,
+)
+def duplicate_solicitation(ctx: Context, target: str) -> Iterator[Violation]:
+    """
+    What it checks:
+    Per unit (a township or a county department; asking its cadres or its unit donor is
+    asking the unit), the distinct activities of any kind through which it was solicited,
+    leaving out activities the unit organised itself. More than one is a repeat. A pairing
+    does not exempt: paired units may ask each other, once. Enterprises, residents, notables
+    and organisations are not units here (the plan itself appeals to enterprises county-wide
+    beside the townships' drives).
+
+    Why it matters:
+    The plan forbids repeated fundraising between units: one office should not be asked
+    again and again by different activities.
+
+    Example:
+    Township T03 is asked in drive A1 (by T01) and, through its cadre, in appeal A2 (by D02).
+
+    Compliant:
+    T03 is asked twice within drive A1, or only through A1; enterprise E1 asked by two
+    drives is not a repeat.
+
+    References:
+    county-plan §三(一).
+    """
+    ds = ctx.view
+    drives: dict[str, list[Solicitation]] = {}
+    for sol in solicitations_of_unit(ds, target):
+        activity = ds.get(sol.activity_id)
+        organizer = activity.organizer_id if isinstance(activity, Activity) else None
+        if (organizer or sol.organizer_id) == target:
+            continue
+        drives.setdefault(sol.activity_id, []).append(sol)
+    if len(drives) <= 1:
+        return
+    sols = sorted(s.id for group in drives.values() for s in group)
+    names = sorted(drives)
+    yield Violation(
+        (target, *sols),
+        f"Unit {target} is solicited through {len(drives)} activities ({', '.join(names)}).",
+        f"单位 {target} 通过 {len(drives)} 个活动被重复募捐（{'、'.join(names)}）。",
+        {"activities": names, "solicitations": sols, "limit": 1},
+    )

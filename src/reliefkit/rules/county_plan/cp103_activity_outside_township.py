@@ -1,0 +1,88 @@
+"""Rule CP103, activity-outside-township: declaration, judge, texts (en, zh) and recipes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from reliefkit.models import (
+    Activity,
+    Village,
+)
+from reliefkit.rules._core import Context, Severity, Violation
+from reliefkit.rules.county_plan._pack import (
+    COMPLIANT,
+    EXAMPLE,
+    PACK,
+    WHAT,
+    WHY,
+    cite,
+    organised_by_township,
+)
+from reliefkit.rules.scopes import (
+    ACTIVITIES,
+)
+
+DOC_ZH: dict[str, str] = {
+    WHAT: "乡镇组织的活动在本乡镇内举行（``township_id``），活动所列的村也都属于本乡镇。",
+    WHY: "按属地原则，各乡镇在本辖区内组织活动；跨区组织会使责任不清。",
+    EXAMPLE: "乡镇 T01 组织的募捐活动地点在 T02，或列入了 T02 的村 V9。",
+    COMPLIANT: "T01 的募捐活动在 T01 举行，只列本乡镇的村。",
+}
+
+
+@PACK.rule(
+    doc_zh=DOC_ZH,
+    code="CP103",
+    name="activity-outside-township",
+    severity=Severity.WARNING,
+    cites=[cite("§三(一)", "territorial principle 属地原则")],
+    title="A township's activity takes place outside the township",
+    title_zh="乡镇组织的活动不在本乡镇内（属地原则）",
+    remedy="Hold the activity in the organising township, or let the host township organise it.",
+    remedy_zh="在组织乡镇内开展活动，或由所在乡镇组织。",
+    reads=["activities", "villages", "townships"],
+    scope=ACTIVITIES,
+    where=organised_by_township,
+)
+def activity_outside_township(ctx: Context, activity: Activity) -> Iterator[Violation]:
+    """
+    What it checks:
+    An activity organised by a township takes place in that township (``township_id``), and
+    every village it lists lies in that township.
+
+    Why it matters:
+    Under the territorial principle each township organises activities on its own ground;
+    activities elsewhere blur responsibility.
+
+    Example:
+    Township T01 organises a drive whose place is T02, or that lists village V9 of T02.
+
+    Compliant:
+    T01's drive takes place in T01 and lists only villages of T01.
+
+    References:
+    county-plan §三(一).
+    """
+    ds = ctx.view
+    home = activity.organizer_id
+    assert home is not None  # in reach: organised by a township
+    problems: dict[str, Any] = {}
+    if activity.township_id is not None and activity.township_id != home:
+        problems["place"] = activity.township_id
+    foreign = [
+        v
+        for v in activity.villages
+        if isinstance(village := ds.get(v), Village) and village.township_id != home
+    ]
+    if foreign:
+        problems["villages_elsewhere"] = foreign
+    if problems:
+        yield Violation(
+            (activity.id,),
+            f"Activity {activity.id} of township {home} takes place outside it: "
+            + "; ".join(f"{k}={v}" for k, v in problems.items())
+            + ".",
+            f"乡镇 {home} 组织的活动 {activity.id} 不在本乡镇内开展。",
+            {"organizer": home, **problems},
+        )

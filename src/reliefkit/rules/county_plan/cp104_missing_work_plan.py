@@ -1,0 +1,94 @@
+"""Rule CP104, missing-work-plan: declaration, judge, texts (en, zh) and recipes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from reliefkit.models import (
+    Township,
+)
+from reliefkit.rules._core import Context, Severity, Violation
+from reliefkit.rules.county_plan._pack import (
+    COMPLIANT,
+    EXAMPLE,
+    PACK,
+    WHAT,
+    WHY,
+    cite,
+)
+from reliefkit.rules.scopes import (
+    TOWNSHIPS,
+)
+
+DOC_ZH: dict[str, str] = {
+    WHAT: "每个乡镇都有本次活动的工作方案，方案的责任人是乡镇主要领导，且至少分解了一项任务。",
+    WHY: "工作方案要求乡镇主要领导为直接责任人，并把任务具体分解落实。",
+    EXAMPLE: "乡镇 T05 没有工作方案，或方案的责任人是副职，或没有分解任务。",
+    COMPLIANT: "T05 的方案以主要领导 P05 为责任人，分解了 4 项任务。",
+}
+
+
+@PACK.rule(
+    doc_zh=DOC_ZH,
+    code="CP104",
+    name="missing-work-plan",
+    severity=Severity.ERROR,
+    cites=[
+        cite("§三(一)", "each township makes a work plan; its main leader is directly responsible")
+    ],
+    title="A township has no work plan naming its main leader and assigning tasks",
+    title_zh="乡镇未制定工作方案，或方案未明确主要领导为直接责任人、未分解任务",
+    remedy="Adopt a work plan that names the township's main leader as the responsible person "
+    "and assigns at least one task.",
+    remedy_zh="制定工作方案，明确乡镇主要领导为直接责任人，并分解至少一项任务。",
+    reads=["work_plans", "townships"],
+    scope=TOWNSHIPS,
+)
+def missing_work_plan(ctx: Context, township: Township) -> Iterator[Violation]:
+    """
+    What it checks:
+    Every township has a work plan for the campaign whose responsible person is the
+    township's main leader and which assigns at least one task.
+
+    Why it matters:
+    The plan makes each township's main leader the person directly responsible for the
+    campaign, with concrete tasks.
+
+    Example:
+    Township T05 has no work plan, or its plan names a deputy, or assigns no task.
+
+    Compliant:
+    T05's plan names its main leader P05 and assigns 4 tasks.
+
+    References:
+    county-plan §三(一).
+    """
+    township_id = township.id
+    plans = ctx.view.work_plans_of(township_id)
+    problem = problem_zh = ""
+    if not plans:
+        problem, problem_zh = "has no work plan", "未制定工作方案"
+    elif township.main_leader_id is None:
+        problem, problem_zh = "has no main leader to name in its plan", "未登记主要领导"
+    else:
+        plan = plans[0]
+        if plan.responsible_person_id != township.main_leader_id:
+            problem = (
+                f"work plan names {plan.responsible_person_id or 'nobody'}, not the main leader "
+                f"{township.main_leader_id}"
+            )
+            problem_zh = "工作方案未明确主要领导为直接责任人"
+        elif not plan.tasks:
+            problem, problem_zh = "work plan assigns no task", "工作方案未分解任务"
+    if problem:
+        yield Violation(
+            (township_id,),
+            f"Township {township_id} {problem}.",
+            f"乡镇 {township_id}{problem_zh}。",
+            {
+                "work_plans": len(plans),
+                "main_leader": township.main_leader_id,
+                "responsible_person": plans[0].responsible_person_id if plans else None,
+                "tasks": plans[0].tasks if plans else None,
+            },
+        )

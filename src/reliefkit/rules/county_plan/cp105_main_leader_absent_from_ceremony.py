@@ -1,0 +1,80 @@
+"""Rule CP105, main-leader-absent-from-ceremony: declaration, judge, texts (en, zh) and recipes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from reliefkit.models import (
+    Activity,
+    Township,
+)
+from reliefkit.rules._core import Context, Severity, Violation
+from reliefkit.rules._units import (
+    ceremony_township,
+)
+from reliefkit.rules.county_plan._pack import (
+    COMPLIANT,
+    EXAMPLE,
+    PACK,
+    WHAT,
+    WHY,
+    cite,
+    township_ceremony,
+)
+from reliefkit.rules.scopes import (
+    ACTIVITIES,
+)
+
+DOC_ZH: dict[str, str] = {
+    WHAT: "乡镇组织的每场纪念活动仪式，本乡镇主要领导都列在参加人员（``participants``）"
+    "中或为带队人（``led_by``）。",
+    WHY: "工作方案要求乡镇主要领导亲自参加纪念活动仪式。",
+    EXAMPLE: "T01 的仪式 A1 既未由其主要领导 P01 带队，也未把 P01 列为参加人员。",
+    COMPLIANT: "A1 由 P01 带队。",
+}
+
+
+@PACK.rule(
+    doc_zh=DOC_ZH,
+    code="CP105",
+    name="main-leader-absent-from-ceremony",
+    severity=Severity.WARNING,
+    cites=[cite("§三(一)", "the township's main leader takes part in the ceremony")],
+    title="The township's main leader does not take part in its ceremony",
+    title_zh="乡镇主要领导未参加本乡镇扶贫日纪念活动仪式",
+    remedy="Record the main leader as leading or taking part in the ceremony.",
+    remedy_zh="由乡镇主要领导主持或参加纪念活动仪式。",
+    reads=["activities", "townships"],
+    scope=ACTIVITIES,
+    where=township_ceremony,
+)
+def main_leader_absent_from_ceremony(ctx: Context, ceremony: Activity) -> Iterator[Violation]:
+    """
+    What it checks:
+    For each ceremony organised by a township, the township's main leader is named in
+    ``participants`` or as ``led_by``.
+
+    Why it matters:
+    The plan asks the township's main leader to attend the ceremony in person.
+
+    Example:
+    Ceremony A1 of T01 lists neither T01's main leader P01 as leader nor as participant.
+
+    Compliant:
+    A1 is led by P01.
+
+    References:
+    county-plan §三(一).
+    """
+    township = ctx.view.get(ceremony_township(ctx.view, ceremony))
+    assert isinstance(township, Township)  # in reach: a township's ceremony
+    leader = township.main_leader_id
+    if leader is not None and (leader == ceremony.led_by or leader in ceremony.participants):
+        return
+    yield Violation(
+        (ceremony.id, township.id),
+        f"Ceremony {ceremony.id}: the main leader of {township.id} "
+        f"({leader or 'not recorded'}) takes no part.",
+        f"纪念活动仪式 {ceremony.id}：乡镇 {township.id} 主要领导未参加。",
+        {"main_leader": leader, "led_by": ceremony.led_by, "participants": ceremony.participants},
+    )

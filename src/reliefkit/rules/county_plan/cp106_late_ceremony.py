@@ -1,0 +1,102 @@
+"""Rule CP106, late-ceremony: declaration, judge, texts (en, zh) and recipes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from reliefkit.models import (
+    ActivityKind,
+    Township,
+)
+from reliefkit.rules._core import Context, Severity, Violation
+from reliefkit.rules._units import (
+    ceremonies_of,
+)
+from reliefkit.rules.county_plan._pack import (
+    COMPLIANT,
+    EXAMPLE,
+    PACK,
+    WHAT,
+    WHY,
+    ceremony_deadline,
+    cite,
+    ids_of,
+    late,
+)
+from reliefkit.rules.scopes import (
+    TOWNSHIPS,
+)
+
+DOC_ZH: dict[str, str] = {
+    WHAT: "每个乡镇（由其自己组织）在扶贫日（活动年份的 10 月 17 日；当天是否算按时为参数）当天或之前"
+    "举行纪念活动仪式。仪式日期晚于扶贫日，不论 ``as_of`` 都算逾期；没有仪式的乡镇在 "
+    "``as_of`` 过了扶贫日之后才算违规。",
+    WHY: "工作方案要求各乡镇在扶贫日前以仪式纪念这一天。",
+    EXAMPLE: "乡镇 T03 唯一的仪式在 2015-10-20 举行。",
+    COMPLIANT: "T03 在 2015-10-16 举行仪式。",
+}
+
+
+def ceremonies_due(ctx: Context) -> bool:
+    """Whether the deadline has passed, or some ceremony is already dated past it."""
+    return late(ctx, ctx.as_of) or any(
+        late(ctx, a.on) for a in ctx.view.activities_of_kind(ActivityKind.CEREMONY)
+    )
+
+
+@PACK.rule(
+    doc_zh=DOC_ZH,
+    code="CP106",
+    name="late-ceremony",
+    severity=Severity.ERROR,
+    cites=[cite("§三(一)", "each township holds its ceremony before 17 October")],
+    title="A township holds no ceremony on or before Poverty Alleviation Day",
+    title_zh="乡镇未在扶贫日（10月17日）前举行纪念活动仪式",
+    remedy="Hold the township's ceremony on or before 17 October of the campaign year.",
+    remedy_zh="在当年10月17日前（含当日）举行乡镇纪念活动仪式。",
+    reads=["activities", "townships"],
+    scope=TOWNSHIPS,
+    due=ceremonies_due,
+    params=["poverty_day", "ceremony_deadline_inclusive"],
+)
+def late_ceremony(ctx: Context, township: Township) -> Iterator[Violation]:
+    """
+    What it checks:
+    Every township holds its own ceremony (one it organises) on or before Poverty Alleviation
+    Day (17 October of the campaign year; whether the day itself counts is a parameter). A
+    ceremony with no organiser, or organised by a department, meets no township's duty. A ceremony dated after the
+    day is late whatever ``as_of``; a township with no ceremony is in breach once ``as_of``
+    has passed the day.
+
+    Why it matters:
+    The plan asks every township to mark the day with a ceremony by the day itself.
+
+    Example:
+    Township T03's only ceremony is dated 2015-10-20.
+
+    Compliant:
+    T03 holds its ceremony on 2015-10-16.
+
+    References:
+    county-plan §三(一).
+    """
+    township_id = township.id
+    ceremonies = ceremonies_of(ctx.view, township_id)
+    after = [c for c in ceremonies if late(ctx, c.on)]
+    deadline = ceremony_deadline(ctx)
+    if after:
+        ids = ids_of(after)
+        yield Violation(
+            (township_id, *ids),
+            f"Township {township_id} holds its ceremony after {deadline.isoformat()} "
+            f"({', '.join(f'{c.id} on {c.on.isoformat()}' for c in sorted(after, key=lambda c: c.id))}).",
+            f"乡镇 {township_id} 在扶贫日（{deadline.isoformat()}）之后举行纪念活动仪式。",
+            {"deadline": deadline, "ceremonies": {c.id: c.on for c in after}},
+        )
+    elif not ceremonies and late(ctx, ctx.as_of):
+        yield Violation(
+            (township_id,),
+            f"Township {township_id} held no ceremony by {deadline.isoformat()}.",
+            f"乡镇 {township_id} 未在扶贫日（{deadline.isoformat()}）前举行纪念活动仪式。",
+            {"deadline": deadline, "as_of": ctx.as_of, "ceremonies": 0},
+        )

@@ -1,0 +1,74 @@
+"""Rule CP107, ceremony-not-in-populous-seat: declaration, judge, texts (en, zh) and recipes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from reliefkit.models import (
+    Activity,
+)
+from reliefkit.rules._core import Context, Severity, Violation
+from reliefkit.rules.county_plan._pack import (
+    COMPLIANT,
+    EXAMPLE,
+    PACK,
+    WHAT,
+    WHY,
+    cite,
+    township_ceremony,
+)
+from reliefkit.rules.scopes import (
+    ACTIVITIES,
+)
+
+DOC_ZH: dict[str, str] = {
+    WHAT: "每场乡镇纪念活动仪式记录为在乡镇所在地（``in_seat``）人口集中的地点"
+    "（``populous``）举行；未记录的事实视为未证明。",
+    WHY: "工作方案希望仪式在群众集中的地方举行，扩大活动影响。",
+    EXAMPLE: "T01 的仪式 A1 在偏远的村举行（``in_seat`` 为否）。",
+    COMPLIANT: "A1 在乡镇所在地的中心广场举行（``in_seat`` 与 ``populous`` 均为是）。",
+}
+
+
+@PACK.rule(
+    doc_zh=DOC_ZH,
+    code="CP107",
+    name="ceremony-not-in-populous-seat",
+    severity=Severity.WARNING,
+    cites=[cite("§三(一)", "ceremony at a populous place in the township seat")],
+    title="A ceremony is not held at a populous place in the township seat",
+    title_zh="纪念活动仪式未在乡镇所在地人口集中的地点举行",
+    remedy="Hold the ceremony at a populous place in the township seat, and record both facts.",
+    remedy_zh="在乡镇所在地人口集中的地点举行仪式，并如实登记。",
+    reads=["activities"],
+    scope=ACTIVITIES,
+    where=township_ceremony,
+)
+def ceremony_not_in_populous_seat(ctx: Context, ceremony: Activity) -> Iterator[Violation]:
+    """
+    What it checks:
+    Each township ceremony is recorded as held in the township seat (``in_seat``) at a
+    populous place (``populous``). A fact not recorded counts as not shown.
+
+    Why it matters:
+    The plan wants the ceremony where many people see it, to spread the campaign.
+
+    Example:
+    Ceremony A1 of T01 is held in a remote village (``in_seat`` false).
+
+    Compliant:
+    A1 is held on the seat's main square (``in_seat`` and ``populous`` true).
+
+    References:
+    county-plan §三(一).
+    """
+    if ceremony.in_seat is True and ceremony.populous is True:
+        return
+    township_id = ceremony.organizer_id
+    yield Violation(
+        (ceremony.id, township_id),
+        f"Ceremony {ceremony.id} of {township_id} is not shown to be at a populous place in the "
+        f"township seat (in_seat={ceremony.in_seat}, populous={ceremony.populous}).",
+        f"乡镇 {township_id} 的纪念活动仪式 {ceremony.id} 未在乡镇所在地人口集中的地点举行。",
+        {"in_seat": ceremony.in_seat, "populous": ceremony.populous, "place": ceremony.place},
+    )

@@ -1,0 +1,125 @@
+"""Rule CP108, leader-visit-missing: declaration, judge, texts (en, zh) and recipes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from reliefkit.models import (
+    Activity,
+    ActivityKind,
+    Campaign,
+    Role,
+)
+from reliefkit.rules._core import Context, Severity, Violation
+from reliefkit.rules.county_plan._pack import (
+    COMPLIANT,
+    EXAMPLE,
+    PACK,
+    WHAT,
+    WHY,
+    cite,
+    is_poor_household,
+    is_poor_village,
+    role_of,
+)
+from reliefkit.rules.scopes import (
+    VISITS,
+)
+
+DOC_ZH: dict[str, str] = {
+    WHAT: "每次访贫慰问都由角色为 ``county_leader`` 的县领导带队；并且在时间窗口"
+    "（默认 10 月 12 日至 18 日）结束后，至少有一次由县领导带队、在窗口内、深入贫困村或"
+    "建档立卡贫困户的慰问。",
+    WHY: "工作方案要求县领导在 10 月 15 日前后带头深入贫困村、贫困户访贫慰问。",
+    EXAMPLE: "唯一一次访贫慰问由乡镇干部带队，或在 11 月 1 日进行。",
+    COMPLIANT: "县领导 P1 于 10 月 15 日走访贫困村 V3。",
+}
+
+
+def visit_window(ctx: Context) -> tuple[Any, Any]:
+    """The window of 'around 15 October' as two dates."""
+    start, end = ctx.param("visit_window")
+    return ctx.date_in_year(start), ctx.date_in_year(end)
+
+
+def visits_due(ctx: Context) -> bool:
+    """Whether there is a visit to judge, or the window has closed."""
+    return bool(ctx.view.activities_of_kind(ActivityKind.LEADER_VISIT)) or (
+        ctx.as_of > visit_window(ctx)[1]
+    )
+
+
+def qualifies(ctx: Context, visit: Activity, window: tuple[Any, Any]) -> bool:
+    """A county leader's visit, in the window, to a poor village or household."""
+    return (
+        role_of(ctx, visit.led_by) is Role.COUNTY_LEADER
+        and window[0] <= visit.on <= window[1]
+        and (
+            any(is_poor_village(ctx, v) for v in visit.villages)
+            or any(is_poor_household(ctx, h) for h in visit.households)
+        )
+    )
+
+
+@PACK.rule(
+    doc_zh=DOC_ZH,
+    code="CP108",
+    name="leader-visit-missing",
+    severity=Severity.WARNING,
+    cites=[cite("§二(三)", "around 15 October county leaders lead visits to the poor")],
+    title="No county-leader visit to the poor around 15 October, or a visit not led by a "
+    "county leader",
+    title_zh="10月15日前后县领导未带头访贫慰问，或访贫慰问未由县领导带队",
+    remedy="Have a county leader lead a visit to a poor village or household within the window.",
+    remedy_zh="由县领导在规定时段内带队到贫困村或贫困户访贫慰问。",
+    reads=["activities", "people", "villages", "households"],
+    scope=VISITS,
+    due=visits_due,
+    params=["visit_window"],
+)
+def leader_visit_missing(ctx: Context, subject: Campaign | Activity) -> Iterator[Violation]:
+    """
+    What it checks:
+    Every leader visit is led by a person whose role is ``county_leader``; and once the
+    window (default 12–18 October) has closed, at least one visit led by a county leader,
+    dated in the window, went to a poor village or a registered poor household.
+
+    Why it matters:
+    The plan asks county leaders to lead visits to poor villages and households around
+    15 October.
+
+    Example:
+    The only leader visit is led by a township cadre, or takes place on 1 November.
+
+    Compliant:
+    County leader P1 visits poor village V3 on 15 October.
+
+    References:
+    county-plan §二(三).
+    """
+    ds = ctx.view
+    if isinstance(subject, Activity):
+        visit = subject
+        role = role_of(ctx, visit.led_by)
+        if role is not Role.COUNTY_LEADER:
+            yield Violation(
+                (visit.id,),
+                f"Leader visit {visit.id} is led by {visit.led_by or 'nobody'}, "
+                "not by a county leader.",
+                f"访贫慰问 {visit.id} 未由县领导带队。",
+                {"led_by": visit.led_by, "role": role.value if role else None},
+            )
+        return
+    window = visit_window(ctx)
+    if ctx.as_of <= window[1]:
+        return
+    visits = ds.activities_of_kind(ActivityKind.LEADER_VISIT)
+    if not any(qualifies(ctx, v, window) for v in visits):
+        yield Violation(
+            (subject.id,),
+            f"No county leader led a visit to a poor village or household between "
+            f"{window[0].isoformat()} and {window[1].isoformat()}.",
+            f"{window[0].isoformat()} 至 {window[1].isoformat()} 期间无县领导带队到贫困村或贫困户访贫慰问。",
+            {"window": [window[0], window[1]], "leader_visits": len(visits)},
+        )

@@ -1,0 +1,77 @@
+"""Rule CP109, poor-village-without-work-team: declaration, judge, texts (en, zh) and recipes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from reliefkit.models import (
+    DateRange,
+    Village,
+)
+from reliefkit.rules._core import Context, Severity, Violation
+from reliefkit.rules.county_plan._pack import (
+    COMPLIANT,
+    EXAMPLE,
+    PACK,
+    WHAT,
+    WHY,
+    cite,
+    ids_of,
+    poor_village,
+)
+from reliefkit.rules.scopes import (
+    VILLAGES,
+)
+
+DOC_ZH: dict[str, str] = {
+    WHAT: "每个贫困村都有一支驻村工作队，其驻村期间（``starts_on`` 至 ``ends_on``，"
+    "结束日期为空表示仍在驻村）与活动期间有重叠。",
+    WHY: "工作方案要求贫困村村村都有工作队。",
+    EXAMPLE: "贫困村 V7 没有工作队，或唯一的工作队在活动开始前已撤离。",
+    COMPLIANT: "工作队 W7 自 2015-03-01 起驻 V7。",
+}
+
+
+@PACK.rule(
+    doc_zh=DOC_ZH,
+    code="CP109",
+    name="poor-village-without-work-team",
+    severity=Severity.ERROR,
+    cites=[cite("§二(四)", "every poor village has a work team 村村都有工作队")],
+    title="A poor village has no work team during the campaign",
+    title_zh="贫困村在活动期间没有驻村工作队",
+    remedy="Station a work team in the village for a period that overlaps the campaign.",
+    remedy_zh="向该村派驻工作队，驻村时间须与活动期间重叠。",
+    reads=["villages", "work_teams"],
+    scope=VILLAGES,
+    where=poor_village,
+)
+def poor_village_without_work_team(ctx: Context, village: Village) -> Iterator[Violation]:
+    """
+    What it checks:
+    Every poor village has a work team whose period (``starts_on`` … ``ends_on``, open when
+    empty) overlaps the campaign's period.
+
+    Why it matters:
+    The plan requires a stationed work team in every poor village (村村都有工作队).
+
+    Example:
+    Poor village V7 has no team, or only one that left before the campaign began.
+
+    Compliant:
+    Team W7 has been stationed in V7 since 2015-03-01.
+
+    References:
+    county-plan §二(四).
+    """
+    period = DateRange(ctx.campaign.starts_on, ctx.campaign.ends_on)
+    village_id = village.id
+    teams = ctx.view.teams_in(village_id)
+    if any(DateRange(t.starts_on, t.ends_on).overlaps(period) for t in teams):
+        return
+    yield Violation(
+        (village_id,),
+        f"Poor village {village_id} has no work team active during the campaign.",
+        f"贫困村 {village_id} 在活动期间没有驻村工作队。",
+        {"teams": ids_of(teams), "campaign": [period.starts_on, period.ends_on]},
+    )

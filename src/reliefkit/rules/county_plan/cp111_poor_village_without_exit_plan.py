@@ -1,0 +1,86 @@
+"""Rule CP111, poor-village-without-exit-plan: declaration, judge, texts (en, zh) and recipes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from reliefkit.models import (
+    Village,
+)
+from reliefkit.rules._core import Context, Severity, Violation
+from reliefkit.rules.county_plan._pack import (
+    COMPLIANT,
+    EXAMPLE,
+    PACK,
+    WHAT,
+    WHY,
+    cite,
+    due_date,
+    has_come,
+    poor_village,
+)
+from reliefkit.rules.scopes import (
+    VILLAGES,
+)
+
+DOC_ZH: dict[str, str] = {
+    WHAT: "每个贫困村在活动最后一天或之前制定脱贫规划。规划日期晚于截止日，不论 "
+    "``as_of`` 都算逾期；没有规划的村在截止日（默认活动最后一天）起报告。",
+    WHY: "驻村工作队要帮助每个贫困村规划如何脱贫。",
+    EXAMPLE: "活动结束时贫困村 V7 没有脱贫规划，或到 2016 年才制定。",
+    COMPLIANT: "V7 的规划于 2015-06-30 制定。",
+}
+
+
+def exit_plans_due(ctx: Context) -> bool:
+    """Whether exit plans are due, or some plan is already adopted after the due day."""
+    due = due_date(ctx, "exit_plan_due")
+    return has_come(ctx, due) or any(p.adopted_on > due for p in ctx.view.rows("exit_plans"))
+
+
+@PACK.rule(
+    doc_zh=DOC_ZH,
+    code="CP111",
+    name="poor-village-without-exit-plan",
+    severity=Severity.WARNING,
+    cites=[cite("§二(四)", "stationed teams help poor villages plan their exit from poverty")],
+    title="A poor village has no exit plan adopted by the end of the campaign",
+    title_zh="贫困村在活动结束前未制定脱贫规划",
+    remedy="Adopt the village's exit plan (脱贫规划) by the end of the campaign.",
+    remedy_zh="在活动结束前制定该村脱贫规划。",
+    reads=["villages", "exit_plans"],
+    scope=VILLAGES,
+    where=poor_village,
+    due=exit_plans_due,
+    params=["exit_plan_due", "due_day_counts"],
+)
+def poor_village_without_exit_plan(ctx: Context, village: Village) -> Iterator[Violation]:
+    """
+    What it checks:
+    Every poor village has an exit plan adopted on or before the campaign's last day. A plan
+    adopted later is late whatever ``as_of``; a missing plan is due on the campaign's last day.
+
+    Why it matters:
+    Work teams are to help each poor village plan how it leaves poverty.
+
+    Example:
+    Poor village V7 has no exit plan at the end of the campaign, or adopts one in 2016.
+
+    Compliant:
+    V7's plan was adopted on 2015-06-30.
+
+    References:
+    county-plan §二(四).
+    """
+    due = due_date(ctx, "exit_plan_due")
+    village_id = village.id
+    plans = ctx.view.exit_plans_of(village_id)
+    if any(p.adopted_on <= due for p in plans):
+        return
+    if plans or has_come(ctx, due):
+        yield Violation(
+            (village_id,),
+            f"Poor village {village_id} has no exit plan adopted by {due.isoformat()}.",
+            f"贫困村 {village_id} 未在 {due.isoformat()} 前制定脱贫规划。",
+            {"due": due, "adopted_on": [p.adopted_on for p in plans]},
+        )

@@ -1,0 +1,81 @@
+"""Rule CP112, purpose-not-poverty-relief: declaration, judge, texts (en, zh) and recipes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from reliefkit.models import (
+    Disbursement,
+)
+from reliefkit.rules._core import Context, Severity, Violation
+from reliefkit.rules.county_plan._pack import (
+    COMPLIANT,
+    EXAMPLE,
+    PACK,
+    WHAT,
+    WHY,
+    cite,
+    classify,
+)
+from reliefkit.rules.scopes import (
+    DISBURSEMENTS,
+)
+
+DOC_ZH: dict[str, str] = {
+    WHAT: "每笔支出都写明允许的扶贫用途。未分类的用途（``other``、空白或本规则包不认识的"
+    "用途）在此报告；政府投资和其他开支分别由 CP113、CP114 报告。",
+    WHY: "工作方案规定募集的款物全部用于扶贫开发。",
+    EXAMPLE: "支出 B4 的用途为 ``other``。",
+    COMPLIANT: "B4 的用途为 ``education_aid``（助学）。",
+}
+
+
+@PACK.rule(
+    doc_zh=DOC_ZH,
+    code="CP112",
+    name="purpose-not-poverty-relief",
+    severity=Severity.ERROR,
+    cites=[
+        cite("§二(一)", "all money raised goes to poverty relief"),
+        cite("§二(六)", "charity purposes"),
+    ],
+    title="A disbursement names no permitted poverty-relief purpose",
+    title_zh="支出用途不属于扶贫开发",
+    remedy="Classify the disbursement under a permitted poverty-relief purpose, or reverse it.",
+    remedy_zh="将该支出归入允许的扶贫用途，或予以追回。",
+    reads=["disbursements", "projects"],
+    scope=DISBURSEMENTS,
+    params=["permitted_purposes", "other_expense_purposes", "government_purposes"],
+)
+def purpose_not_poverty_relief(ctx: Context, disbursement: Disbursement) -> Iterator[Violation]:
+    """
+    What it checks:
+    Every disbursement names a permitted poverty-relief purpose. An unclassified purpose
+    (``other``, empty, or one the pack does not know) fails here; government investment and
+    other expenses are reported by CP113 and CP114 instead.
+
+    Why it matters:
+    The plan says everything raised is used for poverty relief.
+
+    Example:
+    Disbursement B4 has purpose ``other``.
+
+    Compliant:
+    B4 has purpose ``education_aid``.
+
+    References:
+    county-plan §二(一), §二(六).
+    """
+    if classify(ctx, disbursement) == "CP112":
+        yield Violation(
+            (disbursement.id,),
+            f"Disbursement {disbursement.id} ({disbursement.amount}) has purpose "
+            f"{disbursement.purpose!r}, not a permitted poverty-relief purpose.",
+            f"支出 {disbursement.id}（{disbursement.amount}）的用途“{disbursement.purpose or '未填'}”"
+            "不属于扶贫开发。",
+            {
+                "purpose": disbursement.purpose,
+                "amount": disbursement.amount,
+                "permitted": sorted(ctx.param("permitted_purposes")),
+            },
+        )

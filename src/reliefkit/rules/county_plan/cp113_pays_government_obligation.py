@@ -1,0 +1,78 @@
+"""Rule CP113, pays-government-obligation: declaration, judge, texts (en, zh) and recipes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from reliefkit.models import (
+    Disbursement,
+)
+from reliefkit.rules._core import Context, Severity, Violation
+from reliefkit.rules.county_plan._pack import (
+    COMPLIANT,
+    EXAMPLE,
+    PACK,
+    WHAT,
+    WHY,
+    cite,
+    classify,
+)
+from reliefkit.rules.scopes import (
+    DISBURSEMENTS,
+)
+
+DOC_ZH: dict[str, str] = {
+    WHAT: "没有支出用于应由政府承担投资的项目，或用途为 ``government_investment``。",
+    WHY: "工作方案禁止把捐赠用于应由政府投资的项目。",
+    EXAMPLE: "支出 B5 支付标记为 ``government_obligated`` 的项目 J2。",
+    COMPLIANT: "B5 支付项目 J3：由捐赠建设、不属于政府投资责任的村道。",
+}
+
+
+@PACK.rule(
+    doc_zh=DOC_ZH,
+    code="CP113",
+    name="pays-government-obligation",
+    severity=Severity.ERROR,
+    cites=[cite("§三(三)", "raised funds never pay for projects the government must fund")],
+    title="Raised money pays for a project the government must fund",
+    title_zh="募集资金用于应由政府承担投资的项目",
+    remedy="Reverse the disbursement and fund the project from the government budget.",
+    remedy_zh="追回该支出，相关项目由政府投资解决。",
+    reads=["disbursements", "projects"],
+    scope=DISBURSEMENTS,
+    params=["permitted_purposes", "other_expense_purposes", "government_purposes"],
+)
+def pays_government_obligation(ctx: Context, disbursement: Disbursement) -> Iterator[Violation]:
+    """
+    What it checks:
+    No disbursement pays for a government-obligated project, or has the purpose
+    ``government_investment``.
+
+    Why it matters:
+    The plan forbids using donations for projects whose investment the government owes.
+
+    Example:
+    Disbursement B5 pays project J2, marked ``government_obligated``.
+
+    Compliant:
+    B5 pays project J3, a donor-funded village road not owed by the government.
+
+    References:
+    county-plan §三(三).
+    """
+    if classify(ctx, disbursement) == "CP113":
+        subjects = (disbursement.id,) + (
+            (disbursement.project_id,) if disbursement.project_id else ()
+        )
+        yield Violation(
+            subjects,
+            f"Disbursement {disbursement.id} ({disbursement.amount}) pays for government-obligated "
+            f"investment (project={disbursement.project_id}, purpose={disbursement.purpose!r}).",
+            f"支出 {disbursement.id}（{disbursement.amount}）用于应由政府承担投资的项目。",
+            {
+                "purpose": disbursement.purpose,
+                "project": disbursement.project_id,
+                "amount": disbursement.amount,
+            },
+        )

@@ -1,0 +1,107 @@
+"""Rule CP115, designation-not-honoured: declaration, judge, texts (en, zh) and recipes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from reliefkit.models import (
+    Fund,
+)
+from reliefkit.rules._core import Context, Severity, Violation
+from reliefkit.rules._ledger import ZERO, ledger, target_of
+from reliefkit.rules.county_plan._pack import (
+    COMPLIANT,
+    EXAMPLE,
+    PACK,
+    WHAT,
+    WHY,
+    cite,
+    ids_of,
+    moving_fund,
+)
+from reliefkit.rules.scopes import (
+    FUNDS,
+)
+
+DOC_ZH: dict[str, str] = {
+    WHAT: "按资金合计判断：各笔支出需要动用非定向捐赠的数额（支付给非指定对象的款项，"
+    "加上超出某指定对象所获定向捐赠的部分）不超过非定向捐赠的合计。支出先计入其项目（若为指定对象），否则计入其所在村（本身的村，"
+    "否则项目所在村，否则受益户所在村）。CP122 报告该资金超支时，本条让位于 CP122：一个问题只报告一次。",
+    WHY: "工作方案要求尊重捐赠人意愿：定向捐赠只能用于其指定的项目或村。",
+    EXAMPLE: "资金 F1 只收到定向给项目 J1 的 10,000 元，却向 V2 村的道路支付了 10,000 元。",
+    COMPLIANT: "F1 把这 10,000 元支付给 J1，或其他支出来自非定向捐赠。",
+}
+
+
+@PACK.rule(
+    doc_zh=DOC_ZH,
+    code="CP115",
+    name="designation-not-honoured",
+    severity=Severity.ERROR,
+    cites=[cite("§二(一)", "respect the donor's wishes; directed giving")],
+    title="Directed (designated) money is spent on something else",
+    title_zh="定向捐赠款物未按指定用途使用",
+    remedy="Spend directed money only on its designated project or village; restore what was "
+    "used elsewhere.",
+    remedy_zh="定向款物只能用于指定项目或村，挪用部分须予归还。",
+    reads=["funds", "donations", "disbursements"],
+    scope=FUNDS,
+    defers_to=["CP122"],
+    where=moving_fund,
+)
+def designation_not_honoured(ctx: Context, fund: Fund) -> Iterator[Violation]:
+    """
+    What it checks:
+    On a fund's totals: the money its disbursements need from undesignated donations
+    (payments to anything that is not a designation, plus payments to a designation beyond
+    what was given for it) is at most what undesignated donations gave. A disbursement pays
+    to its project when that is a designation, else to its village (its own, else its
+    project's, else its household's) when that is one. Where CP122 reports the fund (it
+    spends more than it received), this rule defers to it: one problem, one finding.
+
+    Why it matters:
+    The plan asks that donors' wishes be respected: directed money (定向) serves only its
+    project or village.
+
+    Example:
+    Fund F1 received 10,000 yuan directed to project J1 and nothing else, and paid 10,000 to
+    village V2's road.
+
+    Compliant:
+    F1 paid the 10,000 to J1, or other payments came from undesignated gifts.
+
+    References:
+    county-plan §二(一).
+    """
+    fund_id = fund.id
+    book = ledger(ctx.view, fund_id)
+    needed = book.needed_from_pot
+    if needed <= book.undesignated:
+        return
+    ds = ctx.view
+    drawing = [
+        b
+        for b in ds.disbursements_from(fund_id)
+        if (k := target_of(ds, b, book.designated)) is None
+        or book.spent.get(k, ZERO) > book.designated[k]
+    ]
+    unspent = [
+        d
+        for d in ds.donations_to(fund_id)
+        if d.designation is not None
+        and book.spent.get(d.designation, ZERO) < book.designated[d.designation]
+    ]
+    yield Violation(
+        (fund_id, *ids_of(drawing), *ids_of(unspent)),
+        f"Fund {fund_id} spends designated money elsewhere: disbursements need "
+        f"¥{needed:,.2f} of undesignated money, but undesignated donations gave "
+        f"¥{book.undesignated:,.2f}.",
+        f"资金 {fund_id} 挪用定向捐赠：支出需动用非定向资金 ¥{needed:,.2f}，而非定向捐赠仅 "
+        f"¥{book.undesignated:,.2f}。",
+        {
+            "needed_from_undesignated": needed,
+            "undesignated": book.undesignated,
+            "designated": dict(book.designated),
+            "spent_on_designations": dict(book.spent),
+        },
+    )

@@ -1,0 +1,76 @@
+"""Rule CP116, pledge-to-unpublished-project: declaration, judge, texts (en, zh) and recipes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from reliefkit.models import (
+    Pledge,
+    Project,
+)
+from reliefkit.rules._core import Context, Severity, Violation
+from reliefkit.rules.county_plan._pack import (
+    COMPLIANT,
+    EXAMPLE,
+    PACK,
+    WHAT,
+    WHY,
+    cite,
+    iso,
+)
+from reliefkit.rules.scopes import (
+    PLEDGES,
+)
+
+DOC_ZH: dict[str, str] = {
+    WHAT: "认捐认建所指的项目在认捐当天或之前已经公布；没有公布日期的项目视为未公布。",
+    WHY: "工作方案要求先制定并公布帮扶项目，由捐赠人定点定向认捐、认建。",
+    EXAMPLE: "2015-10-10 的认捐 G1 指向 2015-10-15 才公布的项目 J4。",
+    COMPLIANT: "J4 于 2015-09-20 公布。",
+}
+
+
+@PACK.rule(
+    doc_zh=DOC_ZH,
+    code="CP116",
+    name="pledge-to-unpublished-project",
+    severity=Severity.WARNING,
+    cites=[cite("§二(一)", "publish assistance projects; directed pledges")],
+    title="A pledge names a project not yet published on the day of the pledge",
+    title_zh="认捐认建的项目在认捐时尚未公布",
+    remedy="Publish the project before taking pledges for it, and record its publication date.",
+    remedy_zh="先公布帮扶项目再组织认捐认建，并登记公布日期。",
+    reads=["pledges", "projects"],
+    scope=PLEDGES,
+)
+def pledge_to_unpublished_project(ctx: Context, pledge: Pledge) -> Iterator[Violation]:
+    """
+    What it checks:
+    A pledge names a project published on or before the pledge's date; a project with no
+    publication date counts as unpublished.
+
+    Why it matters:
+    The plan asks for projects to be drawn up and published so that donors choose among
+    them (定点定向认捐、认建).
+
+    Example:
+    Pledge G1 of 2015-10-10 names project J4, published on 2015-10-15.
+
+    Compliant:
+    J4 was published on 2015-09-20.
+
+    References:
+    county-plan §二(一).
+    """
+    ds = ctx.view
+    project = ds.get(pledge.project_id)
+    assert isinstance(project, Project)
+    if project.published_on is not None and project.published_on <= pledge.on:
+        return
+    yield Violation(
+        (pledge.id, project.id),
+        f"Pledge {pledge.id} of {pledge.on.isoformat()} names project {project.id}, "
+        f"published {iso(project.published_on) if project.published_on else 'never'}.",
+        f"认捐 {pledge.id}（{pledge.on.isoformat()}）所指项目 {project.id} 当时尚未公布。",
+        {"pledged_on": pledge.on, "published_on": project.published_on},
+    )

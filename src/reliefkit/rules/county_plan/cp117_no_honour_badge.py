@@ -1,0 +1,71 @@
+"""Rule CP117, no-honour-badge: declaration, judge, texts (en, zh) and recipes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from reliefkit.models import (
+    Donation,
+)
+from reliefkit.rules._core import Context, Severity, Violation
+from reliefkit.rules.county_plan._pack import (
+    COMPLIANT,
+    EXAMPLE,
+    PACK,
+    WHAT,
+    WHY,
+    cite,
+    donation_in_activity,
+)
+from reliefkit.rules.scopes import (
+    DONATIONS,
+)
+
+DOC_ZH: dict[str, str] = {
+    WHAT: "在活动（募捐活动、乡贤回乡等）中的每笔捐赠都记录为已赠荣誉标识"
+    "（``badge`` 为是）。公开捐赠人姓名须经同意（PW204），赠予标识则不需要。",
+    WHY: "工作方案要求向参与者赠予荣誉标识，以鼓励捐赠。",
+    EXAMPLE: "募捐活动 A2 中的捐赠 N9 的 ``badge`` 为否或空白。",
+    COMPLIANT: "N9 的 ``badge`` 为是。",
+}
+
+
+@PACK.rule(
+    doc_zh=DOC_ZH,
+    code="CP117",
+    name="no-honour-badge",
+    severity=Severity.INFO,
+    cites=[cite("§二(一)", "give participants an honour badge")],
+    title="A donation made in an activity received no honour badge",
+    title_zh="参与捐赠活动者未获赠荣誉标识",
+    remedy="Give the donor an honour badge and record it.",
+    remedy_zh="向捐赠人赠予荣誉标识并登记。",
+    reads=["donations"],
+    scope=DONATIONS,
+    where=donation_in_activity,
+)
+def no_honour_badge(ctx: Context, donation: Donation) -> Iterator[Violation]:
+    """
+    What it checks:
+    Every donation made in an activity (a drive, a hometown return, …) is recorded with
+    ``badge`` true. Naming a donor in public needs consent (PW204); a badge does not.
+
+    Why it matters:
+    The plan asks that participants receive an honour badge, to encourage giving.
+
+    Example:
+    Donation N9 in drive A2 has ``badge`` false or empty.
+
+    Compliant:
+    N9 has ``badge`` true.
+
+    References:
+    county-plan §二(一).
+    """
+    if donation.activity_id is not None and donation.badge is not True:
+        yield Violation(
+            (donation.id, donation.donor_id),
+            f"Donation {donation.id} in activity {donation.activity_id} received no honour badge.",
+            f"捐赠 {donation.id}（活动 {donation.activity_id}）未赠予荣誉标识。",
+            {"activity": donation.activity_id, "badge": donation.badge},
+        )

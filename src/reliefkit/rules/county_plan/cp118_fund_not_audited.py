@@ -1,0 +1,127 @@
+"""Rule CP118, fund-not-audited: declaration, judge, texts (en, zh) and recipes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from reliefkit.models import (
+    Audit,
+    Fund,
+    Sector,
+)
+from reliefkit.rules._core import Context, Severity, Violation
+from reliefkit.rules._ledger import ledger
+from reliefkit.rules.county_plan._pack import (
+    COMPLIANT,
+    EXAMPLE,
+    PACK,
+    WHAT,
+    WHY,
+    cite,
+    due_date,
+    fund_with_donations,
+    has_come,
+    ids_of,
+)
+from reliefkit.rules.scopes import (
+    FUNDS,
+)
+
+DOC_ZH: dict[str, str] = {
+    WHAT: "审计到期后（默认为活动最后一天），每笔收到捐赠的资金都有一份由审计部门"
+    "（``audit`` 类部门）出具、日期不早于资金最后一笔收支且不晚于截止日、收入与支出合计"
+    "均与账面一致的审计。审计日期晚于截止日本身即已逾期，不论 ``as_of`` 都报告（与逾期"
+    "制定的脱贫规划 CP111 相同）。",
+    WHY: "工作方案把募集资金置于审计部门的监督之下。",
+    EXAMPLE: "资金 F2 收到捐赠但没有审计，或审计认定收入 9,000 元而账面为 10,000 元。",
+    COMPLIANT: "审计局 D01 于 2015-12-20 审计 F2，审计数与账面一致。",
+}
+
+
+def audits_due(ctx: Context) -> bool:
+    """Whether audits are due, or some audit is already dated after the due day."""
+    due = due_date(ctx, "audit_due")
+    return has_come(ctx, due) or any(a.on > due for a in ctx.view.rows("audits"))
+
+
+@PACK.rule(
+    doc_zh=DOC_ZH,
+    code="CP118",
+    name="fund-not-audited",
+    severity=Severity.ERROR,
+    cites=[cite("§三(三)", "the audit department audits raised funds")],
+    title="A fund that received donations has no matching audit by the audit department",
+    title_zh="募集资金未经审计部门审计，或审计数与账面不符",
+    remedy="Have the audit department audit the fund after its last movement and by the due day, "
+    "with totals equal to the ledger.",
+    remedy_zh="由审计部门在资金最后一笔收支之后、截止日之前进行审计，审计数须与账面一致。",
+    reads=["funds", "donations", "disbursements", "audits", "departments"],
+    scope=FUNDS,
+    where=fund_with_donations,
+    due=audits_due,
+    params=["audit_due", "due_day_counts"],
+)
+def fund_not_audited(ctx: Context, fund: Fund) -> Iterator[Violation]:
+    """
+    What it checks:
+    Once audits are due (by default on the campaign's last day), every fund that received
+    donations has an audit by a department of sector ``audit``, dated on or after the fund's
+    last donation and disbursement and no later than the due day, whose received and
+    disbursed totals equal the ledger's. An audit dated after the due day is itself past the
+    deadline: the fund is reported whatever ``as_of``, as a late exit plan is (CP111).
+
+    Why it matters:
+    The plan puts every raised fund under the audit department's supervision.
+
+    Example:
+    Fund F2 received donations and has no audit, or its audit found 9,000 received where
+    the ledger shows 10,000.
+
+    Compliant:
+    Audit bureau D01 audited F2 on 2015-12-20 and found the ledger's totals.
+
+    References:
+    county-plan §三(三).
+    """
+    ds = ctx.view
+    fund_id = fund.id
+    due = due_date(ctx, "audit_due")
+    audits = ds.audits_of(fund_id)
+    if not has_come(ctx, due) and not any(a.on > due for a in audits):
+        return
+    book = ledger(ds, fund_id)
+
+    def good(audit: Audit) -> bool:
+        auditor = ds.get(audit.auditor_id)
+        return (
+            getattr(auditor, "sector", None) is Sector.AUDIT
+            and audit.on <= due
+            and (book.last_movement is None or audit.on >= book.last_movement)
+            and audit.received_total.yuan == book.received
+            and audit.disbursed_total.yuan == book.disbursed
+        )
+
+    if any(good(a) for a in audits):
+        return
+    yield Violation(
+        (fund_id, *ids_of(audits)),
+        f"Fund {fund_id} has no audit by the audit department, dated after its last movement "
+        f"and by {due.isoformat()}, with the ledger's totals (received "
+        f"¥{book.received:,.2f}, disbursed ¥{book.disbursed:,.2f}).",
+        f"资金 {fund_id} 未在 {due.isoformat()} 前经审计部门审计，或审计数与账面不符。",
+        {
+            "due": due,
+            "ledger_received": book.received,
+            "ledger_disbursed": book.disbursed,
+            "last_movement": book.last_movement,
+            "audits": {
+                a.id: {
+                    "auditor": a.auditor_id,
+                    "on": a.on,
+                    "received": a.received_total,
+                    "disbursed": a.disbursed_total,
+                }
+                for a in audits
+            },
+        },
+    )

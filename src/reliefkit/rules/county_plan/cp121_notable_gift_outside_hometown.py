@@ -1,0 +1,92 @@
+"""Rule CP121, notable-gift-outside-hometown: declaration, judge, texts (en, zh) and recipes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from reliefkit.models import (
+    Donation,
+    Donor,
+    Project,
+    Village,
+)
+from reliefkit.rules._core import Context, Severity, Violation
+from reliefkit.rules.county_plan._pack import (
+    COMPLIANT,
+    EXAMPLE,
+    PACK,
+    WHAT,
+    WHY,
+    cite,
+    notable_return,
+)
+from reliefkit.rules.scopes import (
+    DONATIONS,
+)
+
+DOC_ZH: dict[str, str] = {
+    WHAT: "乡贤通过回报家乡活动所作的定向捐赠，其指定的项目（按项目所在村）或村位于该"
+    "乡贤的家乡乡镇（``home_township_id``）。非定向捐赠和未记录家乡乡镇的乡贤不作判断。",
+    WHY: "工作方案的春晖行动号召乡贤回报自己的家乡。",
+    EXAMPLE: "来自 T02 的乡贤 R1 指定捐建 T05 某村的项目 J9。",
+    COMPLIANT: "R1 指定捐建 T02 某村的项目。",
+}
+
+
+@PACK.rule(
+    doc_zh=DOC_ZH,
+    code="CP121",
+    name="notable-gift-outside-hometown",
+    severity=Severity.INFO,
+    cites=[cite("§二(七)", "local notables give back to their hometown (春晖行动)")],
+    title="A local notable's hometown-return gift goes outside the home township",
+    title_zh="乡贤回报家乡的捐赠未投向其家乡乡镇",
+    remedy="Direct the gift to a project or village in the notable's home township.",
+    remedy_zh="将捐赠定向到乡贤家乡乡镇的项目或村。",
+    reads=["donations", "donors", "activities", "projects", "villages"],
+    scope=DONATIONS,
+    where=notable_return,
+)
+def notable_gift_outside_hometown(ctx: Context, donation: Donation) -> Iterator[Violation]:
+    """
+    What it checks:
+    A directed donation by a local notable through a hometown-return activity designates a
+    project (by its village) or a village lying in the notable's ``home_township_id``.
+    Undesignated gifts and notables with no recorded home township are not judged.
+
+    Why it matters:
+    The plan's hometown-return action (春晖行动) invites notables to support their own home.
+
+    Example:
+    Notable R1 from T02 designates project J9 in a village of T05.
+
+    Compliant:
+    R1 designates a project in a village of T02.
+
+    References:
+    county-plan §二(七).
+    """
+    ds = ctx.view
+    donor = ds.get(donation.donor_id)
+    assert isinstance(donor, Donor)
+    if donor.home_township_id is None or donation.designation is None:
+        return
+    project = ds.get(donation.designated_project_id)
+    village_id = (
+        project.village_id if isinstance(project, Project) else donation.designated_village_id
+    )
+    village = ds.get(village_id)
+    township = village.township_id if isinstance(village, Village) else None
+    if township == donor.home_township_id:
+        return
+    yield Violation(
+        (donation.id, donor.id),
+        f"Donation {donation.id} by local notable {donor.id} goes to {township}, not to the "
+        f"home township {donor.home_township_id}.",
+        f"乡贤 {donor.id} 的捐赠 {donation.id} 投向 {township}，而非其家乡 {donor.home_township_id}。",
+        {
+            "home_township": donor.home_township_id,
+            "destination_township": township,
+            "designation": donation.designation,
+        },
+    )

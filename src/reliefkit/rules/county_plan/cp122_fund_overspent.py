@@ -1,0 +1,77 @@
+"""Rule CP122, fund-overspent: declaration, judge, texts (en, zh) and recipes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from reliefkit.models import (
+    Fund,
+)
+from reliefkit.rules._core import Context, Severity, Violation
+from reliefkit.rules._ledger import ledger
+from reliefkit.rules.county_plan._pack import (
+    COMPLIANT,
+    EXAMPLE,
+    PACK,
+    WHAT,
+    WHY,
+    cite,
+    ids_of,
+    moving_fund,
+)
+from reliefkit.rules.scopes import (
+    FUNDS,
+)
+
+DOC_ZH: dict[str, str] = {
+    WHAT: "一笔资金的支出合计不超过收入合计（实物按评估价值计）：余额不为负。",
+    WHY: "支出从未收到的钱，说明漏记了捐赠或有未登记的来源。",
+    EXAMPLE: "资金 F3 收入 50,000 元，支出 60,000 元。",
+    COMPLIANT: "F3 支出 45,000 元，结余 5,000 元。",
+}
+
+
+@PACK.rule(
+    doc_zh=DOC_ZH,
+    code="CP122",
+    name="fund-overspent",
+    severity=Severity.ERROR,
+    cites=[cite("§三(三)", "supervision of raised funds")],
+    title="A fund pays out more than it received",
+    title_zh="资金支出超过收入（余额为负）",
+    remedy="Reverse the excess disbursements or record the missing donations.",
+    remedy_zh="追回超支部分，或补录漏记的捐赠。",
+    reads=["funds", "donations", "disbursements"],
+    scope=FUNDS,
+    where=moving_fund,
+)
+def fund_overspent(ctx: Context, fund: Fund) -> Iterator[Violation]:
+    """
+    What it checks:
+    The total disbursed from a fund is at most the total it received (goods at their
+    assessed value): no negative balance.
+
+    Why it matters:
+    Paying out money a fund never received hides a missing donation or an unrecorded source.
+
+    Example:
+    Fund F3 received 50,000 yuan and disbursed 60,000.
+
+    Compliant:
+    F3 disbursed 45,000 and holds 5,000.
+
+    References:
+    county-plan §三(三).
+    """
+    fund_id = fund.id
+    book = ledger(ctx.view, fund_id)
+    if book.disbursed <= book.received:
+        return
+    over = book.disbursed - book.received
+    yield Violation(
+        (fund_id, *ids_of(ctx.view.disbursements_from(fund_id))),
+        f"Fund {fund_id} disbursed ¥{book.disbursed:,.2f} but received ¥{book.received:,.2f} "
+        f"(¥{over:,.2f} over).",
+        f"资金 {fund_id} 支出 ¥{book.disbursed:,.2f}，收入仅 ¥{book.received:,.2f}，超支 ¥{over:,.2f}。",
+        {"received": book.received, "disbursed": book.disbursed, "balance": -over},
+    )

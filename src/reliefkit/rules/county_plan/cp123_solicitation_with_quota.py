@@ -1,0 +1,71 @@
+"""Rule CP123, solicitation-with-quota: declaration, judge, texts (en, zh) and recipes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from reliefkit.models import (
+    Solicitation,
+)
+from reliefkit.rules._core import Context, Severity, Violation
+from reliefkit.rules.county_plan._pack import (
+    COMPLIANT,
+    EXAMPLE,
+    PACK,
+    WHAT,
+    WHY,
+    cite,
+)
+from reliefkit.rules.scopes import (
+    SOLICITATIONS,
+)
+
+DOC_ZH: dict[str, str] = {
+    WHAT: "募捐请求不设定额（每人或每单位必须捐的数额）；定额为空或为零均可。",
+    WHY: "工作方案倡导自愿捐赠（“一次捐赠、一份爱心”）；规定数额就是摊派。",
+    EXAMPLE: "募捐请求 S4 要求 D02 每名干部捐 200 元。",
+    COMPLIANT: "S4 不设定额。",
+}
+
+
+@PACK.rule(
+    doc_zh=DOC_ZH,
+    code="CP123",
+    name="solicitation-with-quota",
+    severity=Severity.ERROR,
+    cites=[
+        cite("§二(一)", "one gift, one heart: giving is voluntary"),
+        cite("§二(二)", "voluntary participation"),
+    ],
+    title="A solicitation sets a quota or mandatory amount",
+    title_zh="募捐摊派或规定捐赠数额",
+    remedy="Remove the quota: ask for voluntary gifts of any amount.",
+    remedy_zh="取消摊派数额，倡导自愿捐赠。",
+    reads=["solicitations"],
+    scope=SOLICITATIONS,
+)
+def solicitation_with_quota(ctx: Context, sol: Solicitation) -> Iterator[Violation]:
+    """
+    What it checks:
+    No solicitation sets a quota (a mandatory amount per person or unit); an empty or zero
+    quota is fine.
+
+    Why it matters:
+    The plan promotes voluntary giving ("one gift, one heart"); apportioned amounts are levies.
+
+    Example:
+    Solicitation S4 asks each cadre of D02 for 200 yuan.
+
+    Compliant:
+    S4 sets no quota.
+
+    References:
+    county-plan §二(一), §二(二).
+    """
+    if sol.quota is not None and sol.quota.yuan > 0:
+        yield Violation(
+            (sol.id,),
+            f"Solicitation {sol.id} sets a quota of {sol.quota}.",
+            f"募捐请求 {sol.id} 规定了捐赠数额 {sol.quota}。",
+            {"quota": sol.quota},
+        )

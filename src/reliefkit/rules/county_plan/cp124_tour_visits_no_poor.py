@@ -1,0 +1,76 @@
+"""Rule CP124, tour-visits-no-poor: declaration, judge, texts (en, zh) and recipes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from reliefkit.models import (
+    Activity,
+)
+from reliefkit.rules._core import Context, Severity, Violation
+from reliefkit.rules.county_plan._pack import (
+    COMPLIANT,
+    EXAMPLE,
+    PACK,
+    WHAT,
+    WHY,
+    cite,
+    inspection_tour,
+    is_poor_household,
+    is_poor_village,
+)
+from reliefkit.rules.scopes import (
+    ACTIVITIES,
+)
+
+DOC_ZH: dict[str, str] = {
+    WHAT: "扶贫考察活动在 ``villages`` 中列有贫困村，或在 ``households`` 中列有建档立卡贫困户。",
+    WHY: "工作方案组织企业代表深入贫困村、贫困户，实地了解需求。",
+    EXAMPLE: "考察 A9 只列了县城一个非贫困村。",
+    COMPLIANT: "A9 列有贫困村 V3。",
+}
+
+
+@PACK.rule(
+    doc_zh=DOC_ZH,
+    code="CP124",
+    name="tour-visits-no-poor",
+    severity=Severity.WARNING,
+    cites=[cite("§二(二)", "inspection tours go into poor villages and households")],
+    title="An inspection tour visits no poor village or registered poor household",
+    title_zh="扶贫考察活动未深入贫困村或贫困户",
+    remedy="Take the tour to at least one poor village or registered poor household.",
+    remedy_zh="考察活动须至少深入一个贫困村或建档立卡贫困户。",
+    reads=["activities", "villages", "households"],
+    scope=ACTIVITIES,
+    where=inspection_tour,
+)
+def tour_visits_no_poor(ctx: Context, activity: Activity) -> Iterator[Violation]:
+    """
+    What it checks:
+    An inspection tour lists a poor village in ``villages`` or a registered poor household
+    in ``households``.
+
+    Why it matters:
+    The plan sends enterprise representatives into poor villages and households to see
+    needs first-hand.
+
+    Example:
+    Tour A9 lists only a county-town village that is not poor.
+
+    Compliant:
+    A9 lists poor village V3.
+
+    References:
+    county-plan §二(二).
+    """
+    if any(is_poor_village(ctx, v) for v in activity.villages) or any(
+        is_poor_household(ctx, h) for h in activity.households
+    ):
+        return
+    yield Violation(
+        (activity.id,),
+        f"Inspection tour {activity.id} visits no poor village or registered poor household.",
+        f"扶贫考察活动 {activity.id} 未深入贫困村或建档立卡贫困户。",
+        {"villages": activity.villages, "households": activity.households},
+    )

@@ -1,0 +1,211 @@
+"""The scopes of the built-in packs, one per kind of subject, shared by every rule over it.
+
+For each scope, ``changes`` lists every table whose records can change one of its subjects,
+and says which; a table a rule reads but its scope does not list is refused when the rule is
+declared, so ``admit`` can never miss a subject that ``check`` would judge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from reliefkit.models import (
+    Activity,
+    ActivityKind,
+    Campaign,
+    Disbursement,
+    Donation,
+    Fund,
+    Household,
+    Pairing,
+    Pledge,
+    Queries,
+    Solicitation,
+    Township,
+    Village,
+    Waiver,
+)
+from reliefkit.rules._scope import Scope, field, nothing, record_scope
+from reliefkit.rules._units import (
+    is_township,
+    resolve_unit,
+    solicitations_naming,
+    township_of_partner,
+)
+
+
+def _paired_solicitations(view: Queries, pairing: Pairing) -> Iterator[str]:
+    """A pairing can exempt solicitations between its department and the partner's township."""
+    township = township_of_partner(view, pairing.partner_id)
+    if township is None:
+        return
+    ends = {pairing.department_id, township}
+    for sol in solicitations_naming(view, pairing.department_id):
+        if {resolve_unit(view, sol.organizer_id), resolve_unit(view, sol.target_id)} == ends:
+            yield sol.id
+
+
+SOLICITATIONS: Scope[Solicitation] = record_scope(
+    "solicitations",
+    Solicitation,
+    "Each solicitation.",
+    {
+        "pairings": _paired_solicitations,
+        "townships": nothing,
+        "departments": nothing,
+        "donors": nothing,
+        "villages": nothing,
+        "activities": nothing,
+    },
+)
+
+
+def _solicited_units(view: Queries) -> list[str]:
+    units = {resolve_unit(view, s.target_id) for s in view.rows("solicitations")}
+    return sorted(u for u in units if u is not None)
+
+
+def _unit(view: Queries, key: str) -> str | None:
+    return key if view.table_of(key) in ("townships", "departments") else None
+
+
+def _target_unit(view: Queries, sol: Solicitation) -> Iterable[str]:
+    unit = resolve_unit(view, sol.target_id)
+    return () if unit is None else (unit,)
+
+
+SOLICITED_UNITS: Scope[str] = Scope(
+    name="solicited-units",
+    doc="Each unit (township or department) that a solicitation targets, itself or through "
+    "a cadre or unit donor standing for it.",
+    subjects=_solicited_units,
+    key=lambda unit: unit,
+    fetch=_unit,
+    changes={
+        "solicitations": _target_unit,
+        "donors": nothing,
+        "activities": nothing,
+        "townships": nothing,
+        "departments": nothing,
+    },
+)
+
+
+def _organizer_township(view: Queries, activity: Activity) -> Iterable[str]:
+    return (activity.organizer_id,) if is_township(view, activity.organizer_id) else ()  # type: ignore[return-value]
+
+
+TOWNSHIPS: Scope[Township] = record_scope(
+    "townships",
+    Township,
+    "Each township.",
+    {
+        "work_plans": field("township_id"),
+        "activities": _organizer_township,
+        "people": nothing,
+    },
+)
+
+ACTIVITIES: Scope[Activity] = record_scope(
+    "activities",
+    Activity,
+    "Each activity.",
+    {
+        "townships": nothing,
+        "villages": nothing,
+        "households": nothing,
+        "people": nothing,
+    },
+)
+
+
+def _visit_subjects(view: Queries) -> Iterator[Campaign | Activity]:
+    yield view.campaign
+    yield from view.activities_of_kind(ActivityKind.LEADER_VISIT)
+
+
+def _visit(view: Queries, key: str) -> Campaign | Activity | None:
+    if key == view.campaign.id:
+        return view.campaign
+    found = view.get(key)
+    return (
+        found if isinstance(found, Activity) and found.kind is ActivityKind.LEADER_VISIT else None
+    )
+
+
+def _visit_changes(view: Queries, activity: Activity) -> Iterable[str]:
+    if activity.kind is ActivityKind.LEADER_VISIT:
+        return (view.campaign.id, activity.id)
+    return ()
+
+
+VISITS: Scope[Campaign | Activity] = Scope(
+    name="leader-visits",
+    doc="The campaign (its duty to hold a qualifying visit) and each leader visit.",
+    subjects=_visit_subjects,
+    key=lambda subject: subject.id,
+    fetch=_visit,
+    changes={
+        "activities": _visit_changes,
+        "people": nothing,
+        "villages": nothing,
+        "households": nothing,
+    },
+)
+
+VILLAGES: Scope[Village] = record_scope(
+    "villages",
+    Village,
+    "Each village.",
+    {"work_teams": field("village_id"), "exit_plans": field("village_id")},
+)
+
+HOUSEHOLDS: Scope[Household] = record_scope("households", Household, "Each household.")
+
+DISBURSEMENTS: Scope[Disbursement] = record_scope(
+    "disbursements",
+    Disbursement,
+    "Each disbursement.",
+    {"projects": nothing, "villages": nothing, "households": nothing},
+)
+
+FUNDS: Scope[Fund] = record_scope(
+    "funds",
+    Fund,
+    "Each fund.",
+    {
+        "donations": field("fund_id"),
+        "disbursements": field("fund_id"),
+        "audits": field("fund_id"),
+        "departments": nothing,
+        "projects": nothing,
+        "villages": nothing,
+        "households": nothing,
+    },
+)
+
+PLEDGES: Scope[Pledge] = record_scope("pledges", Pledge, "Each pledge.", {"projects": nothing})
+
+DONATIONS: Scope[Donation] = record_scope(
+    "donations",
+    Donation,
+    "Each donation.",
+    {"donors": nothing, "activities": nothing, "projects": nothing, "villages": nothing},
+)
+
+WAIVERS: Scope[Waiver] = record_scope("waivers", Waiver, "Each waiver.", {"departments": nothing})
+
+__all__ = [
+    "ACTIVITIES",
+    "DISBURSEMENTS",
+    "DONATIONS",
+    "FUNDS",
+    "HOUSEHOLDS",
+    "PLEDGES",
+    "SOLICITATIONS",
+    "SOLICITED_UNITS",
+    "TOWNSHIPS",
+    "VILLAGES",
+    "VISITS",
+    "WAIVERS",
+]

@@ -1,0 +1,69 @@
+"""Rule RK003, unused-waiver: declaration, judge and texts (en, zh)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from reliefkit.models import Waiver
+from reliefkit.rules._core import Context, Severity, Violation
+from reliefkit.rules.scopes import WAIVERS
+from reliefkit.rules.waivers._pack import (
+    COMPLIANT,
+    EXAMPLE,
+    PACK,
+    WHAT,
+    WHY,
+    cite,
+    problem_of,
+)
+
+DOC_ZH: dict[str, str] = {
+    WHAT: "每份有效的豁免都免除了某条已运行规则的一项检查结果（同一规则代码、同一主要对象）。",
+    WHY: "不再需要的豁免应撤销，以免日后掩盖新的问题。",
+    EXAMPLE: "豁免 W3 免除 V07 的 CP109，但 V07 已有驻村工作队。",
+    COMPLIANT: "撤销 W3。",
+}
+
+
+@PACK.rule(
+    code="RK003",
+    name="unused-waiver",
+    severity=Severity.INFO,
+    cites=[cite("a waiver exempts one finding")],
+    title="A valid waiver that exempts no finding",
+    title_zh="有效豁免未豁免任何问题",
+    remedy="Remove the waiver: nothing needs it any more.",
+    remedy_zh="撤销该豁免：已无需豁免。",
+    reads=["waivers", "departments"],
+    scope=WAIVERS,
+    params=["grantor_sector"],
+    after_all=True,
+    doc_zh=DOC_ZH,
+)
+def unused_waiver(ctx: Context, waiver: Waiver) -> Iterator[Violation]:
+    """
+    What it checks:
+    Once every other rule has run, each valid waiver of a rule that ran exempts a finding of
+    that rule whose main subject is the waiver's subject.
+
+    Why it matters:
+    A waiver nothing needs any more should be removed, lest it hide a new problem later.
+
+    Example:
+    Waiver W3 exempts CP109 for village V07, which now has a work team.
+
+    Compliant:
+    W3 is removed.
+
+    References:
+    data-format waivers.csv.
+    """
+    code = waiver.code.upper()
+    if problem_of(ctx, waiver) is None and code in ctx.ran:
+        if (code, waiver.subject_id) not in ctx.used_waivers:
+            yield Violation(
+                (waiver.id,),
+                f"Waiver {waiver.id} exempts no finding.",
+                f"豁免 {waiver.id} 未豁免任何问题。",
+                {"waived_code": waiver.code, "subject": waiver.subject_id},
+            )
