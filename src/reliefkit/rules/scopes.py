@@ -25,7 +25,7 @@ from reliefkit.models import (
     Village,
     Waiver,
 )
-from reliefkit.rules._scope import Scope, field, nothing, record_scope
+from reliefkit.rules._scope import Scope, field, itself, nothing, record_scope
 from reliefkit.rules._units import (
     is_township,
     resolve_unit,
@@ -193,7 +193,20 @@ DONATIONS: Scope[Donation] = record_scope(
     {"donors": nothing, "activities": nothing, "projects": nothing, "villages": nothing},
 )
 
-WAIVERS: Scope[Waiver] = record_scope("waivers", Waiver, "Each waiver.", {"departments": nothing})
+def _waiver(view: Queries, key: str) -> Waiver | None:
+    """A waiver by its key ``CODE:subject`` (waivers have no id column of their own)."""
+    _, _, subject = key.partition(":")
+    return next((w for w in view.group("waivers_by_subject", subject) if w.id == key), None)
+
+
+WAIVERS: Scope[Waiver] = Scope(
+    name="waivers",
+    doc="Each waiver (keyed CODE:subject).",
+    subjects=lambda view: view.rows("waivers"),
+    key=lambda waiver: waiver.id,
+    fetch=_waiver,
+    changes={"waivers": itself, "departments": nothing},
+)
 
 __all__ = [
     "ACTIVITIES",
