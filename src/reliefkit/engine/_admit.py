@@ -24,9 +24,20 @@ from reliefkit.engine._check import (
 )
 from reliefkit.engine._plan import Plan, Setting, plan_for
 from reliefkit.engine._waivers import Book, book_of, extended
-from reliefkit.models import Dataset, Overlay, Queries, Record, Waiver
+from reliefkit.models import RECORD_TYPES, Dataset, Overlay, Queries, Record, Waiver
+
+RECORD_CLASSES = tuple(RECORD_TYPES)
 from reliefkit.report import Decision
-from reliefkit.rules import Context, Finding, IdentityMemo, Registry, Rule, Severity, as_date, default_registry
+from reliefkit.rules import (
+    Context,
+    Finding,
+    IdentityMemo,
+    Registry,
+    Rule,
+    Severity,
+    as_date,
+    default_registry,
+)
 
 Identity = tuple[str, tuple[str, ...]]
 
@@ -73,14 +84,14 @@ class _Side:
 
 
 def _records(value: Record | Iterable[Record]) -> tuple[Record, ...]:
-    if hasattr(type(value), "table"):
-        return (value,)  # type: ignore[return-value]
-    if isinstance(value, Mapping) or isinstance(value, str | bytes):
+    if isinstance(value, RECORD_CLASSES):
+        return (value,)
+    if isinstance(value, Mapping | str | bytes) or not isinstance(value, Iterable):
         raise TypeError(
             f"records={type(value).__name__}: expected a reliefkit record or records "
             "(build one, e.g. Solicitation(id=..., ...), rather than passing a dict)"
         )
-    records = tuple(value)  # type: ignore[arg-type]
+    records = tuple(value)
     for record in records:
         if not hasattr(type(record), "table"):
             raise TypeError(f"records: {type(record).__name__} is not a reliefkit record")
@@ -189,13 +200,10 @@ def _unused_waivers(
 ) -> list[Finding]:
     """RK003 findings the change adds: a valid waiver whose finding the change removes, or
     an admitted valid waiver that exempts nothing."""
-    rk = plan.by_code.get("RK003")
-    if rk is None or rk[1] is None:
+    rule, setting = plan.by_code.get("RK003", (None, None))
+    if rule is None or setting is None:
         return []
-    rule, setting = rk
-    ran = frozenset(
-        r.code for r, s in plan.rules if s is not None and not r.after_all
-    )
+    ran = frozenset(r.code for r, s in plan.rules if s is not None and not r.after_all)
     candidates: dict[str, Waiver] = {w.id: w for w in added}
     for code, subjects in keys.items():
         for key in subjects:

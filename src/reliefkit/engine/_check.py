@@ -48,7 +48,9 @@ def judge_all(rule: Rule, ctx: Context) -> tuple[list[Finding], bool]:
     return found, judged
 
 
-def defer(rule: Rule, found: list[Finding], reported: Mapping[str, set[str]]) -> tuple[list[Finding], bool]:
+def defer(
+    rule: Rule, found: list[Finding], reported: Mapping[str, set[str]]
+) -> tuple[list[Finding], bool]:
     """Drop the findings on subjects where a rule this one defers to reports (unwaived)."""
     if not rule.defers_to or not found:
         return found, False

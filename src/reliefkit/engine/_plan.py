@@ -93,9 +93,7 @@ def plan_for(
     names = tuple(packs) if packs else registry.default_packs
     overrides = dict(params or {})
     # Rules and packs replaced or redated later must not be hidden by the memo.
-    rules = tuple(
-        (id(p), p.in_force, *map(id, p.rules.values())) for p in registry.packs()
-    )
+    rules = tuple((id(p), p.in_force, *map(id, p.rules.values())) for p in registry.packs())
     try:
         key: Any = (names, campaign, tuple(sorted(overrides.items())), rules)
         hash(key)

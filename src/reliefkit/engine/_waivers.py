@@ -18,14 +18,14 @@ from reliefkit.rules import Context, IdentityMemo, problem_of
 Book = Mapping[tuple[str, str], Waiver]
 
 
-def _valid(view: Queries, waivers: Iterable[Waiver], day: pendulum.Date, plan: Plan) -> dict[tuple[str, str], Waiver]:
+def _valid(
+    view: Queries, waivers: Iterable[Waiver], day: pendulum.Date, plan: Plan
+) -> dict[tuple[str, str], Waiver]:
     setting = plan.waiver_setting
     if setting is None:  # no waiver pack in force: no waiver exempts anything
         return {}
     ctx = Context(view, day, setting.params, setting.year, plan.known)
-    return {
-        (w.code.upper(), w.subject_id): w for w in waivers if problem_of(ctx, w) is None
-    }
+    return {(w.code.upper(), w.subject_id): w for w in waivers if problem_of(ctx, w) is None}
 
 
 _BOOKS: IdentityMemo[dict[tuple[pendulum.Date, int], tuple[Plan, Book]]] = IdentityMemo()
@@ -41,7 +41,9 @@ def book_of(dataset: Dataset, day: pendulum.Date, plan: Plan) -> Book:
     return found[1]
 
 
-def extended(base: Book, view: Queries, added: Iterable[Waiver], day: pendulum.Date, plan: Plan) -> Book:
+def extended(
+    base: Book, view: Queries, added: Iterable[Waiver], day: pendulum.Date, plan: Plan
+) -> Book:
     """``base`` plus the valid ones among waivers added in ``view``."""
     extra = _valid(view, added, day, plan)
     return {**base, **extra} if extra else base

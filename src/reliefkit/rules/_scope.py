@@ -85,7 +85,7 @@ def record_scope(
         name=table,
         doc=doc,
         subjects=lambda view: view.rows(table),
-        key=lambda subject: subject.id,  # type: ignore[attr-defined]
+        key=lambda subject: subject.id,
         fetch=records_of(table, cls),
         changes={table: itself, **(changes or {})},
     )

@@ -92,7 +92,8 @@ SOLICITED_UNITS: Scope[str] = Scope(
 
 
 def _organizer_township(view: Queries, activity: Activity) -> Iterable[str]:
-    return (activity.organizer_id,) if is_township(view, activity.organizer_id) else ()  # type: ignore[return-value]
+    organizer = activity.organizer_id
+    return (organizer,) if organizer is not None and is_township(view, organizer) else ()
 
 
 TOWNSHIPS: Scope[Township] = record_scope(
@@ -192,6 +193,7 @@ DONATIONS: Scope[Donation] = record_scope(
     "Each donation.",
     {"donors": nothing, "activities": nothing, "projects": nothing, "villages": nothing},
 )
+
 
 def _waiver(view: Queries, key: str) -> Waiver | None:
     """A waiver by its key ``CODE:subject`` (waivers have no id column of their own)."""

@@ -65,6 +65,7 @@ def ceremony_not_in_populous_seat(ctx: Context, ceremony: Activity) -> Iterator[
     if ceremony.in_seat is True and ceremony.populous is True:
         return
     township_id = ceremony.organizer_id
+    assert township_id is not None  # in reach: a township's ceremony
     yield Violation(
         (ceremony.id, township_id),
         f"Ceremony {ceremony.id} of {township_id} is not shown to be at a populous place in the "

@@ -52,7 +52,9 @@ def problem_of(ctx: Context, waiver: Waiver) -> str | None:
     exactly when neither RK001 nor RK002 reports it, whichever of them is run.
     """
     grantor = ctx.view.get(waiver.granted_by)
-    if not (isinstance(grantor, Department) and grantor.sector.value == ctx.param("grantor_sector")):
+    if not (
+        isinstance(grantor, Department) and grantor.sector.value == ctx.param("grantor_sector")
+    ):
         return INVALID_GRANTOR
     if waiver.code.upper() not in ctx.known_codes:
         return UNKNOWN_CODE
