@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import graphlib
+import pathlib
+
 import reliefkit
 import reliefkit.models
 import reliefkit.rules
@@ -60,23 +64,59 @@ def test_exceptions_are_also_builtins() -> None:
         assert issubclass(getattr(reliefkit, name), reliefkit.ReliefkitError)
 
 
-def test_models_do_not_import_upper_layers() -> None:
-    """Imports flow one way: models import nothing from rules, engine, report, io or cli."""
-    import pathlib
-    import re
+# Each part of the package and the parts it may import (besides itself). The graph must stay a
+# layering: acyclic, so that imports flow one way, from the CLI down to the models.
+LAYERS: dict[str, set[str]] = {
+    "exceptions": set(),
+    "_display": set(),
+    "models": {"exceptions", "_display"},
+    "rules": {"models", "exceptions", "_display"},
+    "report": {"models", "rules", "exceptions", "_display"},
+    "engine": {"models", "rules", "report", "exceptions"},
+    "io": {"models", "exceptions", "_display"},
+    "examples": {"models", "exceptions", "_display"},
+    "testing": {"models", "rules", "report", "engine", "io", "examples", "exceptions", "_display"},
+    "cli": {"models", "rules", "report", "engine", "io", "examples", "exceptions", "_display"},
+    "__init__": {"models", "rules", "report", "engine", "io", "exceptions", "_display"},
+    "__main__": {"cli"},
+}
 
+
+def _reliefkit_imports(root: pathlib.Path, path: pathlib.Path) -> set[str]:
+    """The parts of reliefkit a file imports: absolute, relative and ``from reliefkit import``."""
+    parts = path.relative_to(root).with_suffix("").parts
+    package = parts[:-1]
+    parts_of_root = {p.stem for p in root.iterdir() if p.suffix == ".py" or p.is_dir()}
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            targets = [a.name.split(".")[1:] for a in node.names if a.name.startswith("reliefkit")]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = list(package[: len(package) - node.level + 1])
+                module = base + (node.module.split(".") if node.module else [])
+            elif node.module and node.module.split(".")[0] == "reliefkit":
+                module = node.module.split(".")[1:]
+            else:
+                continue
+            targets = [module] if module else [[a.name] for a in node.names]
+        else:
+            continue
+        for target in targets:
+            # ``import reliefkit`` or ``from reliefkit import __version__``: the facade.
+            found.add(target[0] if target and target[0] in parts_of_root else "__init__")
+    return found
+
+
+def test_imports_flow_down_the_layers() -> None:
+    """Every module of reliefkit belongs to a layer, imports only the layers below its own, and
+    the layers form no cycle: models import nothing from rules, engine, report, io or cli."""
     root = pathlib.Path(reliefkit.__file__).parent
-    layers = ["models", "rules", "engine", "report", "io", "cli"]
-    allowed = {  # what each layer may import from reliefkit
-        "models": {"models", "exceptions", "_display"},
-        "rules": {"models", "rules", "exceptions", "_display"},
-        "engine": {"models", "rules", "engine", "report", "exceptions"},
-        "report": {"models", "rules", "report", "exceptions", "_display"},
-    }
-    for layer, ok in allowed.items():
-        for path in (root / layer).rglob("*.py"):
-            for target in re.findall(
-                r"^\s*(?:from|import) reliefkit\.(\w+)", path.read_text(), re.M
-            ):
-                assert target in ok, f"{path.name} imports reliefkit.{target}"
-    assert layers
+    order = list(graphlib.TopologicalSorter(LAYERS).static_order())  # CycleError if not layered
+    assert set(order) == set(LAYERS)
+    files = sorted(root.rglob("*.py"))
+    layer_of = {path: path.relative_to(root).with_suffix("").parts[0] for path in files}
+    assert set(layer_of.values()) == set(LAYERS), "place every part of reliefkit in LAYERS"
+    for path, layer in layer_of.items():
+        for target in _reliefkit_imports(root, path) - {layer}:
+            assert target in LAYERS[layer], f"{path.relative_to(root)} ({layer}) imports {target}"

@@ -10,8 +10,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import reliefkit as rk
-from campaigns import add, build, replace, tables
-from reliefkit.models import Activity, Disbursement, Donation, Money, Solicitation, Waiver
+from campaigns import build, replace, tables
+from reliefkit.models import (
+    Activity,
+    Disbursement,
+    Donation,
+    Household,
+    Money,
+    Solicitation,
+    Waiver,
+)
 from reliefkit.report import Outcome
 from reliefkit.rules import Severity, get_rule
 from reliefkit.rules._ledger import ledger
@@ -73,17 +81,20 @@ def test_parameter_values_that_exist_are_accepted() -> None:
 
 def test_pack_not_in_force_is_not_applicable(monkeypatch: pytest.MonkeyPatch) -> None:
     """A campaign before the pack's first day gets no county-plan findings (the pack is
-    moved to 2016 here: every campaign year from 2014 on is in force for the real one)."""
-    from reliefkit.engine import _check
+    moved to 2016 here: every campaign year from 2014 on is in force for the real one). The
+    same campaign checked before, during and after the move sees the pack as it is then."""
     from reliefkit.models import DateRange
     from reliefkit.rules import get_pack
 
+    data = build(replace("activities", "VT1", fee="5"))  # one CP120 finding while in force
+    in_force = rk.check(data, as_of=AS_OF)
+    assert [f.code for f in in_force.findings] == ["CP120"]
     monkeypatch.setattr(get_pack("county-plan"), "in_force", DateRange("2016-01-01"))
-    _check._cached_plan.cache_clear()
-    report = rk.check(build(), as_of="2016-01-31")
-    _check._cached_plan.cache_clear()
+    report = rk.check(data, as_of=AS_OF)
     assert report.findings == ()
     assert set(report.outcomes.values()) == {Outcome.NOT_APPLICABLE}
+    monkeypatch.undo()
+    assert rk.check(data, as_of=AS_OF) == in_force
 
 
 def test_rule_that_raises_is_an_error_outcome(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -302,12 +313,14 @@ def test_admit_refuses_dangling_reference() -> None:
 
 
 def test_dataset_add_shares_unchanged_tables() -> None:
-    """add returns a new dataset sharing the tables it does not change."""
+    """add returns a new dataset sharing the tables it does not change; the changed table keeps
+    its records in order, the new one last."""
     data = build()
-    more = data.add(Donation(id="N9D", donor_id="E1", fund_id="F1", amount="1", on="2015-10-20"))
+    gift = Donation(id="N9D", donor_id="E1", fund_id="F1", amount="1", on="2015-10-20")
+    more = data.add(gift)
     assert more.households is data.households
-    assert len(more.donations) == len(data.donations) + 1
-    assert more.get("N9D") is not None and data.get("N9D") is None
+    assert list(more.donations) == [*data.donations, gift]
+    assert more.get("N9D") is gift and data.get("N9D") is None
 
 
 def test_waiver_applies_in_admit() -> None:
@@ -318,11 +331,6 @@ def test_waiver_applies_in_admit() -> None:
     )
     decision = rk.admit(data, new, as_of="2015-10-03")
     assert decision.allowed and [w.finding.code for w in decision.waived] == ["CP123"]
-
-
-def test_add_keeps_records_in_order() -> None:
-    """Sanity: the add helper keeps the compliant base."""
-    assert add("donations")["donations"] == tables()["donations"]
 
 
 _AMOUNTS = st.integers(min_value=1, max_value=2_000_000).map(Money.fen)
@@ -360,17 +368,41 @@ def test_incremental_ledger_equals_a_rebuilt_one(
     }
 
 
-def test_repeated_admits_reuse_the_base_judgement_but_never_across_datasets() -> None:
-    """The memo of the base side lives on the frozen dataset: a new dataset starts afresh."""
+def test_repeated_admits_agree_and_follow_the_dataset() -> None:
+    """admit on the same dataset twice gives equal decisions; a dataset made from it by add is
+    judged on its own records, and judging it changes nothing for the first."""
     data = build()
     big = Disbursement(id="XB", fund_id="F1", amount="9000", purpose="housing",
                        village_id="V1", on="2015-11-10")  # fmt: skip
     first = rk.admit(data, big, as_of="2015-11-10")
     assert [f.code for f in first.findings] == ["CP122"]
     assert rk.admit(data, big, as_of="2015-11-10") == first
-    assert data.cache["admit_before"]  # the base side was memoised
-    # After a gift the same payment fits: the new dataset does not reuse the old memo.
+    # After a gift the same payment fits.
     richer = data.add(Donation(id="XN", donor_id="E1", fund_id="F1", amount="9000",
                                on="2015-10-10"))  # fmt: skip
-    assert "admit_before" not in richer.cache
     assert rk.admit(richer, big, as_of="2015-11-10").allowed
+    assert rk.admit(data, big, as_of="2015-11-10") == first
+
+
+def test_replaced_rule_is_not_served_stale(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rule replaced after check and admit have judged a dataset is the one they use on
+    that same dataset next time, and the original is used again once it is put back."""
+    from reliefkit.rules import county_plan
+
+    data = build()
+    household = Household(id="H9", village_id="V3", members=1, registered_poor=True)
+    refused = rk.admit(data, household, as_of=AS_OF)
+    assert [f.identity for f in refused.findings] == [("CP110", ("H9",))]
+    grown = data.add(household)
+    assert [f.code for f in rk.check(grown, as_of=AS_OF).findings] == ["CP110"]
+
+    def lenient(ctx: object, key: object) -> list[object]:
+        return []
+
+    rule = get_rule("CP110")
+    monkeypatch.setitem(county_plan.PACK.rules, "CP110", attrs.evolve(rule, judge=lenient))
+    assert rk.admit(data, household, as_of=AS_OF).findings == ()
+    assert rk.check(grown, as_of=AS_OF).findings == ()
+    monkeypatch.undo()
+    assert rk.admit(data, household, as_of=AS_OF) == refused
+    assert [f.code for f in rk.check(grown, as_of=AS_OF).findings] == ["CP110"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import attrs
 import pendulum
@@ -22,6 +23,7 @@ from reliefkit.models import (
     Household,
     Money,
     Person,
+    Pledge,
     Village,
     Waiver,
     WorkTeam,
@@ -176,10 +178,16 @@ def test_single_record_invariants(cls: type, fields: dict[str, object], field: s
 
 
 def test_records_use_tuples_and_are_hashable() -> None:
-    """Multi-valued fields become tuples; records are frozen and hashable."""
-    activity = tables()["activities"][4]
-    assert isinstance(activity.villages, tuple)
-    assert hash(activity) == hash(activity)
+    """Multi-valued fields given as lists become tuples; records are frozen, and equal records
+    hash alike."""
+    fields: dict[str, Any] = dict(
+        id="LV9", kind="leader_visit", on="2015-10-15", villages=["V1", "V3"], households=["H1"]
+    )
+    activity = Activity(**fields)
+    assert activity.villages == ("V1", "V3") and activity.households == ("H1",)
+    twin = Activity(**{**fields, "villages": ("V1", "V3"), "households": ("H1",)})
+    assert twin == activity and hash(twin) == hash(activity)
+    assert {activity, twin} == {activity}
     with pytest.raises(AttributeError):
         activity.on = "2015-10-01"  # type: ignore[misc]
 
@@ -189,10 +197,20 @@ def test_dataset_reports_every_dangling_reference() -> None:
     data = tables()
     data["villages"].append(Village(id="V9", township_id="T404"))
     data["households"].append(Household(id="V1", village_id="V404", members=1))
+    data["pledges"].append(
+        Pledge(
+            id="G9", donor_id="E404", project_id="J1", kind="donate", amount="1", on="2015-10-05"
+        )
+    )
     with pytest.raises(IntegrityError) as info:
         Dataset.build(CAMPAIGN, **data)
     problems = {(p[1], p[2]) for p in info.value.problems}
-    assert problems == {("V9", "township_id"), ("V1", "id"), ("V1", "village_id")}
+    assert problems == {
+        ("V9", "township_id"),
+        ("V1", "id"),
+        ("V1", "village_id"),
+        ("G9", "donor_id"),
+    }
 
 
 def test_add_refuses_a_second_record_with_the_same_key() -> None:

@@ -25,11 +25,8 @@ from reliefkit.engine._check import (
 from reliefkit.engine._plan import Plan, Setting, plan_for
 from reliefkit.engine._waivers import Book, book_of, extended
 from reliefkit.models import RECORD_TYPES, Dataset, Overlay, Queries, Record, Waiver
-
-RECORD_CLASSES = tuple(RECORD_TYPES)
 from reliefkit.report import Decision
 from reliefkit.rules import (
-    Context,
     Finding,
     IdentityMemo,
     Registry,
@@ -40,6 +37,7 @@ from reliefkit.rules import (
 )
 
 Identity = tuple[str, tuple[str, ...]]
+RECORD_CLASSES = tuple(RECORD_TYPES)
 
 # The base side of admit, per dataset: (rule, setting, day, key) -> (rule, findings).
 _BEFORE: IdentityMemo[dict[Any, tuple[Rule, Setting, tuple[Finding, ...]]]] = IdentityMemo()

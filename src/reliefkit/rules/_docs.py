@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from reliefkit.rules._core import SECTIONS
+from reliefkit.rules._registry import default_registry
 
 SECTION_ZH = {
     "What it checks": "检查内容",
@@ -11,7 +12,6 @@ SECTION_ZH = {
     "Compliant": "合规示例",
     "References": "依据",
 }
-from reliefkit.rules._registry import default_registry
 
 
 def rules_markdown() -> str:

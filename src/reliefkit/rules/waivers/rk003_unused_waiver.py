@@ -59,11 +59,11 @@ def unused_waiver(ctx: Context, waiver: Waiver) -> Iterator[Violation]:
     data-format waivers.csv.
     """
     code = waiver.code.upper()
-    if problem_of(ctx, waiver) is None and code in ctx.ran:
-        if (code, waiver.subject_id) not in ctx.used_waivers:
-            yield Violation(
-                (waiver.id,),
-                f"Waiver {waiver.id} exempts no finding.",
-                f"豁免 {waiver.id} 未豁免任何问题。",
-                {"waived_code": waiver.code, "subject": waiver.subject_id},
-            )
+    used = (code, waiver.subject_id) in ctx.used_waivers
+    if problem_of(ctx, waiver) is None and code in ctx.ran and not used:
+        yield Violation(
+            (waiver.id,),
+            f"Waiver {waiver.id} exempts no finding.",
+            f"豁免 {waiver.id} 未豁免任何问题。",
+            {"waived_code": waiver.code, "subject": waiver.subject_id},
+        )
