@@ -27,6 +27,7 @@ from reliefkit.engine._waivers import Book, book_of, extended
 from reliefkit.models import RECORD_TYPES, Dataset, Overlay, Queries, Record, Waiver
 from reliefkit.report import Decision
 from reliefkit.rules import (
+    Context,
     Finding,
     IdentityMemo,
     Registry,
@@ -52,7 +53,14 @@ class _Side:
     day: pendulum.Date
     plan: Plan
     memo: dict[Any, tuple[Rule, Setting, tuple[Finding, ...]]]
-    persistent: bool
+    contexts: dict[int, Context] = attrs.field(factory=dict)
+
+    def context(self, setting: Setting) -> Context:
+        """One context per pack setting on this side."""
+        found = self.contexts.get(id(setting))
+        if found is None:
+            found = self.contexts[id(setting)] = context(self.view, self.day, setting, self.plan)
+        return found
 
     def raw(self, rule: Rule, setting: Setting, key: str) -> tuple[Finding, ...]:
         """The rule's findings on one subject, before deferrals and waivers."""
@@ -60,7 +68,7 @@ class _Side:
         hit = self.memo.get(slot)
         if hit is not None and hit[0] is rule and hit[1] is setting:
             return hit[2]
-        ctx = context(self.view, self.day, setting, self.plan)
+        ctx = self.context(setting)
         subject = rule.scope.fetch(self.view, key)
         found: tuple[Finding, ...] = ()
         if subject is not None and rule.in_reach(ctx, subject):
@@ -122,8 +130,8 @@ def admit(
     base_book = book_of(dataset, day, plan)
     added_waivers = waivers_of(records)
     after_book = extended(base_book, view, added_waivers, day, plan) if added_waivers else base_book
-    before = _Side(dataset, base_book, day, plan, _BEFORE.get(dataset, dict), True)
-    after = _Side(view, after_book, day, plan, {}, False)
+    before = _Side(dataset, base_book, day, plan, _BEFORE.get(dataset, dict))
+    after = _Side(view, after_book, day, plan, {})
 
     keys = _keys(plan, view, records)
     consulted = sorted(keys)
@@ -165,9 +173,8 @@ def _keys(plan: Plan, view: Queries, records: tuple[Record, ...]) -> dict[str, l
             for key in rule.scope.changed_by(view, record):
                 found[key] = None
     for code in list(keys):  # a deferring rule follows the subjects of the rules it defers to
-        for rule, setting in plan.rules:
-            if setting is not None and code in rule.defers_to:
-                keys.setdefault(rule.code, {}).update(keys[code])
+        for other in plan.deferring.get(code, ()):
+            keys.setdefault(other, {}).update(keys[code])
     return {code: list(found) for code, found in keys.items()}
 
 
@@ -201,7 +208,7 @@ def _unused_waivers(
     rule, setting = plan.by_code.get("RK003", (None, None))
     if rule is None or setting is None:
         return []
-    ran = frozenset(r.code for r, s in plan.rules if s is not None and not r.after_all)
+    ran = plan.ran
     candidates: dict[str, Waiver] = {w.id: w for w in added}
     for code, subjects in keys.items():
         for key in subjects:

@@ -40,6 +40,10 @@ class Plan:
     packs: tuple[str, ...]
     known: frozenset[str]
     waiver_setting: Setting | None
+    deferring: Mapping[str, tuple[str, ...]]
+    """Per code, the codes of the rules in force that defer to it."""
+    ran: frozenset[str]
+    """Codes of the rules in force judged before the others (not ``after_all``)."""
 
 
 def _build(
@@ -77,6 +81,11 @@ def _build(
         packs=tuple(p.name for p in chosen),
         known=registry.codes(),
         waiver_setting=waiver_setting,
+        deferring={
+            code: tuple(r.code for r, s in planned if s is not None and code in r.defers_to)
+            for code in {c for r, s in planned if s is not None for c in r.defers_to}
+        },
+        ran=frozenset(r.code for r, s in planned if s is not None and not r.after_all),
     )
 
 
@@ -93,7 +102,7 @@ def plan_for(
     names = tuple(packs) if packs else registry.default_packs
     overrides = dict(params or {})
     # Rules and packs replaced or redated later must not be hidden by the memo.
-    rules = tuple((id(p), p.in_force, *map(id, p.rules.values())) for p in registry.packs())
+    rules = tuple((id(p), p.in_force, id(p.rules), p.rules.version) for p in registry.packs())
     try:
         key: Any = (names, campaign, tuple(sorted(overrides.items())), rules)
         hash(key)

@@ -492,6 +492,9 @@ class Overlay(Queries):
         self.base = base
         self.campaign = base.campaign
         self.added: tuple[Record, ...] = tuple(records)
+        # What queries computed on this view (ledgers): it lives and dies with the view,
+        # which exists for one decision, so it can never be served stale.
+        self.scratch: dict[str, Any] = {}
         self._by_id: dict[str, Record] = {}
         self._table_of: dict[str, str] = {}
         self._groups: dict[str, dict[Any, list[Any]]] = defaultdict(lambda: defaultdict(list))

@@ -333,6 +333,25 @@ class Context:
         return pendulum.Date(self.year or self.campaign.year, month, day)
 
 
+class RuleTable(dict[str, "Rule"]):
+    """A pack's rules by code, counting its changes so that plans built from it are
+    rebuilt when a rule is registered, replaced or removed."""
+
+    version: int = 0
+
+    def __setitem__(self, code: str, rule: Rule) -> None:
+        self.version += 1
+        super().__setitem__(code, rule)
+
+    def __delitem__(self, code: str) -> None:
+        self.version += 1
+        super().__delitem__(code)
+
+
+def _rule_table(value: Mapping[str, Rule]) -> RuleTable:
+    return value if isinstance(value, RuleTable) else RuleTable(value)
+
+
 @attrs.define
 class Pack:
     """A rule pack: a named, dated set of rules and the parameters they read.
@@ -347,7 +366,7 @@ class Pack:
     source: str
     in_force: DateRange
     parameters: dict[str, Parameter] = attrs.field(factory=dict)
-    rules: dict[str, Rule] = attrs.field(factory=dict)
+    rules: RuleTable = attrs.field(factory=RuleTable, converter=_rule_table)
     always: bool = False
 
     def __attrs_post_init__(self) -> None:

@@ -178,7 +178,11 @@ def ledger(view: Queries, fund_id: str) -> Ledger:
     ledger is extended by the added records instead of being rebuilt, unless they add a new
     designation (which can re-route earlier disbursements).
     """
-    cache = _LEDGERS.get(view, dict)
+    cache = (
+        view.scratch.setdefault("ledgers", {})
+        if isinstance(view, Overlay)
+        else _LEDGERS.get(view, dict)
+    )
     found = cache.get(fund_id)
     if found is not None:
         return found
