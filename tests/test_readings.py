@@ -1,6 +1,6 @@
 """The catalogue's reading notes, one flag and one near miss per reading.
 
-Expectations come from `../shared/domain/county-plan.md` ("Reading notes", "Which rules
+Expectations come from the clause catalogue "county-plan" ("Reading notes", "Which rules
 apply"), worked out by hand on the small campaign of `campaigns.py`.
 """
 

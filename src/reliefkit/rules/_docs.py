@@ -78,6 +78,8 @@ def rules_markdown() -> str:
                 "",
                 "**Cites.** " + "; ".join(f"{c} ({c.summary})" for c in rule.citations),
                 "",
+                f"**Scope.** {rule.scope.name} · **Module.** `{rule.judge.__module__}`",
+                "",
             ]
             if rule.params:
                 out += ["**Parameters.** " + ", ".join(f"`{p}`" for p in rule.params), ""]
