@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import attrs
 import pendulum
 
 from reliefkit.engine._check import (
@@ -40,20 +39,26 @@ from reliefkit.rules import (
 Identity = tuple[str, tuple[str, ...]]
 RECORD_CLASSES = tuple(RECORD_TYPES)
 
-# The base side of admit, per dataset: (rule, setting, day, key) -> (rule, findings).
-_BEFORE: IdentityMemo[dict[Any, tuple[Rule, Setting, tuple[Finding, ...]]]] = IdentityMemo()
+# The base side of admit, per dataset and (day, plan): judged once per subject, then reused
+# by every decision against the same dataset.
+_BEFORE: IdentityMemo[dict[tuple[pendulum.Date, int], tuple[Plan, _Side]]] = IdentityMemo()
 
 
-@attrs.define
 class _Side:
     """One side of a decision (before or after): a view, its waiver book and its judgements."""
 
-    view: Queries
-    book: Book
-    day: pendulum.Date
-    plan: Plan
-    memo: dict[Any, tuple[Rule, Setting, tuple[Finding, ...]]]
-    contexts: dict[int, Context] = attrs.field(factory=dict)
+    __slots__ = ("book", "contexts", "day", "memo", "plan", "view")
+
+    def __init__(
+        self,
+        view: Queries,
+        book: Book,
+        day: pendulum.Date,
+        plan: Plan,
+        memo: dict[Any, tuple[Rule, Setting, tuple[Finding, ...]]] | None,
+    ) -> None:
+        self.view, self.book, self.day, self.plan, self.memo = view, book, day, plan, memo
+        self.contexts: dict[int, Context] = {}
 
     def context(self, setting: Setting) -> Context:
         """One context per pack setting on this side."""
@@ -64,16 +69,19 @@ class _Side:
 
     def raw(self, rule: Rule, setting: Setting, key: str) -> tuple[Finding, ...]:
         """The rule's findings on one subject, before deferrals and waivers."""
-        slot = (rule.code, key, self.day, id(setting))
-        hit = self.memo.get(slot)
-        if hit is not None and hit[0] is rule and hit[1] is setting:
-            return hit[2]
-        ctx = self.context(setting)
+        memo = self.memo
+        if memo is not None:
+            slot = (rule.code, key, id(setting))
+            hit = memo.get(slot)
+            if hit is not None and hit[0] is rule and hit[1] is setting:
+                return hit[2]
+        ctx = self.contexts.get(id(setting)) or self.context(setting)
         subject = rule.scope.fetch(self.view, key)
         found: tuple[Finding, ...] = ()
-        if subject is not None and rule.in_reach(ctx, subject):
-            found = tuple(rule.stamp(v) for v in rule.judge(ctx, subject))
-        self.memo[slot] = (rule, setting, found)
+        if subject is not None and (rule.where is None or rule.where(ctx, subject)):
+            found = tuple(map(rule.stamp, rule.judge(ctx, subject)))
+        if memo is not None:
+            memo[slot] = (rule, setting, found)
         return found
 
     def kept(self, rule: Rule, setting: Setting, key: str) -> tuple[Finding, ...]:
@@ -87,6 +95,16 @@ class _Side:
                 if (code, key) not in self.book and self.raw(other, other_setting, key):
                     return ()
         return found
+
+
+def _before(dataset: Dataset, day: pendulum.Date, plan: Plan) -> _Side:
+    """The dataset's side of decisions on one day under one plan, kept with the dataset."""
+    sides = _BEFORE.get(dataset, dict)
+    found = sides.get((day, id(plan)))
+    if found is None or found[0] is not plan:
+        side = _Side(dataset, book_of(dataset, day, plan), day, plan, {})
+        found = sides[(day, id(plan))] = (plan, side)
+    return found[1]
 
 
 def _records(value: Record | Iterable[Record]) -> tuple[Record, ...]:
@@ -127,11 +145,13 @@ def admit(
     day = as_date(as_of)
     plan = plan_for(registry or default_registry(), dataset.campaign, packs, params)
     view: Overlay = dataset.overlay(*records)  # raises IntegrityError as Dataset.add does
-    base_book = book_of(dataset, day, plan)
+    before = _before(dataset, day, plan)
     added_waivers = waivers_of(records)
-    after_book = extended(base_book, view, added_waivers, day, plan) if added_waivers else base_book
-    before = _Side(dataset, base_book, day, plan, _BEFORE.get(dataset, dict))
-    after = _Side(view, after_book, day, plan, {})
+    after_book = (
+        extended(before.book, view, added_waivers, day, plan) if added_waivers else before.book
+    )
+    # The view lives for this decision only: nothing to memoise across decisions.
+    after = _Side(view, after_book, day, plan, None)
 
     keys = _keys(plan, view, records)
     consulted = sorted(keys)
@@ -169,9 +189,10 @@ def _keys(plan: Plan, view: Queries, records: tuple[Record, ...]) -> dict[str, l
     for record in records:
         table = type(record).table
         for rule in plan.by_table.get(table, ()):
+            changes = rule.scope.changes.get(table)
             found = keys.setdefault(rule.code, {})
-            for key in rule.scope.changed_by(view, record):
-                found[key] = None
+            if changes is not None:
+                found.update(dict.fromkeys(changes(view, record)))
     for code in list(keys):  # a deferring rule follows the subjects of the rules it defers to
         for other in plan.deferring.get(code, ()):
             keys.setdefault(other, {}).update(keys[code])

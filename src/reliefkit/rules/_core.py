@@ -27,6 +27,7 @@ from reliefkit.models import (
     to_date,
 )
 from reliefkit.rules._scope import Scope
+from reliefkit.rules.recipes import Apply, Bounds, Recipe
 
 __all__ = [
     "Citation",
@@ -228,7 +229,7 @@ class Rule:
     defers_to: tuple[str, ...] = ()
     after_all: bool = False
     doc_zh: Mapping[str, str] = attrs.field(factory=dict, eq=False, repr=False)
-    recipes: tuple[Any, ...] = attrs.field(default=(), eq=False, repr=False)
+    recipes: tuple[Recipe, ...] = attrs.field(default=(), eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if not CODE.fullmatch(self.code):
@@ -444,16 +445,28 @@ class Pack:
 
         return register
 
-    def breaks(self, code: str) -> Callable[[Any], Any]:
+    def breaks(
+        self,
+        code: str,
+        *,
+        impossible: Callable[[Bounds], str | None] | None = None,
+        adjust: Callable[[Bounds], Bounds] | None = None,
+    ) -> Callable[[Apply], Apply]:
         """Register the decorated function as a recipe that breaks rule ``code`` (see
-        :mod:`reliefkit.rules.recipes`); a rule may have several."""
+        :mod:`reliefkit.rules.recipes`); a rule may have several, and ``violating`` draws
+        among those possible on its ``as_of``."""
 
-        def register(recipe: Any) -> Any:
+        def register(apply: Apply) -> Apply:
             rule = self.rules.get(code)
             if rule is None:
                 raise ValueError(f"code={code!r}: no such rule in pack {self.name!r}")
+            recipe = Recipe(code, apply)
+            if impossible is not None:
+                recipe = attrs.evolve(recipe, impossible=impossible)
+            if adjust is not None:
+                recipe = attrs.evolve(recipe, adjust=adjust)
             self.rules[code] = attrs.evolve(rule, recipes=(*rule.recipes, recipe))
-            return recipe
+            return apply
 
         return register
 

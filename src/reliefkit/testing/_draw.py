@@ -1,4 +1,5 @@
-"""Draw-time choices for composite strategies.
+"""Draw-time choices for composite strategies, and :class:`Choices`, Hypothesis's ``draw``
+adapted to the :class:`reliefkit.rules.recipes.Draw` protocol that recipes and drafts use.
 
 Every helper draws through strategies Hypothesis caches (``integers``, ``booleans``, lists of
 integers), so building a campaign constructs no new strategy per choice: generation stays fast
@@ -99,7 +100,58 @@ def amount(draw: Draw, low: int = 100, high: int = 2_000_000) -> int:
     return int(draw(st.integers(low, high)))
 
 
+class Choices:
+    """Hypothesis's ``draw`` as a :class:`reliefkit.rules.recipes.Draw`; still callable on a
+    strategy, so the helpers above (and ``st.composite`` code) take it as a ``draw``."""
+
+    __slots__ = ("_draw",)
+
+    def __init__(self, draw: Draw) -> None:
+        self._draw = draw.raw if isinstance(draw, Choices) else draw
+
+    @property
+    def raw(self) -> Draw:
+        """The underlying ``draw``."""
+        return self._draw
+
+    def __call__(self, strategy: st.SearchStrategy[T]) -> T:
+        return self._draw(strategy)  # type: ignore[no-any-return]
+
+    def integers(self, low: int, high: int) -> int:
+        """An integer from ``low`` to ``high`` inclusive."""
+        return low if high == low else int(self._draw(st.integers(low, high)))
+
+    def booleans(self) -> bool:
+        """True or False."""
+        return flag(self._draw)
+
+    def pick(self, items: Iterable[T]) -> T:
+        """One of ``items`` (which must not be empty)."""
+        return pick(self._draw, items)
+
+    def maybe(self, items: Iterable[T]) -> T | None:
+        """``None`` or one of ``items``."""
+        return maybe(self._draw, items)
+
+    def subset(self, items: Iterable[T], max_size: int = 2, *, min_size: int = 0) -> list[T]:
+        """Distinct items, between ``min_size`` and ``max_size`` of them."""
+        return some(self._draw, items, max_size, min_size=min_size)
+
+    def day(self, start: pendulum.Date, end: pendulum.Date) -> pendulum.Date:
+        """A day from ``start`` to ``end`` inclusive."""
+        return day(self._draw, start, end)
+
+    def amount(self, low: int = 100, high: int = 2_000_000) -> int:
+        """A plausible amount in fen from ``low`` to ``high``."""
+        return amount(self._draw, low, high)
+
+    def person_name(self) -> str:
+        """A Chinese personal name."""
+        return person_name(self._draw)
+
+
 __all__ = [
+    "Choices",
     "Draw",
     "amount",
     "day",
