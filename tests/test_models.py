@@ -214,19 +214,19 @@ def test_dataset_reports_every_dangling_reference() -> None:
 
 
 def test_add_refuses_a_second_record_with_the_same_key() -> None:
-    """``Dataset.add`` refuses a second pairing, exit plan (same village and day), work plan or
-    waiver with an existing key, as ``build`` does; a revised exit plan on another day is fine."""
+    """``Dataset.add`` treats a copy of a stored pairing, exit plan, work plan or waiver as a
+    retry (no-op), refuses a different one under the same key (use replace) and two new ones
+    with one key; a revised exit plan on another day is fine."""
     data = build()
     waiver = Waiver(code="CP110", subject_id="H1", granted_by="LG", until="2016-03-31")
     data = data.add(waiver)
-    for twin in (
-        data.pairings[0],
-        data.exit_plans[0],
-        data.work_plans[0],
-        attrs.evolve(waiver, reason="again"),
-    ):
-        with pytest.raises(IntegrityError, match="a second"):
-            data.add(attrs.evolve(twin))
+    for twin in (data.pairings[0], data.exit_plans[0], data.work_plans[0], waiver):
+        assert data.add(attrs.evolve(twin)) is data
+    with pytest.raises(IntegrityError, match="use Dataset.replace"):
+        data.add(attrs.evolve(waiver, reason="again"))
+    other = Waiver(code="CP110", subject_id="H2", granted_by="LG", until="2016-03-31")
+    with pytest.raises(IntegrityError, match="a second"):
+        data.add(other, attrs.evolve(other, reason="again"))
     revised = attrs.evolve(data.exit_plans[0], adopted_on="2015-09-30")
     assert data.add(revised).exit_plans_of(revised.village_id)[-1] is revised
 

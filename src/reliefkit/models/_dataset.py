@@ -97,31 +97,122 @@ def _tuple_of(cls: type[Any]) -> Any:
 
 @attrs.frozen
 class _Index:
-    """Look-ups computed once per dataset; shared, never mutated after building."""
+    """Look-ups computed once per dataset; shared, never mutated after building.
+
+    ``synthetic`` finds records of the tables without an id column by their key;
+    ``refs`` lists, per id, the records that refer to it: ``(table, record id, field)``.
+    """
 
     by_id: dict[str, Record]
     table_of: dict[str, str]
     groups: dict[str, dict[Any, tuple[Any, ...]]]
     pairs: frozenset[tuple[str, str]]
+    synthetic: dict[str, tuple[str, Any]]
+    refs: dict[str, tuple[tuple[str, str, str], ...]]
+
+
+_EMPTY_INDEX = _Index({}, {}, {name: {} for name, _, _ in _GROUPINGS}, frozenset(), {}, {})
 
 
 def _build_index(tables: Mapping[str, tuple[Any, ...]]) -> _Index:
-    by_id: dict[str, Record] = {}
-    table_of: dict[str, str] = {}
-    for table in KEYED_TABLES:
-        for record in tables[table]:
-            by_id.setdefault(record.id, record)
-            table_of.setdefault(record.id, table)
-    groups: dict[str, dict[Any, tuple[Any, ...]]] = {}
-    for name, table, field in _GROUPINGS:
-        grouped: defaultdict[Any, list[Any]] = defaultdict(list)
-        for record in tables[table]:
-            value = getattr(record, field)
-            if value is not None:
-                grouped[value].append(record)
-        groups[name] = {k: tuple(v) for k, v in grouped.items()}
-    pairs = frozenset((p.department_id, p.partner_id) for p in tables["pairings"])
-    return _Index(by_id, table_of, groups, pairs)
+    return _changed_index(
+        _EMPTY_INDEX, {}, {t: list(rs) for t, rs in tables.items() if t != "campaign"}
+    )
+
+
+def _references(table: str, record: Any) -> Iterator[tuple[str, str]]:
+    """``(field, id)`` for every id a record refers to (list fields included)."""
+    for name, _ in _REF_FIELDS[table]:
+        value = getattr(record, name)
+        for item in dict.fromkeys(value) if isinstance(value, tuple) else (value,):
+            if item is not None:
+                yield name, item
+
+
+def _changed_index(
+    index: _Index, removed: Mapping[str, list[Any]], added: Mapping[str, list[Any]]
+) -> _Index:
+    """``index`` without the ``removed`` records and with the ``added`` ones, by table.
+
+    Copies only the look-ups the change touches (a bucket keeps its order; a record replaced
+    by one with the same grouping value keeps its place in the bucket).
+    """
+    tables = set(removed) | set(added)
+    by_id, table_of, synthetic = index.by_id, index.table_of, index.synthetic
+    if tables & _KEYED:
+        by_id, table_of = dict(by_id), dict(table_of)
+    if tables - _KEYED:
+        synthetic = dict(synthetic)
+    for table, records in removed.items():
+        for record in records:
+            rid: str = record.id
+            if table in _KEYED:
+                if by_id.get(rid) is record:
+                    del by_id[rid]
+                    del table_of[rid]
+            elif rid in synthetic and synthetic[rid][1] is record:
+                del synthetic[rid]
+    for table, records in added.items():
+        for record in records:
+            if table in _KEYED:
+                by_id.setdefault(record.id, record)
+                table_of.setdefault(record.id, table)
+            else:
+                synthetic.setdefault(record.id, (table, record))
+    groups = index.groups
+    touched = [g for g in _GROUPINGS if g[1] in tables]
+    if touched:
+        groups = dict(groups)
+        for name, table, field in touched:
+            bucket = dict(groups[name])
+            olds = removed.get(table, ())
+            news = list(added.get(table, ()))
+            # A replacement with the same grouping value takes the old record's place.
+            same = {
+                id(old): new
+                for old, new in zip(olds, news, strict=False)
+                if getattr(old, field) == getattr(new, field) and old.id == new.id
+            }
+            placed = set(map(id, same.values()))
+            for old in olds:
+                value = getattr(old, field)
+                if value is None or value not in bucket:
+                    continue
+                if id(old) in same:
+                    bucket[value] = tuple(same[id(old)] if r is old else r for r in bucket[value])
+                else:
+                    kept = tuple(r for r in bucket[value] if r is not old)
+                    if kept:
+                        bucket[value] = kept
+                    else:
+                        del bucket[value]
+            for new in news:
+                value = getattr(new, field)
+                if value is not None and id(new) not in placed:
+                    bucket[value] = (*bucket.get(value, _EMPTY), new)
+            groups[name] = bucket
+    pairs = index.pairs
+    if "pairings" in tables:
+        pairs = (pairs - {(p.department_id, p.partner_id) for p in removed.get("pairings", ())}) | {
+            (p.department_id, p.partner_id) for p in added.get("pairings", ())
+        }
+    refs = index.refs
+    if any(_REF_FIELDS.get(t) for t in tables):
+        refs = dict(refs)
+        for table, records in removed.items():
+            for record in records:
+                for name, target in _references(table, record):
+                    entry = (table, record.id, name)
+                    kept_refs = tuple(e for e in refs.get(target, ()) if e != entry)
+                    if kept_refs:
+                        refs[target] = kept_refs
+                    else:
+                        refs.pop(target, None)
+        for table, records in added.items():
+            for record in records:
+                for name, target in _references(table, record):
+                    refs[target] = (*refs.get(target, ()), (table, record.id, name))
+    return _Index(by_id, table_of, groups, pairs, synthetic, refs)
 
 
 Problem = tuple[str, str, str, str, str]
@@ -191,6 +282,14 @@ class Queries:
 
     def rows(self, table: str) -> tuple[Any, ...]:  # pragma: no cover - abstract
         """Every record of one table (``"solicitations"``, …)."""
+        raise NotImplementedError
+
+    def find(self, table: str, record_id: str) -> Any:  # pragma: no cover - abstract
+        """The record of ``table`` with this id (or key, for tables without an id column)."""
+        raise NotImplementedError
+
+    def referrers(self, record_id: str) -> tuple[tuple[str, str, str], ...]:  # pragma: no cover
+        """The records referring to an id: ``(table, record id, field)``."""
         raise NotImplementedError
 
     def get(self, record_id: str | None) -> Record | None:  # pragma: no cover - abstract
@@ -328,21 +427,81 @@ class Dataset(Queries):
     def add(self, *records: Record) -> Dataset:
         """A new dataset with ``records`` added; unchanged tables and buckets are shared.
 
-        The new records are checked for integrity against the whole dataset.
+        The new records are checked for integrity against the whole dataset. Adding a record
+        identical to the one stored under its id is a no-op (a retried request); a different
+        record under an existing id is an :class:`~reliefkit.exceptions.IntegrityError` that
+        says to use :meth:`replace`.
         """
-        by_table: dict[str, list[Any]] = defaultdict(list)
-        for record in records:
-            table = getattr(type(record), "table", None)
-            if table is None or table == "campaign":
-                raise InvalidValueError(f"record={record!r}: cannot be added to a dataset")
-            by_table[table].append(record)
+        by_table, problems = new_records(self, records)
+        if problems:
+            raise IntegrityError(problems)
+        if not by_table:
+            return self
         changes = {t: getattr(self, t) + tuple(rs) for t, rs in by_table.items()}
-        index = _extend_index(self._index, by_table)
+        index = _changed_index(self._index, {}, by_table)
         new = attrs.evolve(self, _index=index, **changes)
         problems = added_problems(new, by_table)
         if problems:
             raise IntegrityError(problems)
         return new
+
+    def replace(self, *records: Record) -> Dataset:
+        """A new dataset where each record takes the place of the stored one with its id.
+
+        Same integrity guarantees as :meth:`add`: every record must replace one of its own
+        table, and its references must name records of the right tables. The campaign record
+        cannot be replaced (its dates decide which law applies: load a new campaign instead).
+        """
+        olds, news, problems = replacements(self, records)
+        if problems:
+            raise IntegrityError(problems)
+        if not news:
+            return self
+        swap = {
+            id(old): new
+            for table in olds
+            for old, new in zip(olds[table], news[table], strict=True)
+        }
+        changes: dict[str, Any] = {
+            t: tuple(swap.get(id(r), r) for r in getattr(self, t)) for t in news
+        }
+        index = _changed_index(self._index, olds, news)
+        new = attrs.evolve(self, _index=index, **changes)
+        problems = _reference_problems(news, _TableOf(new))
+        if problems:
+            raise IntegrityError(problems)
+        return new
+
+    def remove(self, *ids: str) -> Dataset:
+        """A new dataset without the records with these ids (ids of records without an id
+        column are their keys, as ``record.id`` gives them).
+
+        Removing a record that others refer to is an
+        :class:`~reliefkit.exceptions.IntegrityError` naming the referrers, unless they are
+        removed in the same call.
+        """
+        olds, problems = removals(self, ids)
+        if problems:
+            raise IntegrityError(problems)
+        if not olds:
+            return self
+        gone = {id(r) for rs in olds.values() for r in rs}
+        changes: dict[str, Any] = {
+            t: tuple(r for r in getattr(self, t) if id(r) not in gone) for t in olds
+        }
+        index = _changed_index(self._index, olds, {})
+        return attrs.evolve(self, _index=index, **changes)
+
+    def referrers(self, record_id: str) -> tuple[tuple[str, str, str], ...]:
+        """The records referring to an id: ``(table, record id, field)``, list fields too."""
+        return self._index.refs.get(record_id, ())
+
+    def find(self, table: str, record_id: str) -> Any:
+        """The record of ``table`` with this id (or key, for tables without an id column)."""
+        if table in _KEYED:
+            return self.get(record_id) if self.table_of(record_id) == table else None
+        found = self._index.synthetic.get(record_id)
+        return found[1] if found is not None and found[0] == table else None
 
     # ---- access -------------------------------------------------------------------------
     def tables(self) -> dict[str, tuple[Any, ...]]:
@@ -397,12 +556,26 @@ class Dataset(Queries):
         """Whether an official pairing joins the department and the partner."""
         return (department_id, partner_id) in self._index.pairs
 
-    def overlay(self, *records: Record) -> Overlay:
-        """A read-only view of this dataset plus ``records``, without copying anything.
+    def overlay(
+        self, *records: Record, replace: Iterable[Record] = (), remove: Iterable[str] = ()
+    ) -> Overlay:
+        """A read-only view of this dataset changed by ``records`` added, ``replace``
+        records taking the place of stored ones and ``remove`` ids, copying nothing.
 
-        What ``admit`` judges: look-ups cost the dataset's plus the few new records'.
+        What ``admit`` judges: look-ups cost the dataset's plus the few changed records'.
         """
-        return Overlay(self, records)
+        return Overlay(self, records, replace=replace, remove=remove)
+
+    def change(
+        self,
+        records: Iterable[Record] = (),
+        *,
+        replace: Iterable[Record] = (),
+        remove: Iterable[str] = (),
+    ) -> Dataset:
+        """This dataset with a change applied as one unit: replacements first, then
+        removals, then additions (what ``admit`` judges with the same arguments)."""
+        return self.replace(*replace).remove(*remove).add(*records)
 
     def group_keys(self, name: str) -> Iterable[Any]:
         """Keys present in a grouping index."""
@@ -415,32 +588,118 @@ class Dataset(Queries):
         return dataset_frames(self, backend=backend)
 
 
-def _extend_index(index: _Index, by_table: Mapping[str, list[Any]]) -> _Index:
-    by_id = index.by_id
-    table_of = index.table_of
-    keyed = [t for t in by_table if t in KEYED_TABLES]
-    if keyed:
-        by_id = dict(by_id)
-        table_of = dict(table_of)
-        for table in keyed:
-            for record in by_table[table]:
-                by_id.setdefault(record.id, record)
-                table_of.setdefault(record.id, table)
-    groups = index.groups
-    touched = [g for g in _GROUPINGS if g[1] in by_table]
-    if touched:
-        groups = dict(groups)
-        for name, table, field in touched:
-            bucket = dict(groups[name])
-            for record in by_table[table]:
-                value = getattr(record, field)
-                if value is not None:
-                    bucket[value] = (*bucket.get(value, _EMPTY), record)
-            groups[name] = bucket
-    pairs = index.pairs
-    if "pairings" in by_table:
-        pairs = pairs | {(p.department_id, p.partner_id) for p in by_table["pairings"]}
-    return _Index(by_id, table_of, groups, pairs)
+def _table_of_record(record: Any) -> str:
+    table = getattr(type(record), "table", None)
+    if table is None or table == "campaign":
+        raise InvalidValueError(f"record={record!r}: cannot be added to a dataset")
+    return str(table)
+
+
+def new_records(
+    view: Queries, records: Iterable[Record]
+) -> tuple[dict[str, list[Any]], list[Problem]]:
+    """The records to add, by table, leaving out those identical to the stored ones (a
+    retried request); a different record under an existing id is a problem."""
+    by_table: dict[str, list[Any]] = defaultdict(list)
+    problems: list[Problem] = []
+    for record in records:
+        table = _table_of_record(record)
+        # A keyed id is unique across the keyed tables; a key only within its table.
+        stored = view.get(record.id) if table in _KEYED else view.find(table, record.id)
+        if stored is not None:
+            if stored == record:
+                continue
+            where = view.table_of(record.id) if table in _KEYED else table
+            problems.append(
+                (
+                    table,
+                    record.id,
+                    "id",
+                    record.id,
+                    f"id already used in {where} by a different record; use Dataset.replace "
+                    "to change it",
+                )
+            )
+            continue
+        by_table[table].append(record)
+    return dict(by_table), problems
+
+
+def replacements(
+    view: Queries, records: Iterable[Record]
+) -> tuple[dict[str, list[Any]], dict[str, list[Any]], list[Problem]]:
+    """The stored records and their replacements, by table, and what is wrong."""
+    olds: dict[str, list[Any]] = defaultdict(list)
+    news: dict[str, list[Any]] = defaultdict(list)
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for record in records:
+        table = getattr(type(record), "table", None)
+        if table == "campaign":
+            raise InvalidValueError(
+                "Campaign: the campaign record cannot be replaced (its dates decide which law "
+                "applies); load or build a dataset for the corrected campaign instead"
+            )
+        table = _table_of_record(record)
+        stored = view.find(table, record.id)
+        if record.id in seen:
+            problems.append((table, record.id, "id", record.id, "replaced twice in one call"))
+        elif stored is None:
+            problems.append(
+                (
+                    table,
+                    record.id,
+                    "id",
+                    record.id,
+                    "no record of this table has this id to replace; use Dataset.add",
+                )
+            )
+        elif stored != record:
+            olds[table].append(stored)
+            news[table].append(record)
+        seen.add(record.id)
+    return dict(olds), dict(news), problems
+
+
+def removals(
+    view: Queries, ids: Iterable[str], *, check_referrers: bool = True
+) -> tuple[dict[str, list[Any]], list[Problem]]:
+    """The stored records with these ids, by table, and what is wrong (unknown ids, records
+    still referred to by records not removed with them)."""
+    olds: dict[str, list[Any]] = defaultdict(list)
+    problems: list[Problem] = []
+    wanted = list(dict.fromkeys(ids))
+    found: dict[str, tuple[str, Any]] = {}
+    for record_id in wanted:
+        if not isinstance(record_id, str):
+            raise InvalidValueError(
+                f"ids: {record_id!r} is not a record id (pass ids, not records)"
+            )
+        table = view.table_of(record_id)
+        record = view.get(record_id) if table else None
+        if record is None:
+            table, record = next(
+                ((t, r) for t in _SECOND if (r := view.find(t, record_id)) is not None),
+                (None, None),
+            )
+        if record is None or table is None:
+            problems.append(("records", record_id, "id", record_id, "no record has this id"))
+            continue
+        found[record_id] = (table, record)
+        olds[table].append(record)
+    for record_id in found if check_referrers else ():
+        for table, referrer, field in view.referrers(record_id):
+            if referrer not in found:
+                problems.append(
+                    (
+                        table,
+                        referrer,
+                        field,
+                        record_id,
+                        "refers to a record being removed; remove or replace this record too",
+                    )
+                )
+    return dict(olds), problems
 
 
 def added_problems(view: Queries, by_table: Mapping[str, list[Any]]) -> list[Problem]:
@@ -486,41 +745,103 @@ _GROUPINGS_OF: dict[str, tuple[tuple[str, str], ...]] = {
 
 
 class Overlay(Queries):
-    """A dataset plus a few records, layered: nothing of the base is copied."""
+    """A dataset changed by a few records — added, replacing stored ones, or removed —
+    layered over it: nothing of the base is copied.
 
-    def __init__(self, base: Dataset, records: Iterable[Record]) -> None:
+    What ``admit`` judges. The change is checked as ``Dataset.change`` checks it, so a
+    change the overlay accepts is one the dataset accepts, and the other way round.
+    """
+
+    def __init__(
+        self,
+        base: Dataset,
+        records: Iterable[Record] = (),
+        *,
+        replace: Iterable[Record] = (),
+        remove: Iterable[str] = (),
+    ) -> None:
         self.base = base
         self.campaign = base.campaign
-        self.added: tuple[Record, ...] = tuple(records)
         # What queries computed on this view (ledgers): it lives and dies with the view,
         # which exists for one decision, so it can never be served stale.
         self.scratch: dict[str, Any] = {}
+        olds, news, problems = replacements(base, replace)
+        gone, removal_problems = removals(base, remove, check_referrers=False)
+        problems += removal_problems
+        self.replaced: tuple[tuple[Any, Any], ...] = tuple(
+            pair for t in olds for pair in zip(olds[t], news[t], strict=True)
+        )
+        self.removed: tuple[Any, ...] = tuple(r for rs in gone.values() for r in rs)
+        self._gone = {id(r) for r in self.removed} | {id(old) for old, _ in self.replaced}
+        self._gone_keys = {(type(r).table, r.id) for r in self.removed} | {
+            (type(old).table, old.id) for old, _ in self.replaced
+        }
+        self._removed_ids = {r.id for r in self.removed}
+        self._gone_tables = {type(r).table for r in self.removed} | set(olds)
+        self._gone_pairs = {
+            (p.department_id, p.partner_id)
+            for p in (*self.removed, *(old for old, _ in self.replaced))
+            if isinstance(p, Pairing)
+        }
         self._by_id: dict[str, Record] = {}
         self._table_of: dict[str, str] = {}
+        self._synthetic: dict[str, tuple[str, Any]] = {}
         self._groups: dict[str, dict[Any, list[Any]]] = defaultdict(lambda: defaultdict(list))
         self._pairs: set[tuple[str, str]] = set()
-        by_table: defaultdict[str, list[Record]] = defaultdict(list)
+        self._refs: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        self._by_table: dict[str, tuple[Any, ...]] = {}
+        for _, new in self.replaced:
+            self._place(new)
+        added, add_problems = new_records(self, records)
+        problems += add_problems
+        self.added: tuple[Record, ...] = tuple(r for rs in added.values() for r in rs)
         for record in self.added:
-            table = getattr(type(record), "table", None)
-            if table is None or table == "campaign":
-                raise InvalidValueError(f"record={record!r}: cannot be added to a dataset")
-            by_table[table].append(record)
-            if table in _KEYED:
-                self._by_id.setdefault(record.id, record)
-                self._table_of.setdefault(record.id, table)
-            for name, field in _GROUPINGS_OF.get(table, ()):
-                value = getattr(record, field)
-                if value is not None:
-                    self._groups[name][value].append(record)
-            if isinstance(record, Pairing):
-                self._pairs.add((record.department_id, record.partner_id))
-        self._by_table = {t: tuple(rs) for t, rs in by_table.items()}
-        problems = added_problems(self, by_table)
+            self._place(record)
+        for table in {type(r).table for _, r in self.replaced} | set(added):
+            self._by_table[table] = tuple(
+                r for r in (*(n for _, n in self.replaced), *self.added) if type(r).table == table
+            )
+        problems += added_problems(self, added)
+        problems += _reference_problems(news, _TableOf(self))
+        for record in self.removed:
+            for table, referrer, field in self.referrers(record.id):
+                problems.append(
+                    (
+                        table,
+                        referrer,
+                        field,
+                        record.id,
+                        "refers to a record being removed; remove or replace this record too",
+                    )
+                )
         if problems:
             raise IntegrityError(problems)
 
+    def _place(self, record: Any) -> None:
+        table = type(record).table
+        if table in _KEYED:
+            self._by_id.setdefault(record.id, record)
+            self._table_of.setdefault(record.id, table)
+        else:
+            self._synthetic.setdefault(record.id, (table, record))
+        for name, field in _GROUPINGS_OF.get(table, ()):
+            value = getattr(record, field)
+            if value is not None:
+                self._groups[name][value].append(record)
+        if isinstance(record, Pairing):
+            self._pairs.add((record.department_id, record.partner_id))
+        for field, target in _references(table, record):
+            self._refs[target].append((table, record.id, field))
+
+    @property
+    def changed(self) -> bool:
+        """Whether the change replaces or removes records (not only adds)."""
+        return bool(self._gone)
+
     def rows(self, table: str) -> tuple[Any, ...]:
         base = self.base.rows(table)
+        if table in self._gone_tables:
+            base = tuple(r for r in base if id(r) not in self._gone)
         extra = self._by_table.get(table)
         return base + extra if extra else base
 
@@ -531,22 +852,48 @@ class Overlay(Queries):
     def get(self, record_id: str | None) -> Record | None:
         if record_id is None:
             return None
-        return self.base.get(record_id) or self._by_id.get(record_id)
+        found = self._by_id.get(record_id)
+        if found is not None or record_id in self._removed_ids:
+            return found
+        return self.base.get(record_id)
 
     def table_of(self, record_id: str | None) -> str | None:
         if record_id is None:
             return None
-        return self.base.table_of(record_id) or self._table_of.get(record_id)
+        found = self._table_of.get(record_id)
+        if found is not None or record_id in self._removed_ids:
+            return found
+        return self.base.table_of(record_id)
+
+    def find(self, table: str, record_id: str) -> Any:
+        if table in _KEYED:
+            return self.get(record_id) if self.table_of(record_id) == table else None
+        found = self._synthetic.get(record_id)
+        if found is not None:
+            return found[1] if found[0] == table else None
+        if (table, record_id) in self._gone_keys:
+            return None
+        return self.base.find(table, record_id)
 
     def group(self, name: str, key: Any) -> tuple[Any, ...]:
-        extra = self._groups[name].get(key) if name in self._groups else None
         base = self.base.group(name, key)
+        if self._gone and base:
+            base = tuple(r for r in base if id(r) not in self._gone)
+        extra = self._groups[name].get(key) if name in self._groups else None
         return base + tuple(extra) if extra else base
 
     def is_paired(self, department_id: str, partner_id: str) -> bool:
-        return (department_id, partner_id) in self._pairs or self.base.is_paired(
-            department_id, partner_id
-        )
+        pair = (department_id, partner_id)
+        if pair in self._pairs:
+            return True
+        return pair not in self._gone_pairs and self.base.is_paired(department_id, partner_id)
+
+    def referrers(self, record_id: str) -> tuple[tuple[str, str, str], ...]:
+        base = self.base.referrers(record_id)
+        if self._gone_keys and base:
+            base = tuple(e for e in base if (e[0], e[1]) not in self._gone_keys)
+        extra = self._refs.get(record_id)
+        return base + tuple(extra) if extra else base
 
 
 GROUPINGS = tuple(name for name, _, _ in _GROUPINGS)
