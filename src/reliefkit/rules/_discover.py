@@ -21,13 +21,12 @@ def import_rule_modules(package: str, path: Iterable[str], pack: Pack) -> None:
     """Import the rule modules of ``package`` in code order and check their names."""
     names = sorted(m.name for m in pkgutil.iter_modules(list(path)) if _MODULE.fullmatch(m.name))
     for name in names:
-        before = set(pack.rules)
         importlib.import_module(f"{package}.{name}")
         match = _MODULE.fullmatch(name)
         assert match is not None  # names were filtered by the same pattern
         code, rule_name = match.group(1).upper(), match.group(2)
         rule = pack.rules.get(code)
-        if rule is None or code not in set(pack.rules) - before:
+        if rule is None:
             raise ValueError(f"{package}.{name}: registers no rule {code}")
         if rule.name.replace("-", "_") != rule_name or rule.judge.__name__ != rule_name:
             raise ValueError(
