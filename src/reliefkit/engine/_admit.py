@@ -22,9 +22,9 @@ from reliefkit.engine._check import (
     waivers_of,
 )
 from reliefkit.engine._plan import Plan, Setting, plan_for
-from reliefkit.engine._waivers import Book, book_of, extended
+from reliefkit.engine._waivers import Book, book_of, extended, rebuilt
 from reliefkit.models import RECORD_TYPES, Dataset, Overlay, Queries, Record, Waiver
-from reliefkit.report import Decision
+from reliefkit.report import Decision, Waived
 from reliefkit.rules import (
     Context,
     Finding,
@@ -78,7 +78,9 @@ class _Side:
         ctx = self.contexts.get(id(setting)) or self.context(setting)
         subject = rule.scope.fetch(self.view, key)
         found: tuple[Finding, ...] = ()
-        if subject is not None and (rule.where is None or rule.where(ctx, subject)):
+        if subject is None:
+            return found  # not memoised: new ids would grow the dataset's memo for ever
+        if rule.where is None or rule.where(ctx, subject):
             found = tuple(map(rule.stamp, rule.judge(ctx, subject)))
         if memo is not None:
             memo[slot] = (rule, setting, found)
@@ -124,135 +126,201 @@ def _records(value: Record | Iterable[Record]) -> tuple[Record, ...]:
 
 def admit(
     dataset: Dataset,
-    record_or_records: Record | Iterable[Record],
+    records: Record | Iterable[Record] = (),
     *,
+    replace: Record | Iterable[Record] = (),
+    remove: str | Iterable[str] = (),
     as_of: Any,
     params: Mapping[str, Any] | None = None,
     packs: Sequence[str] | None = None,
     registry: Registry | None = None,
 ) -> Decision:
-    """Would recording these record(s) break a rule? Error-severity findings refuse;
-    warnings and info allow; a rule that raises refuses (it fails closed).
+    """Would this change break a rule? ``records`` are added, ``replace`` records take the
+    place of the stored ones with their ids, ``remove`` ids are taken out — judged as one
+    unit, as ``dataset.change(records, replace=..., remove=...)`` would store it.
 
-    The findings are exactly those ``check`` of the dataset with the records adds to
-    ``check`` of the dataset, over all rules of the packs run (waiver rules included). A
-    record whose id exists raises the :class:`~reliefkit.exceptions.IntegrityError` that
-    ``Dataset.add`` raises. A record's own date counts: a ceremony dated after the deadline
-    is refused whatever ``as_of``.
+    ``decision.findings`` are exactly the findings ``check`` of the changed dataset has and
+    ``check`` of the dataset has not, over all rules of the packs run (waiver rules included);
+    ``decision.resolved`` those the change fixes, ``superseded`` those now reported by a rule
+    they defer to, and ``waived`` those a waiver now exempts. Error-severity findings refuse;
+    warnings and info allow; a rule that raises refuses (it fails closed). A record whose id
+    exists raises the :class:`~reliefkit.exceptions.IntegrityError` that ``Dataset.add``
+    raises (a stored record added again is a retry: nothing changes).
     """
     require_dataset(dataset)
-    records = _records(record_or_records)
+    added = _records(records)
+    replaced = _records(replace)
+    removed = (remove,) if isinstance(remove, str) else tuple(remove)
     day = as_date(as_of)
     plan = plan_for(registry or default_registry(), dataset.campaign, packs, params)
-    view: Overlay = dataset.overlay(*records)  # raises IntegrityError as Dataset.add does
+    view: Overlay = dataset.overlay(*added, replace=replaced, remove=removed)
     before = _before(dataset, day, plan)
-    added_waivers = waivers_of(records)
-    after_book = (
-        extended(before.book, view, added_waivers, day, plan) if added_waivers else before.book
-    )
-    # The view lives for this decision only: nothing to memoise across decisions.
-    after = _Side(view, after_book, day, plan, None)
+    after = _Side(view, _book_after(before.book, view, day, plan), day, plan, None)
 
-    keys = _keys(plan, view, records)
+    keys = _keys(plan, dataset, view)
     consulted = sorted(keys)
     new: list[Finding] = []
-    waived_new: list[Any] = []
+    gone: list[Finding] = []
+    superseded: list[Finding] = []
+    waived_new: list[Waived] = []
     errors: dict[str, str] = {}
     for code in consulted:
         rule, setting = plan.by_code[code]
         assert setting is not None
         try:
-            found, ids_before = _changes(rule, setting, keys[code], before, after)
+            diff = _difference(rule, setting, keys[code], before, after)
         except Exception as exc:  # fail closed, and say why as check does
             errors[code] = rule_error(exc)
             continue
-        kept, waived = apply_waivers(found, after.book)
-        new += (f for f in kept if f.identity not in ids_before)
-        waived_new += (w for w in waived if w.finding.identity not in ids_before)
+        new += diff[0]
+        gone += diff[1]
+        superseded += diff[2]
+        waived_new += diff[3]
     try:
-        new += _unused_waivers(plan, keys, added_waivers, before, after)
+        rk_new, rk_gone = _unused_waivers(plan, keys, before, after)
+        new += rk_new
+        gone += rk_gone
     except Exception as exc:
         errors["RK003"] = rule_error(exc)
     new.sort(key=Finding.sort_key)
+    newly_waived = {w.finding.identity for w in waived_new}
     return Decision(
         allowed=not errors and not any(f.severity is Severity.ERROR for f in new),
         findings=tuple(new),
         consulted=tuple(consulted),
-        waived=tuple(waived_new),
+        waived=tuple(sorted(waived_new, key=lambda w: w.finding.sort_key())),
         rule_errors=errors,
+        resolved=tuple(
+            sorted((f for f in gone if f.identity not in newly_waived), key=Finding.sort_key)
+        ),
+        superseded=tuple(sorted(superseded, key=Finding.sort_key)),
     )
 
 
-def _keys(plan: Plan, view: Queries, records: tuple[Record, ...]) -> dict[str, list[str]]:
-    """Per consulted rule, the keys of the subjects the records change (in order, once)."""
+def _book_after(base: Book, view: Overlay, day: pendulum.Date, plan: Plan) -> Book:
+    """The waiver book after the change: the base book, unless the change touches waivers
+    or their grantors."""
+    tables = {type(r).table for r in (*view.removed, *(old for old, _ in view.replaced))}
+    if view.changed and tables & {"waivers", "departments"}:
+        return rebuilt(view, day, plan)
+    added = waivers_of(view.added)
+    return extended(base, view, added, day, plan) if added else base
+
+
+def _keys(plan: Plan, base: Queries, view: Overlay) -> dict[str, list[str]]:
+    """Per consulted rule, the keys of the subjects the change touches (in order, once):
+    of an old record on the dataset before, of a new one on the view after."""
     keys: dict[str, dict[str, None]] = {}
-    for record in records:
+    sides: list[tuple[Queries, Any]] = [(view, r) for r in view.added]
+    for old, new in view.replaced:
+        sides += [(base, old), (view, new)]
+    sides += [(base, r) for r in view.removed]
+    for side, record in sides:
         table = type(record).table
         for rule in plan.by_table.get(table, ()):
             changes = rule.scope.changes.get(table)
             found = keys.setdefault(rule.code, {})
             if changes is not None:
-                found.update(dict.fromkeys(changes(view, record)))
+                found.update(dict.fromkeys(changes(side, record)))
     for code in list(keys):  # a deferring rule follows the subjects of the rules it defers to
         for other in plan.deferring.get(code, ()):
             keys.setdefault(other, {}).update(keys[code])
     return {code: list(found) for code, found in keys.items()}
 
 
-def _changes(
+Difference = tuple[list[Finding], list[Finding], list[Finding], list[Waived]]
+
+
+def _difference(
     rule: Rule, setting: Setting, keys: list[str], before: _Side, after: _Side
-) -> tuple[list[Finding], set[Identity]]:
-    """The rule's findings after the change on the changed subjects, and the identities of
-    those it had before (judged only where the after side can differ from it in effect)."""
-    found: list[Finding] = []
-    ids_before: set[Identity] = set()
+) -> Difference:
+    """On the changed subjects: the findings the change adds (unwaived after, not unwaived
+    before), those it removes, those now silenced by a deferral, and those newly waived."""
+    added: list[Finding] = []
+    gone: list[Finding] = []
+    superseded: list[Finding] = []
+    waived: list[Waived] = []
     for key in keys:
         now = after.kept(rule, setting, key)
-        if not now:
+        then = before.kept(rule, setting, key)
+        if not now and not then:
             continue
-        found += now
-        ids_before.update(f.identity for f in before.kept(rule, setting, key))
-    # Books only grow with additions and a waiver's validity reads records that exist
-    # already, so a finding found before is kept or waived alike after: not new either way.
-    return found, ids_before
+        now_kept, now_waived = apply_waivers(now, after.book)
+        then_kept, then_waived = apply_waivers(then, before.book)
+        then_ids = {f.identity for f in then_kept}
+        now_ids = {f.identity for f in now}
+        added += (f for f in now_kept if f.identity not in then_ids)
+        waived_before = {w.finding.identity for w in then_waived}
+        waived += (w for w in now_waived if w.finding.identity not in waived_before)
+        lost = [f for f in then_kept if f.identity not in now_ids]
+        if lost and rule.defers_to:
+            raw = {f.identity for f in after.raw(rule, setting, key)}
+            superseded += (f for f in lost if f.identity in raw)
+            lost = [f for f in lost if f.identity not in raw]
+        gone += lost
+        gone += (f for f in then_kept if f.identity in now_ids and f.identity in _ids(now_waived))
+    return added, gone, superseded, waived
+
+
+def _ids(waived: list[Waived]) -> set[Identity]:
+    return {w.finding.identity for w in waived}
 
 
 def _unused_waivers(
-    plan: Plan,
-    keys: Mapping[str, list[str]],
-    added: list[Waiver],
-    before: _Side,
-    after: _Side,
-) -> list[Finding]:
-    """RK003 findings the change adds: a valid waiver whose finding the change removes, or
-    an admitted valid waiver that exempts nothing."""
+    plan: Plan, keys: Mapping[str, list[str]], before: _Side, after: _Side
+) -> tuple[list[Finding], list[Finding]]:
+    """RK003 findings the change adds and removes: a valid waiver whose finding comes or
+    goes, or a waiver admitted, replaced, removed or made (in)valid by the change."""
     rule, setting = plan.by_code.get("RK003", (None, None))
     if rule is None or setting is None:
-        return []
-    ran = plan.ran
-    candidates: dict[str, Waiver] = {w.id: w for w in added}
+        return [], []
+    candidates: dict[str, Waiver] = {}
+    view = after.view
+    assert isinstance(view, Overlay)
+    for waiver in (*view.added, *(n for _, n in view.replaced), *(o for o, _ in view.replaced)):
+        if isinstance(waiver, Waiver):
+            candidates[waiver.id] = waiver
+    for waiver in view.removed:
+        if isinstance(waiver, Waiver):
+            candidates[waiver.id] = waiver
     for code, subjects in keys.items():
         for key in subjects:
-            waiver = after.book.get((code, key))
-            if waiver is not None:
-                candidates.setdefault(waiver.id, waiver)
-    out: list[Finding] = []
-    for waiver in candidates.values():
-        code = waiver.code.upper()
-        if code not in ran or (code, waiver.subject_id) not in after.book:
-            continue
-        target, target_setting = plan.by_code[code]
-        assert target_setting is not None
-        used_after = bool(after.kept(target, target_setting, waiver.subject_id))
-        if used_after:
-            continue
-        was_unused = (
-            (code, waiver.subject_id) in before.book
-            and before.book[(code, waiver.subject_id)] is waiver
-            and not before.kept(target, target_setting, waiver.subject_id)
-        )
-        if was_unused:
-            continue
-        ctx = context(after.view, after.day, setting, plan, ran=ran, used_waivers=frozenset())
-        out += (rule.stamp(v) for v in rule.judge(ctx, waiver))
-    return out
+            for book in (before.book, after.book):
+                found = book.get((code, key))
+                if found is not None:
+                    candidates.setdefault(found.id, found)
+    if after.book is not before.book:
+        for book in (before.book, after.book):
+            for found in book.values():
+                candidates.setdefault(found.id, found)
+    new: list[Finding] = []
+    gone: list[Finding] = []
+    for waiver_id in candidates:
+        now = _rk003(rule, setting, waiver_id, after)
+        then = _rk003(rule, setting, waiver_id, before)
+        then_ids = {f.identity for f in then}
+        now_ids = {f.identity for f in now}
+        new += (f for f in now if f.identity not in then_ids)
+        gone += (f for f in then if f.identity not in now_ids)
+    return new, gone
+
+
+def _rk003(rule: Rule, setting: Setting, waiver_id: str, side: _Side) -> list[Finding]:
+    """RK003 on one waiver as ``check`` of the side's view would report it."""
+    code, _, subject = waiver_id.partition(":")
+    waiver = side.book.get((code.upper(), subject))
+    if waiver is None or waiver.id != waiver_id:
+        return []  # not valid on this side (RK001/RK002 report it) or not there at all
+    target = side.plan.by_code.get(code.upper())
+    used = False
+    if target is not None and target[1] is not None and code.upper() in side.plan.ran:
+        used = bool(side.kept(target[0], target[1], subject))
+    ctx = context(
+        side.view,
+        side.day,
+        setting,
+        side.plan,
+        ran=side.plan.ran,
+        used_waivers=frozenset({(code.upper(), subject)}) if used else frozenset(),
+    )
+    return [rule.stamp(v) for v in rule.judge(ctx, waiver)]

@@ -47,3 +47,9 @@ def extended(
     """``base`` plus the valid ones among waivers added in ``view``."""
     extra = _valid(view, added, day, plan)
     return {**base, **extra} if extra else base
+
+
+def rebuilt(view: Queries, day: pendulum.Date, plan: Plan) -> Book:
+    """The valid waivers of a view, read afresh (a change replaced or removed waivers or
+    their grantors)."""
+    return _valid(view, view.rows("waivers"), day, plan)

@@ -152,6 +152,8 @@ class Decision:
     consulted: tuple[str, ...]
     waived: tuple[Waived, ...] = ()
     rule_errors: Mapping[str, str] = attrs.field(factory=dict)
+    resolved: tuple[Finding, ...] = ()
+    superseded: tuple[Finding, ...] = ()
 
     def __bool__(self) -> bool:
         return self.allowed
@@ -164,4 +166,6 @@ class Decision:
             "waived": [w.to_dict() for w in self.waived],
             "consulted": list(self.consulted),
             "rule_errors": dict(sorted(self.rule_errors.items())),
+            "resolved": [f.to_dict() for f in self.resolved],
+            "superseded": [f.to_dict() for f in self.superseded],
         }

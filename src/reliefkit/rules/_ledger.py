@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import ChainMap, defaultdict
 from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 import attrs
 import pendulum
@@ -118,12 +119,18 @@ def build_ledger(
 
 
 def _extend(
-    view: Queries, base: Ledger, donations: list[Donation], disbursements: list[Disbursement]
+    view: Queries,
+    base: Ledger,
+    donations: list[Donation],
+    disbursements: list[Disbursement],
+    less: tuple[list[Donation], list[Disbursement]] = ([], []),
+    base_view: Queries | None = None,
 ) -> Ledger:
-    """``base`` plus a few new records, when they add no new designation.
+    """``base`` plus a few new records and less a few old ones (replaced or removed), when
+    the designations stay the same and the last movement is not among the old ones.
 
     Copies nothing: the changed totals sit in small dicts layered over the base's, and
-    ``over`` is corrected for the designations that changed only. O(added records).
+    ``over`` is corrected for the designations that changed only. O(changed records).
     """
     designated_delta: dict[str, Decimal] = {}
     spent_delta: dict[str, Decimal] = {}
@@ -152,6 +159,16 @@ def _extend(
         else:
             spent_delta[key] = spent.get(key, ZERO) + b.amount.yuan
         last = b.on if last is None or b.on > last else last
+    for d in less[0]:
+        received -= d.amount.yuan
+        undesignated -= d.amount.yuan  # only undesignated donations are taken out by delta
+    for b in less[1]:
+        disbursed -= b.amount.yuan
+        key = target_of(base_view or view, b, base.designated)
+        if key is None:
+            spent_other -= b.amount.yuan
+        else:
+            spent_delta[key] = spent.get(key, ZERO) - b.amount.yuan
     over = base.over
     for key in designated_delta.keys() | spent_delta.keys():
         over += _excess(designated, spent, key) - _excess(base.designated, base.spent, key)
@@ -171,6 +188,11 @@ def _extend(
 _LEDGERS: IdentityMemo[dict[str, Ledger]] = IdentityMemo()
 
 
+def _moves(record: Any, fund_id: str) -> bool:
+    """A donation into, or a disbursement out of, the fund."""
+    return isinstance(record, Donation | Disbursement) and record.fund_id == fund_id
+
+
 def ledger(view: Queries, fund_id: str) -> Ledger:
     """The ledger of a fund, memoised per view (by identity).
 
@@ -188,10 +210,26 @@ def ledger(view: Queries, fund_id: str) -> Ledger:
         return found
     if isinstance(view, Overlay):
         base = ledger(view.base, fund_id)
-        donations = [d for d in view.added_of(Donation) if d.fund_id == fund_id]
-        disbursements = [b for b in view.added_of(Disbursement) if b.fund_id == fund_id]
-        if all(d.designation is None or d.designation in base.designated for d in donations):
-            found = _extend(view, base, donations, disbursements)
+        plus: list[Any] = [r for r in view.added if _moves(r, fund_id)]
+        minus: list[Any] = []
+        rerouted = False
+        for old, new in view.replaced:
+            rerouted = rerouted or isinstance(old, Project | Household)
+            minus += [old] if _moves(old, fund_id) else []
+            plus += [new] if _moves(new, fund_id) else []
+        for old in view.removed:
+            rerouted = rerouted or isinstance(old, Project | Household)
+            minus += [old] if _moves(old, fund_id) else []
+        donations = [d for d in plus if isinstance(d, Donation)]
+        disbursements = [b for b in plus if isinstance(b, Disbursement)]
+        less_d = [d for d in minus if isinstance(d, Donation)]
+        less_b = [b for b in minus if isinstance(b, Disbursement)]
+        same_designations = all(
+            d.designation is None or d.designation in base.designated for d in donations
+        ) and all(d.designation is None for d in less_d)
+        keeps_last = all(r.on != base.last_movement for r in minus)
+        if not rerouted and same_designations and keeps_last:
+            found = _extend(view, base, donations, disbursements, (less_d, less_b), view.base)
     if found is None:
         found = build_ledger(
             view, fund_id, view.donations_to(fund_id), view.disbursements_from(fund_id)

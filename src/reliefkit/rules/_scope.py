@@ -43,6 +43,32 @@ def field(name: str) -> Changes:
     return changes
 
 
+def referring(*path: str) -> Changes:
+    """The subjects are records that refer to the changed record, table by table along
+    ``path``: ``referring("projects", "disbursements")`` is the disbursements of the projects
+    that name the record. What a replaced or removed record fans out to (a new record has no
+    referrers yet)."""
+
+    def changes(view: Queries, record: Any) -> Iterable[str]:
+        ids = [record.id]
+        for table in path:
+            ids = [rid for i in ids for (t, rid, _) in view.referrers(i) if t == table]
+        return ids
+
+    changes.__name__ = "referring_" + "_".join(path)
+    return changes
+
+
+def every(*parts: Changes) -> Changes:
+    """The subjects of each of ``parts``, in order, once."""
+
+    def changes(view: Queries, record: Any) -> Iterable[str]:
+        return list(dict.fromkeys(k for part in parts for k in part(view, record)))
+
+    changes.__name__ = "every_" + "_".join(p.__name__ for p in parts)
+    return changes
+
+
 @attrs.frozen
 class Scope(Generic[S]):
     """A kind of subject: ``subjects`` enumerates them, ``key`` names one, ``fetch`` reads

@@ -2,12 +2,16 @@
 
 For each scope, ``changes`` lists every table whose records can change one of its subjects,
 and says which; a table a rule reads but its scope does not list is refused when the rule is
-declared, so ``admit`` can never miss a subject that ``check`` would judge.
+declared, so ``admit`` can never miss a subject that ``check`` would judge. The engine asks
+about the old record on the dataset before a change and about the new one after it, so a
+record that moves (a donor to another unit) changes the subjects on both sides; a replaced
+or removed record also fans out to the records that refer to it (``referring``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from reliefkit.models import (
     Activity,
@@ -15,6 +19,7 @@ from reliefkit.models import (
     Campaign,
     Disbursement,
     Donation,
+    Donor,
     Fund,
     Household,
     Pairing,
@@ -25,7 +30,7 @@ from reliefkit.models import (
     Village,
     Waiver,
 )
-from reliefkit.rules._scope import Scope, field, itself, nothing, record_scope
+from reliefkit.rules._scope import Scope, every, field, itself, nothing, record_scope, referring
 from reliefkit.rules._units import (
     is_township,
     resolve_unit,
@@ -45,16 +50,25 @@ def _paired_solicitations(view: Queries, pairing: Pairing) -> Iterator[str]:
             yield sol.id
 
 
+def _village_pairings(view: Queries, village: Village) -> Iterator[str]:
+    """A village's township decides which township its pairings exempt."""
+    for _, key, _ in view.referrers(village.id):
+        pairing = view.find("pairings", key)
+        if isinstance(pairing, Pairing):
+            yield from _paired_solicitations(view, pairing)
+
+
 SOLICITATIONS: Scope[Solicitation] = record_scope(
     "solicitations",
     Solicitation,
     "Each solicitation.",
     {
         "pairings": _paired_solicitations,
+        # A unit's kind cannot change (a record keeps its table); only a donor's unit can.
         "townships": nothing,
         "departments": nothing,
-        "donors": nothing,
-        "villages": nothing,
+        "donors": referring("solicitations"),
+        "villages": _village_pairings,
         "activities": nothing,
     },
 )
@@ -74,6 +88,19 @@ def _target_unit(view: Queries, sol: Solicitation) -> Iterable[str]:
     return () if unit is None else (unit,)
 
 
+def _donor_unit(view: Queries, donor: Donor) -> Iterable[str]:
+    unit = view.donor_unit(donor)
+    return () if unit is None else (unit,)
+
+
+def _units_asked_through(view: Queries, activity: Activity) -> Iterator[str]:
+    """An activity's organiser decides whose own activity it is."""
+    for sol in view.group("solicitations_by_activity", activity.id):
+        unit = resolve_unit(view, sol.target_id)
+        if unit is not None:
+            yield unit
+
+
 SOLICITED_UNITS: Scope[str] = Scope(
     name="solicited-units",
     doc="Each unit (township or department) that a solicitation targets, itself or through "
@@ -83,8 +110,8 @@ SOLICITED_UNITS: Scope[str] = Scope(
     fetch=_unit,
     changes={
         "solicitations": _target_unit,
-        "donors": nothing,
-        "activities": nothing,
+        "donors": _donor_unit,
+        "activities": _units_asked_through,
         "townships": nothing,
         "departments": nothing,
     },
@@ -112,9 +139,9 @@ ACTIVITIES: Scope[Activity] = record_scope(
     Activity,
     "Each activity.",
     {
-        "townships": nothing,
-        "villages": nothing,
-        "households": nothing,
+        "townships": referring("activities"),
+        "villages": referring("activities"),
+        "households": referring("activities"),
         "people": nothing,
     },
 )
@@ -140,6 +167,15 @@ def _visit_changes(view: Queries, activity: Activity) -> Iterable[str]:
     return ()
 
 
+def _visits_naming(view: Queries, record: Any) -> Iterator[str]:
+    """A person's role, a village's or household's poverty decide whether visits qualify."""
+    yield view.campaign.id
+    for table, key, _ in view.referrers(record.id):
+        activity = view.get(key) if table == "activities" else None
+        if isinstance(activity, Activity) and activity.kind is ActivityKind.LEADER_VISIT:
+            yield key
+
+
 VISITS: Scope[Campaign | Activity] = Scope(
     name="leader-visits",
     doc="The campaign (its duty to hold a qualifying visit) and each leader visit.",
@@ -148,9 +184,9 @@ VISITS: Scope[Campaign | Activity] = Scope(
     fetch=_visit,
     changes={
         "activities": _visit_changes,
-        "people": nothing,
-        "villages": nothing,
-        "households": nothing,
+        "people": _visits_naming,
+        "villages": _visits_naming,
+        "households": _visits_naming,
     },
 )
 
@@ -167,8 +203,27 @@ DISBURSEMENTS: Scope[Disbursement] = record_scope(
     "disbursements",
     Disbursement,
     "Each disbursement.",
-    {"projects": nothing, "villages": nothing, "households": nothing},
+    {
+        "projects": referring("disbursements"),
+        "villages": every(referring("disbursements"), referring("projects", "disbursements")),
+        "households": referring("disbursements"),
+    },
 )
+
+
+def _funds_via(table: str) -> Any:
+    """Funds of the records of ``table`` referring to the changed record."""
+
+    def changes(view: Queries, record: Any) -> Iterator[str]:
+        for t, key, _ in view.referrers(record.id):
+            found = view.get(key) if t == table else None
+            fund = getattr(found, "fund_id", None)
+            if fund is not None:
+                yield fund
+
+    changes.__name__ = f"funds_via_{table}"
+    return changes
+
 
 FUNDS: Scope[Fund] = record_scope(
     "funds",
@@ -178,20 +233,29 @@ FUNDS: Scope[Fund] = record_scope(
         "donations": field("fund_id"),
         "disbursements": field("fund_id"),
         "audits": field("fund_id"),
-        "departments": nothing,
-        "projects": nothing,
+        "departments": _funds_via("audits"),
+        "projects": _funds_via("disbursements"),
+        # A village's own fields do not route money; only which village a project or a
+        # household lies in does.
         "villages": nothing,
-        "households": nothing,
+        "households": _funds_via("disbursements"),
     },
 )
 
-PLEDGES: Scope[Pledge] = record_scope("pledges", Pledge, "Each pledge.", {"projects": nothing})
+PLEDGES: Scope[Pledge] = record_scope(
+    "pledges", Pledge, "Each pledge.", {"projects": referring("pledges")}
+)
 
 DONATIONS: Scope[Donation] = record_scope(
     "donations",
     Donation,
     "Each donation.",
-    {"donors": nothing, "activities": nothing, "projects": nothing, "villages": nothing},
+    {
+        "donors": referring("donations"),
+        "activities": referring("donations"),
+        "projects": referring("donations"),
+        "villages": every(referring("donations"), referring("projects", "donations")),
+    },
 )
 
 
@@ -207,7 +271,7 @@ WAIVERS: Scope[Waiver] = Scope(
     subjects=lambda view: view.rows("waivers"),
     key=lambda waiver: waiver.id,
     fetch=_waiver,
-    changes={"waivers": itself, "departments": nothing},
+    changes={"waivers": itself, "departments": referring("waivers")},
 )
 
 __all__ = [
