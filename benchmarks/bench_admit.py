@@ -17,6 +17,8 @@ import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
+import attrs
+
 import reliefkit as rk
 from reliefkit.examples import county_2015
 from reliefkit.models import (
@@ -74,17 +76,30 @@ def candidates(data: Dataset) -> dict[str, Callable[[int], Any]]:
     }
 
 
+def changes(data: Dataset) -> dict[str, Callable[[int], dict[str, Any]]]:
+    """A factory per kind of change (a correction, a withdrawal) making change ``i``."""
+    paid = [b for b in data.disbursements if b.purpose == "housing"]
+    asked = list(data.solicitations)
+    return {
+        "correction": lambda i: {
+            "replace": [attrs.evolve(paid[i % len(paid)], purpose="education_aid")]
+        },
+        "removal": lambda i: {"remove": [asked[i % len(asked)].id]},
+    }
+
+
 def time_admit(data: Dataset, make: Callable[[int], Any], n: int) -> list[float]:
-    """Latencies in microseconds of ``n`` admits of fresh records."""
-    records = [make(i) for i in range(n)]
-    for r in records[:50]:  # warm caches (ledgers, plan)
-        rk.admit(data, r, as_of=AS_OF)
+    """Latencies in microseconds of ``n`` admits of fresh records (or changes)."""
+    made = [make(i) for i in range(n)]
+    asks = [m if isinstance(m, dict) else {"records": m} for m in made]
+    for ask in asks[:50]:  # warm caches (ledgers, plan)
+        rk.admit(data, **ask, as_of=AS_OF)
     out = []
     gc.disable()
     try:
-        for r in records:
+        for ask in asks:
             start = time.perf_counter_ns()
-            rk.admit(data, r, as_of=AS_OF)
+            rk.admit(data, **ask, as_of=AS_OF)
             out.append((time.perf_counter_ns() - start) / 1000)
     finally:
         gc.enable()
@@ -112,7 +127,7 @@ def main() -> None:
         built = time.perf_counter() - start
         cold, warm = _check_times(data)
         report = rk.check(data, as_of="2015-12-31")
-        for kind, make in candidates(data).items():
+        for kind, make in {**candidates(data), **changes(data)}.items():
             runs = [time_admit(data, make, args.n) for _ in range(args.repeat)]
             lat = min(runs, key=statistics.median)
             med = statistics.median(lat)

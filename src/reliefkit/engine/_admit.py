@@ -272,11 +272,11 @@ def _unused_waivers(
     """RK003 findings the change adds and removes: a valid waiver whose finding comes or
     goes, or a waiver admitted, replaced, removed or made (in)valid by the change."""
     rule, setting = plan.by_code.get("RK003", (None, None))
-    if rule is None or setting is None:
-        return [], []
-    candidates: dict[str, Waiver] = {}
     view = after.view
     assert isinstance(view, Overlay)
+    if rule is None or setting is None or not (before.book or after.book):
+        return [], []
+    candidates: dict[str, Waiver] = {}
     for waiver in (*view.added, *(n for _, n in view.replaced), *(o for o, _ in view.replaced)):
         if isinstance(waiver, Waiver):
             candidates[waiver.id] = waiver

@@ -765,9 +765,16 @@ class Overlay(Queries):
         # What queries computed on this view (ledgers): it lives and dies with the view,
         # which exists for one decision, so it can never be served stale.
         self.scratch: dict[str, Any] = {}
-        olds, news, problems = replacements(base, replace)
-        gone, removal_problems = removals(base, remove, check_referrers=False)
-        problems += removal_problems
+        replace, remove = tuple(replace), tuple(remove)
+        olds: dict[str, list[Any]] = {}
+        news: dict[str, list[Any]] = {}
+        gone: dict[str, list[Any]] = {}
+        problems: list[Problem] = []
+        if replace:
+            olds, news, problems = replacements(base, replace)
+        if remove:
+            gone, removal_problems = removals(base, remove, check_referrers=False)
+            problems += removal_problems
         self.replaced: tuple[tuple[Any, Any], ...] = tuple(
             pair for t in olds for pair in zip(olds[t], news[t], strict=True)
         )
@@ -802,7 +809,8 @@ class Overlay(Queries):
                 r for r in (*(n for _, n in self.replaced), *self.added) if type(r).table == table
             )
         problems += added_problems(self, added)
-        problems += _reference_problems(news, _TableOf(self))
+        if news:
+            problems += _reference_problems(news, _TableOf(self))
         for record in self.removed:
             for table, referrer, field in self.referrers(record.id):
                 problems.append(
