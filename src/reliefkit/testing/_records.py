@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from functools import cache
 from typing import TypeVar
 
 import attrs
@@ -80,6 +79,8 @@ from reliefkit.testing._strategies import (
     make_donor,
 )
 
+T = TypeVar("T")
+
 RECORD_KINDS = ("solicitations", "donations", "disbursements", "activities")
 """What :func:`records_for` draws by default: the records a system most often asks about."""
 
@@ -93,13 +94,12 @@ _PARTNERS = ("townships", "villages")
 _KEYED = tuple(t for t in RECORD_TABLES if "id" in attrs.fields_dict(TABLES[t]))
 _SYNTHETIC = tuple(t for t in RECORD_TABLES if t not in _KEYED)
 _ACTIVITY_KINDS = (ActivityKind.CEREMONY, *ActivityKind)  # ceremonies twice as often
-T = TypeVar("T")
 _REASONS = ("特殊情况，经领导小组研究同意", "因灾延期")
 
 
-@cache
 def waiver_codes() -> tuple[str, ...]:
-    """The codes a drawn waiver names: every rule in force and the engine's waiver codes."""
+    """The codes a drawn waiver names: every registered rule not removed (the county plan's,
+    and the waiver rules RK001–RK003)."""
     from reliefkit.rules import all_rules
 
     return tuple(r.code for r in all_rules() if not r.removed)
@@ -113,6 +113,7 @@ class _Base:
         self.ids = {t: [r.id for r in getattr(dataset, t)] for t in _KEYED}
         self.keys = {t: {r.id for r in getattr(dataset, t)} for t in _SYNTHETIC}
         self.planned = {w.township_id for w in dataset.work_plans}
+        self.codes = waiver_codes()
 
 
 class _Pool:
@@ -517,10 +518,14 @@ def _disbursement(draw: Draw, pool: _Pool, room: int) -> None:
 
 def _audit(draw: Draw, pool: _Pool, room: int) -> None:
     fund_id = _ref(draw, pool, "funds")
-    donations = [*pool.dataset.donations_to(fund_id), *pool.added(Donation)]
-    disbursements = [*pool.dataset.disbursements_from(fund_id), *pool.added(Disbursement)]
-    donations = [n for n in donations if n.fund_id == fund_id]
-    disbursements = [b for b in disbursements if b.fund_id == fund_id]
+    donations = [
+        *pool.dataset.donations_to(fund_id),
+        *(n for n in pool.added(Donation) if n.fund_id == fund_id),
+    ]
+    disbursements = [
+        *pool.dataset.disbursements_from(fund_id),
+        *(b for b in pool.added(Disbursement) if b.fund_id == fund_id),
+    ]
     received = sum(n.amount.in_fen for n in donations)
     paid = sum(b.amount.in_fen for b in disbursements)
     last = max([n.on for n in donations] + [b.on for b in disbursements], default=None)
@@ -545,9 +550,9 @@ def _subjects(pool: _Pool) -> list[str]:
 
 
 def _waiver(draw: Draw, pool: _Pool, room: int) -> None:
-    codes = waiver_codes()
+    codes = pool.base.codes
     # The subject's table first, so that small tables (townships, funds) are waived often.
-    tables = ["campaign", *(t for t in _KEYED if pool.count(t))]
+    tables = [*(t for t in _KEYED if pool.count(t)), "campaign"]
     table = pick(draw, tables)
     subjects = [pool.campaign.id] if table == "campaign" else pool.ids(table)
     if all(pool.taken("waivers", f"{c}:{s}") for c in codes for s in subjects):
@@ -619,7 +624,7 @@ _POSSIBLE: dict[str, Callable[[_Pool], bool]] = {
     "disbursements": lambda p: p.count("funds") > 0,
     "audits": lambda p: p.count("funds") > 0 and p.count("departments") > 0,
     "waivers": lambda p: (
-        len(p.dataset.waivers) + len(p.added(Waiver)) < len(waiver_codes()) * len(_subjects(p))
+        len(p.dataset.waivers) + len(p.added(Waiver)) < len(p.base.codes) * len(_subjects(p))
     ),
 }
 """Whether the dataset (and the batch so far) leaves room for a record of each table."""
@@ -642,7 +647,7 @@ def _check_tables(tables: object) -> tuple[str, ...]:
         raise InvalidArgument(
             f"tables={tables!r}: expected a non-empty selection of {', '.join(RECORD_TABLES)}"
         )
-    return tuple(t for t in RECORD_TABLES if t in chosen)  # the format's order: shrinks alike
+    return tuple(dict.fromkeys(chosen))  # in the order given: shrinks towards the first
 
 
 def _possible(pool: _Pool, tables: Iterable[str]) -> list[str]:
@@ -679,8 +684,8 @@ def records_for(
     Its id (or synthetic key: a township's work plan, a village's exit plan on a day, a
     pairing, a waiver's code and subject) is new, and every id it refers to is one of the
     dataset's, of the right table, so ``dataset.add(record)`` and ``admit(dataset, record, …)``
-    accept it; whether it breaks a rule is drawn too. A waiver names a rule in force or an
-    engine code (``RK001``…), and an id of the dataset (or the campaign) as its subject. A
+    accept it; whether it breaks a rule is drawn too. A waiver names a registered rule
+    (``CP101``…, ``RK001``…) and an id of the dataset (or the campaign) as its subject. A
     table the dataset leaves no room for (a donation with no fund or no donor, a work plan
     when every township has one) is left out; if none is left, this raises
     :class:`~hypothesis.errors.InvalidArgument`.
@@ -709,7 +714,8 @@ def record_batches_for(
     village with its work team, a donation into a fund the batch opened. (A township's main
     leader may come right after the township, as the two refer to each other.) No id or
     synthetic key is taken twice. A batch holds ``min_size`` to ``max_size`` records of the
-    ``tables`` selected, fewer only when the dataset leaves no room for more.
+    ``tables`` selected, fewer only when the dataset leaves no room for more. Types are
+    chosen among ``tables`` in the order given, shrinking towards the first.
     """
     base = _Base(_check_dataset(dataset))
     chosen = _check_tables(tables)
