@@ -1,6 +1,7 @@
 """Laws reliefkit itself obeys, checked with its own strategies.
 
-- compliant campaigns have no finding; each recipe breaks its rule exactly once;
+- compliant campaigns have no finding; each recipe breaks its rule exactly once, and what it
+  says it planted is what a reference reading from first principles finds (``reference.py``);
 - the order of records never changes a report (determinism);
 - ``dump`` then ``load`` gives the same dataset back (round trip);
 - ``admit(D, r)`` finds exactly what ``check(D + r)`` adds to ``check(D)``: see
@@ -20,14 +21,16 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 import reliefkit.io
+from reference import READINGS
 from reliefkit.engine import check
 from reliefkit.exceptions import CannotViolateError
 from reliefkit.models import Campaign, Dataset
 from reliefkit.report import Outcome
+from reliefkit.rules.recipes import Bounds
 from reliefkit.testing import datasets, violating
 from reliefkit.testing._datasets import _SIZE_DEFAULTS, drafts, make_options
 from reliefkit.testing._draw import Draw
-from reliefkit.testing._violations import RECIPES, recipe_codes
+from reliefkit.testing._violations import plant, recipe_codes, recipes_of
 
 # Campaign tests build and check whole datasets: no per-example deadline.
 LAW = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -51,10 +54,11 @@ def campaigns_with_findings(draw: Draw) -> tuple[Dataset, str]:
     """A campaign (at a drawn ``as_of``) broken by up to three recipes, maybe none."""
     as_of = draw(st.sampled_from(AS_OFS))
     options = make_options(as_of, _SIZE_DEFAULTS)
-    possible = [c for c in CODES if RECIPES[c].impossible(options.as_of) is None]
+    bounds = Bounds(options.as_of, options.earliest_end, options.latest_end, options.params)
+    possible = [r for c in CODES for r in recipes_of(c) if r.impossible(bounds) is None]
     draft = draw(drafts(options))
-    for code in draw(st.lists(st.sampled_from(possible), max_size=3)):
-        RECIPES[code].apply(draw, draft, options.as_of)
+    for recipe in draw(st.lists(st.sampled_from(possible), max_size=3)):
+        plant(draw, draft, recipe, options.as_of)
     return draft.build(), as_of
 
 
@@ -99,6 +103,32 @@ def test_violating_holds_on_every_as_of(code: str, as_of: str, data: st.DataObje
     dataset, subjects = data.draw(strategy)
     report = check(dataset, as_of=as_of)
     assert [(f.code, f.subjects) for f in report.findings] == [(code, subjects)]
+
+
+@pytest.mark.parametrize("code", sorted(READINGS))
+def test_recipes_plant_what_the_reference_reading_finds(code: str) -> None:
+    """What a recipe says it planted is what the reference reading finds in the campaign."""
+
+    @PER_CODE
+    @given(violating(code))
+    def check_one(case: tuple[Dataset, tuple[str, ...]]) -> None:
+        data, subjects = case
+        assert READINGS[code](data) == {subjects[0]: subjects}
+
+    check_one()
+
+
+@LAW
+@given(campaigns_with_findings())
+def test_judges_agree_with_the_reference_readings(case: tuple[Dataset, str]) -> None:
+    """On campaigns broken by any recipes, CP102 and CP115 report what the reference finds."""
+    data, as_of = case
+    waived = {w.subject_id for w in data.waivers}
+    report = check(data, as_of=as_of)
+    for code, reading in READINGS.items():
+        expected = {s for main, s in reading(data).items() if main not in waived}
+        found = {f.subjects for f in report.findings if f.code == code}
+        assert {s for s in found if s[0] not in waived} == expected, code
 
 
 # ---- determinism -------------------------------------------------------------------------------

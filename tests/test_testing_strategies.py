@@ -4,17 +4,33 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 from typing import Any
 
+import pendulum
 import pytest
 from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 import reliefkit.testing
+from reliefkit.engine import check
 from reliefkit.exceptions import CannotViolateError, UnknownRuleError
-from reliefkit.models import RECORD_TYPES, Campaign, Dataset, Household, Money, Village
-from reliefkit.rules import all_rules
+from reliefkit.models import (
+    RECORD_TYPES,
+    Campaign,
+    Dataset,
+    DateRange,
+    DonorKind,
+    Household,
+    Money,
+    Solicitation,
+    Village,
+)
+from reliefkit.rules import Citation, Context, Pack, Registry, Severity, Violation, all_rules
+from reliefkit.rules.recipes import Draft, Draw, Subjects
+from reliefkit.rules.scopes import SOLICITATIONS
+from reliefkit.rules.waivers import PACK as WAIVERS
 from reliefkit.testing import (
     datasets,
     households,
@@ -60,6 +76,16 @@ def test_missing_hypothesis_gives_a_clear_import_error() -> None:
     assert result.returncode != 0
     assert "ImportError" in result.stderr
     assert "pip install 'reliefkit[testing]'" in result.stderr
+
+
+def test_rules_and_their_recipes_load_without_hypothesis() -> None:
+    """import reliefkit, and every rule's recipes with it, never needs Hypothesis."""
+    result = _run_without_hypothesis(
+        "import reliefkit\nfrom reliefkit.rules import all_rules\n"
+        "print(sum(len(r.recipes) > 0 for r in all_rules()))"
+    )
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) == len(all_rules())
 
 
 def test_plugin_and_package_import_without_hypothesis() -> None:
@@ -309,3 +335,163 @@ def test_records_for_validates_its_arguments() -> None:
         records_for(bare, tables=("pledges",))
     with pytest.raises(InvalidArgument, match="nothing these records could refer to"):
         records_for(bare, tables=("donations",))
+
+
+# ---- recipes live with their rules ---------------------------------------------------------------
+def test_every_recipe_is_registered_on_its_rule() -> None:
+    """Each rule's recipes name it and say in their first line how they break it."""
+    for rule in all_rules():
+        assert rule.recipes, rule.code
+        for recipe in rule.recipes:
+            assert recipe.code == rule.code
+            assert recipe.doc, rule.code
+
+
+def _sunday_pack() -> Pack:
+    """A third-party pack, with one rule that has a recipe and one that has none."""
+    pack = Pack(
+        name="my-county",
+        prefix="MYC",
+        title="My county's own plan",
+        title_zh="本县方案",
+        source="My county's 2015 plan",
+        in_force=DateRange("2015-01-01"),
+    )
+    kit = {
+        "severity": Severity.WARNING,
+        "cites": [Citation("my-plan", "§1", "no fundraising on Sundays")],
+        "title_zh": "星期日募捐",
+        "remedy": "Ask on a working day.",
+        "remedy_zh": "在工作日募捐。",
+        "reads": ["solicitations"],
+        "scope": SOLICITATIONS,
+    }
+
+    @pack.rule(code="MYC101", name="sunday", title="A solicitation on a Sunday", **kit)
+    def sunday(ctx: Context, sol: Solicitation) -> Iterator[Violation]:
+        """What it checks:\nNo solicitation on a Sunday."""
+        if sol.on.isoweekday() == 7:
+            yield Violation((sol.id,), f"{sol.id} is on a Sunday.", f"{sol.id} 在星期日。")
+
+    @pack.rule(code="MYC102", name="never", title="Never", **kit)
+    def never(ctx: Context, sol: Solicitation) -> Iterator[Violation]:
+        """What it checks:\nNothing."""
+        yield from ()
+
+    @pack.breaks("MYC101")
+    def ask_on_sunday(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
+        """Solicitations moved off Sundays, and one new one made on a Sunday."""
+        for sol in d.rows("solicitations"):
+            if sol.on.isoweekday() == 7:
+                d.replace(sol, on=sol.on.add(days=1))
+        drive = d.add_drive(draw, draw.pick(d.units()))
+        sol = d.add_solicitation(draw, drive, d.add_donor(draw, DonorKind.RESIDENT).id)
+        sunday = sol.on.add(days=7 - sol.on.isoweekday())
+        return (d.replace(sol, on=sunday).id,)
+
+    return pack
+
+
+def _sunday_registry() -> Registry:
+    registry = Registry()
+    registry.register(_sunday_pack(), default=True)
+    registry.register(WAIVERS)
+    return registry
+
+
+def test_violating_uses_the_recipes_of_a_third_party_pack() -> None:
+    """violating(code, registry=...) breaks a rule of another pack with that pack's recipe."""
+    registry = _sunday_registry()
+
+    @CAMPAIGN_SETTINGS
+    @given(violating("MYC101", registry=registry))
+    def check_one(case: tuple[Dataset, tuple[str, ...]]) -> None:
+        data, subjects = case
+        report = check(data, as_of="2015-12-31", registry=registry)
+        assert [(f.code, f.subjects) for f in report.findings] == [("MYC101", subjects)]
+
+    check_one()
+    assert recipe_codes(registry) == ("MYC101", "RK001", "RK002", "RK003")
+
+
+def test_violating_a_rule_without_recipe_raises_at_once() -> None:
+    """A rule with no recipe raises CannotViolateError naming the codes that have one."""
+    with pytest.raises(CannotViolateError, match=r"no recipe to break MYC102.*MYC101"):
+        violating("MYC102", registry=_sunday_registry())
+    with pytest.raises(UnknownRuleError, match="CP101"):
+        violating("CP101", registry=_sunday_registry())
+
+
+# ---- pack parameters -----------------------------------------------------------------------------
+PARAMS: list[dict[str, Any]] = [
+    {"poverty_day": "10-20"},
+    {"poverty_day": "10-10", "ceremony_deadline_inclusive": False},
+    {"visit_window": ("10-20", "10-25")},
+    {"audit_due": "12-01", "exit_plan_due": "11-30"},
+    {"due_day_counts": False},
+    {"forbid_department_to_department": True},
+    {"permitted_purposes": frozenset({"housing", "education_aid", "fireworks"})},
+    {"grantor_sector": "audit"},
+]
+AS_OFS = ("2015-10-01", "2015-10-15", "2015-10-21", "2015-11-30", "2015-12-31")
+
+
+@CAMPAIGN_SETTINGS
+@given(st.sampled_from(PARAMS), st.sampled_from(AS_OFS), st.data())
+def test_datasets_comply_under_the_parameters_asked_for(
+    params: dict[str, Any], as_of: str, data: st.DataObject
+) -> None:
+    """datasets(params=...) draws campaigns with no finding under those parameter values."""
+    dataset = data.draw(datasets(as_of=as_of, params=params))
+    report = check(dataset, as_of=as_of, params=params)
+    assert [(f.code, f.subjects) for f in report.findings] == []
+
+
+@CAMPAIGN_SETTINGS
+@given(st.sampled_from(sorted(recipe_codes())), st.sampled_from(PARAMS), st.data())
+def test_violating_breaks_once_under_the_parameters_asked_for(
+    code: str, params: dict[str, Any], data: st.DataObject
+) -> None:
+    """violating(code, params=...) breaks the rule once under those values, or refuses at once."""
+    as_of = data.draw(st.sampled_from(AS_OFS))
+    try:
+        strategy = violating(code, as_of=as_of, params=params)
+    except CannotViolateError:
+        assert code == "CP118"
+        return
+    dataset, subjects = data.draw(strategy)
+    report = check(dataset, as_of=as_of, params=params)
+    assert [(f.code, f.subjects) for f in report.findings] == [(code, subjects)]
+
+
+def test_parameters_move_the_deadlines_of_generated_campaigns() -> None:
+    """Under poverty_day 10-20 some ceremony falls after 17 October: the value is honoured."""
+    days: list[pendulum.Date] = []
+
+    @settings(
+        max_examples=50, derandomize=True, database=None, phases=[Phase.generate], deadline=None
+    )
+    @given(datasets(params={"poverty_day": "10-20"}))
+    def collect(data: Dataset) -> None:
+        days.extend(a.on for a in data.activities if a.kind == "ceremony")
+
+    collect()
+    assert max(days) > pendulum.Date(2015, 10, 17)
+    assert max(days) <= pendulum.Date(2015, 10, 20)
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        ({"no_such": 1}, "no_such"),
+        ({"poverty_day": "13-45"}, "poverty_day"),
+        ({"poverty_day": 1017}, "expected str"),
+        ("poverty_day", "expected a mapping"),
+    ],
+)
+def test_parameters_are_validated_at_once(params: Any, match: str) -> None:
+    """Unknown names and unreadable values raise InvalidArgument when the strategy is made."""
+    with pytest.raises(InvalidArgument, match=match):
+        datasets(params=params)
+    with pytest.raises(InvalidArgument, match=match):
+        violating("CP106", params=params)

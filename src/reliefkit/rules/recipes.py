@@ -6,9 +6,13 @@ the rule reports exactly one finding, and returns that finding's subjects — kn
 planted, never asked of the query under test. It is registered beside its rule::
 
     @PACK.breaks("CP120")
-    def fee_for_training(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
-        training = reuse(draw, d.activities_of_kind(ActivityKind.VOCATIONAL_TRAINING),
-                         lambda: d.add_activity(draw, ActivityKind.VOCATIONAL_TRAINING, None))
+    def charge_for_training(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
+        # its docstring says how it breaks the rule: "Vocational training that charges a fee."
+        training = reuse(
+            draw,
+            d.activities_of_kind(ActivityKind.VOCATIONAL_TRAINING),
+            lambda: d.add_activity(draw, ActivityKind.VOCATIONAL_TRAINING, draw.pick(d.units())),
+        )
         d.replace(training, fee=Money.fen(draw.amount(1, 100_000)))
         return (training.id,)
 
@@ -60,6 +64,7 @@ __all__ = [
     "Subjects",
     "Target",
     "reuse",
+    "standing_for",
 ]
 
 T = TypeVar("T")
@@ -113,6 +118,16 @@ def reuse(draw: Draw, existing: Iterable[T], make: Callable[[], T]) -> T:
     return make()
 
 
+def standing_for(draw: Draw, d: Draft, unit: str) -> str:
+    """The unit itself, or a cadre or unit donor standing for it (asking its staff is asking
+    it): an existing one, or a new one."""
+    if draw.booleans():
+        return unit
+    donors = [e.id for e in d.donors_of_unit(unit) if d.donor_unit(e) == unit]
+    kind = draw.pick((DonorKind.CADRE, DonorKind.UNIT))
+    return reuse(draw, donors, lambda: d.add_donor(draw, kind, unit_id=unit).id)
+
+
 class Draft(Queries, ABC):
     """A campaign under construction: the rules' query protocol, plus the changes a recipe
     makes (``add``, ``replace``, ``remove``, ``new_id``) and helpers that add compliant pieces.
@@ -144,6 +159,10 @@ class Draft(Queries, ABC):
     @abstractmethod
     def param(self, name: str) -> Any:
         """The value of a pack parameter the campaign is judged under (``poverty_day``, …)."""
+
+    @abstractmethod
+    def rule_codes(self) -> frozenset[str]:
+        """Codes of the rules the campaign is checked against (a waiver may name them)."""
 
     # ---- compliant additions ----------------------------------------------------------------
     @abstractmethod
@@ -223,7 +242,13 @@ class Draft(Queries, ABC):
 
     @abstractmethod
     def add_disbursement(
-        self, draw: Draw, fund_id: str, amount_fen: int, target: Target, *, purpose: str | None = None
+        self,
+        draw: Draw,
+        fund_id: str,
+        amount_fen: int,
+        target: Target,
+        *,
+        purpose: str | None = None,
     ) -> Disbursement:
         """A disbursement to ``target`` for a permitted purpose (or ``purpose``)."""
 
@@ -273,6 +298,16 @@ class Draft(Queries, ABC):
         month, day = (int(x) for x in month_day.split("-"))
         return pendulum.Date(self.campaign.year, month, day)
 
+    def due(self, name: str) -> pendulum.Date:
+        """A due-day parameter (``campaign_end`` or ``MM-DD``) as a date."""
+        value = self.param(name)
+        return self.campaign.ends_on if value == "campaign_end" else self.date_in_year(value)
+
+    def has_come(self, as_of: pendulum.Date, due: pendulum.Date) -> bool:
+        """Whether a duty due on ``due`` is judged on ``as_of`` (the due day itself counts
+        when the ``due_day_counts`` parameter says so)."""
+        return as_of >= due if self.param("due_day_counts") else as_of > due
+
 
 @attrs.frozen
 class Bounds:
@@ -312,5 +347,5 @@ class Recipe:
 
     @property
     def doc(self) -> str:
-        """The first line of the recipe function's docstring: how it breaks the rule."""
-        return (self.apply.__doc__ or "").strip().split("\n")[0]
+        """How it breaks the rule: the first paragraph of the recipe's docstring."""
+        return " ".join((self.apply.__doc__ or "").strip().split("\n\n")[0].split())

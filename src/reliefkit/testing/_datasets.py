@@ -8,6 +8,7 @@ is built in, rule by rule (the comments name the codes), never filtered for.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import attrs
@@ -15,18 +16,20 @@ import pendulum
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from reliefkit.exceptions import InvalidValueError
+from reliefkit.exceptions import InvalidValueError, ParameterError
 from reliefkit.models import (
     Activity,
     ActivityKind,
     Campaign,
     Dataset,
     Department,
+    Donor,
     DonorKind,
     Household,
     Money,
     Pledge,
     PledgeKind,
+    Project,
     Role,
     Sector,
     Solicitation,
@@ -36,8 +39,10 @@ from reliefkit.models import (
     WorkPlan,
     to_date,
 )
+from reliefkit.rules import Registry, default_registry, paired, resolve_unit
 from reliefkit.testing._draft import GIVING_KINDS, Draft, pairing
 from reliefkit.testing._draw import (
+    Choices,
     Draw,
     day,
     flag,
@@ -95,8 +100,14 @@ class Options:
     max_projects: int = 3
     max_funds: int = 2
     max_donations_per_fund: int = 3
-    # Latest last day of the campaign (violations of CP118 need the audit due by as_of).
+    # Earliest and latest last day of the campaign (it spans the visit window; violations of
+    # CP118 need the audit due by as_of).
+    earliest_end: pendulum.Date = EARLIEST_END
     latest_end: pendulum.Date = DEC_31
+    # The pack parameters campaigns comply with (defaults, with the caller's overrides), and
+    # the codes of the rules they are checked against (a waiver may name them).
+    params: Mapping[str, Any] = attrs.field(factory=dict, eq=False)
+    codes: frozenset[str] = frozenset()
 
 
 def check_as_of(as_of: object) -> pendulum.Date:
@@ -107,7 +118,12 @@ def check_as_of(as_of: object) -> pendulum.Date:
         raise InvalidArgument(f"as_of={as_of!r}: {exc}") from None
 
 
-def make_options(as_of: object, sizes: Mapping[str, Any]) -> Options:
+def make_options(
+    as_of: object,
+    sizes: Mapping[str, Any],
+    params: Mapping[str, Any] | None = None,
+    registry: Registry | None = None,
+) -> Options:
     """Validate the keyword options shared by ``datasets`` and ``violating``."""
     day = check_as_of(as_of)
     for name, value in sizes.items():
@@ -130,12 +146,60 @@ def make_options(as_of: object, sizes: Mapping[str, Any]) -> Options:
             f"max_villages_per_township={sizes['max_villages_per_township']!r}: a compliant "
             "campaign needs at least one poor village (CP108)"
         )
-    return Options(as_of=day, **sizes)
+    registry = default_registry() if registry is None else registry
+    values = resolve_params(params, registry)
+    earliest = EARLIEST_END
+    window = values.get("visit_window")
+    if window is not None:
+        month, dd = (int(x) for x in window[1].split("-"))
+        earliest = max(earliest, pendulum.Date(YEAR, month, dd))
+    if earliest > DEC_31:  # pragma: no cover - a window ending in 2016 cannot be set
+        raise InvalidArgument(f"params={params!r}: the visit window ends after {YEAR}")
+    return Options(as_of=day, earliest_end=earliest, params=values, codes=_codes(registry), **sizes)
+
+
+def _codes(registry: Registry) -> frozenset[str]:
+    """Codes of the rules ``check`` runs by default with this registry."""
+    packs = [registry.pack(name) for name in registry.default_packs]
+    packs += [p for p in registry.always if p not in packs]
+    return frozenset(code for pack in packs for code in pack.rules)
+
+
+_PROBE = Campaign(
+    id="C2015", year=YEAR, starts_on=pendulum.Date(YEAR, 8, 1), ends_on=pendulum.Date(YEAR, 12, 31)
+)
+
+
+def resolve_params(
+    params: Mapping[str, Any] | None, registry: Registry | None = None
+) -> dict[str, Any]:
+    """The parameters of a 2015 campaign with ``params`` applied, over every pack of the
+    registry; an unknown name or a value the rules cannot read raises ``InvalidArgument``.
+
+    Generated campaigns are county-plan campaigns: the built-in packs' values are the base,
+    whatever the registry (a third-party registry need not hold them).
+    """
+    if params is not None and not isinstance(params, Mapping):
+        raise InvalidArgument(f"params={params!r}: expected a mapping of parameter names")
+    overrides = dict(params or {})
+    packs = (registry or default_registry()).packs()
+    unknown = set(overrides) - {n for p in packs for n in p.parameters}
+    if unknown:
+        raise InvalidArgument(f"params={sorted(unknown)!r}: no such parameter in the packs")
+    values: dict[str, Any] = {}
+    for pack in [*default_registry().packs(), *packs]:
+        own = {k: v for k, v in overrides.items() if k in pack.parameters}
+        try:
+            values.update(pack.resolve_params(_PROBE, own))
+        except ParameterError as exc:
+            raise InvalidArgument(str(exc)) from None
+    return values
 
 
 def datasets(
     *,
     as_of: object = "2015-12-31",
+    params: Mapping[str, Any] | None = None,
     min_townships: int = 1,
     max_townships: int = 3,
     max_villages_per_township: int = 3,
@@ -162,11 +226,13 @@ def datasets(
 
     ``as_of`` is the day the campaign is checked on (a date or ISO string); generated
     campaigns comply on every day, so it is only validated here (:func:`violating` uses it).
-    The ``min_``/``max_`` options bound the counts; the defaults keep examples small. Bad
-    options raise :class:`hypothesis.errors.InvalidArgument` at once.
+    ``params`` overrides pack parameters by name, as ``check(..., params=...)`` does:
+    campaigns then comply under those values (``{"poverty_day": "10-20"}`` dates ceremonies
+    by 20 October). The ``min_``/``max_`` options bound the counts; the defaults keep examples
+    small. Bad options raise :class:`hypothesis.errors.InvalidArgument` at once.
     """
     sizes = {k: v for k, v in locals().items() if k in _SIZE_DEFAULTS}
-    options = make_options(as_of, sizes)
+    options = make_options(as_of, sizes, params)
     return drafts(options).map(Draft.build)
 
 
@@ -177,8 +243,9 @@ def _draw_many(draw: Draw, items: tuple[T, ...] | list[T], max_size: int) -> lis
 
 # ---- the generator -----------------------------------------------------------------------------
 @st.composite
-def drafts(draw: Draw, options: Options) -> Draft:
+def drafts(raw: Draw, options: Options) -> Draft:
     """A compliant campaign as a :class:`Draft` (for recipes that change it afterwards)."""
+    draw = Choices(raw)
     county = pick(draw, COUNTIES)
     campaign = Campaign(
         id="C2015",
@@ -186,9 +253,9 @@ def drafts(draw: Draw, options: Options) -> Draft:
         year=YEAR,
         county=county,
         starts_on=day(draw, pendulum.Date(YEAR, 8, 1), pendulum.Date(YEAR, 10, 1)),
-        ends_on=day(draw, EARLIEST_END, options.latest_end),
+        ends_on=day(draw, options.earliest_end, options.latest_end),
     )
-    d = Draft.empty(campaign)
+    d = Draft.empty(campaign, options.params, options.codes)
     _units(draw, d, options)
     _villages(draw, d, options)
     _pairings(draw, d)
@@ -201,7 +268,7 @@ def drafts(draw: Draw, options: Options) -> Draft:
     return d
 
 
-def _units(draw: Draw, d: Draft, o: Options) -> None:
+def _units(draw: Choices, d: Draft, o: Options) -> None:
     d.add(
         Department(
             id="LG", name=DEPARTMENT_NAMES[Sector.LEADING_GROUP], sector=Sector.LEADING_GROUP
@@ -239,7 +306,7 @@ def _units(draw: Draw, d: Draft, o: Options) -> None:
             d.add_person(draw, department.id, pick(draw, [Role.CADRE, Role.OTHER]))
 
 
-def _villages(draw: Draw, d: Draft, o: Options) -> None:
+def _villages(draw: Choices, d: Draft, o: Options) -> None:
     names = draw(st.permutations(VILLAGE_NAMES))
     for n, township in enumerate(d.townships):
         first = n == 0
@@ -281,7 +348,7 @@ def _villages(draw: Draw, d: Draft, o: Options) -> None:
                 )
 
 
-def _pairings(draw: Draw, d: Draft) -> None:
+def _pairings(draw: Choices, d: Draft) -> None:
     partners = [t.id for t in d.townships] + [v.id for v in d.rows("villages")]
     pairs = [(dep.id, p) for dep in d.departments for p in partners]
     for department_id, partner_id in some(draw, pairs, 2):
@@ -289,7 +356,7 @@ def _pairings(draw: Draw, d: Draft) -> None:
         d.add(attrs.evolve(pairing(department_id, partner_id), since=since))
 
 
-def _ceremonies_and_visits(draw: Draw, d: Draft) -> None:
+def _ceremonies_and_visits(draw: Choices, d: Draft) -> None:
     for township in d.townships:
         for _ in range(draw(st.integers(1, 2))):
             d.add_ceremony(draw, township)  # CP105, CP106, CP107
@@ -300,7 +367,7 @@ def _ceremonies_and_visits(draw: Draw, d: Draft) -> None:
     for n in range(draw(st.integers(1, 2))):
         # CP108: the first visit qualifies; every visit is led by a county leader.
         if n == 0:
-            on = day(draw, pendulum.Date(YEAR, 10, 12), pendulum.Date(YEAR, 10, 18))
+            on = day(draw, *d.visit_window())
             listed = [pick(draw, poor), *some(draw, everything, 1)]
         else:
             on = day(draw, pendulum.Date(YEAR, 9, 1), pendulum.Date(YEAR, 11, 30))
@@ -321,7 +388,7 @@ def _ceremonies_and_visits(draw: Draw, d: Draft) -> None:
         )
 
 
-def _donors(draw: Draw, d: Draft, o: Options) -> None:
+def _donors(draw: Choices, d: Draft, o: Options) -> None:
     for kind in _draw_many(draw, tuple(DonorKind), o.max_donors):
         d.add_donor(draw, kind)
 
@@ -334,33 +401,33 @@ def _allowed_target(d: Draft, organizer: str, target: str) -> bool:
     if org_table == "townships" and tgt_table == "townships":
         return False
     if org_table == "townships":
-        return d.is_paired(target, organizer)
+        return paired(d, target, organizer)
     if tgt_table == "townships":
-        return d.is_paired(organizer, target)
-    return True  # department asks department: the clause does not name it
+        return paired(d, organizer, target)
+    # Department asks department: the clause does not name it, unless a parameter does.
+    return not d.param("forbid_department_to_department")
 
 
-def _drives(draw: Draw, d: Draft, o: Options) -> None:
+def _drives(draw: Choices, d: Draft, o: Options) -> None:
     units = d.units()
-    taken: set[str] = set()  # CP102: resolved targets already solicited by some drive
+    # CP102: the activity through which each unit was asked (its own activities aside).
+    asked_in: dict[str, str] = {}
     for _ in range(draw(st.integers(0, o.max_drives))):
         drive = d.add_drive(draw, pick(draw, units))
         organizer = drive.organizer_id
         assert organizer is not None
+        targets = units + [e.id for e in d.rows("donors")]
+        stands = {t: resolve_unit(d, t) for t in targets}
         candidates = [
             t
-            for t in units + [e.id for e in d.rows("donors")]
-            if _allowed_target(d, organizer, d.resolve(t))
-            and (d.resolve(t) == organizer or d.resolve(t) not in taken)
+            for t in targets
+            if _allowed_target(d, organizer, stands[t] or t)
+            and stands[t] in (None, organizer, *[u for u in units if u not in asked_in])
         ]
-        if not candidates:
-            continue
         for target in some(draw, candidates, 3):
-            resolved = d.resolve(target)
-            if resolved != organizer:
-                if resolved in taken and d.drives_soliciting(resolved) != {drive.id}:
-                    continue
-                taken.add(resolved)
+            unit = stands[target]
+            if unit not in (None, organizer) and asked_in.setdefault(unit, drive.id) != drive.id:
+                continue
             d.add(
                 Solicitation(
                     id=d.new_id("S"),
@@ -373,7 +440,7 @@ def _drives(draw: Draw, d: Draft, o: Options) -> None:
             )
 
 
-def _other_activities(draw: Draw, d: Draft, o: Options) -> None:
+def _other_activities(draw: Choices, d: Draft, o: Options) -> None:
     kinds = [
         ActivityKind.INSPECTION_TOUR,
         ActivityKind.VOCATIONAL_TRAINING,
@@ -409,7 +476,7 @@ def _other_activities(draw: Draw, d: Draft, o: Options) -> None:
         d.replace(activity, villages=tuple(listed), **changes)
 
 
-def _projects_and_pledges(draw: Draw, d: Draft, o: Options) -> None:
+def _projects_and_pledges(draw: Choices, d: Draft, o: Options) -> None:
     villages = d.rows("villages")
     for _ in range(draw(st.integers(0, o.max_projects))):
         village = pick(draw, villages)
@@ -434,7 +501,7 @@ def _projects_and_pledges(draw: Draw, d: Draft, o: Options) -> None:
                 donor_id=pick(draw, donors),
                 project_id=project.id,
                 kind=pick(draw, PledgeKind),
-                amount=Money.fen(d.amount(draw, 100_000, 5_000_000)),
+                amount=Money.fen(draw.amount(100_000, 5_000_000)),
                 on=min(on, DEC_31),
             )
         )
@@ -444,7 +511,7 @@ def _designations(
     d: Draft, donor_id: str, activity: Activity | None
 ) -> list[tuple[str | None, str | None]]:
     """What a donation may be directed to; CP121 keeps a notable's hometown gift at home."""
-    donor = d.get(donor_id)
+    donor = d.record(Donor, donor_id)
     home = None
     if (
         activity is not None
@@ -462,7 +529,7 @@ def _designations(
     return out
 
 
-def _funds(draw: Draw, d: Draft, o: Options) -> None:
+def _funds(draw: Choices, d: Draft, o: Options) -> None:
     donors = [e.id for e in d.rows("donors")]
     giving = d.activities(*GIVING_KINDS)
     for _ in range(draw(st.integers(0, o.max_funds))):
@@ -476,7 +543,7 @@ def _funds(draw: Draw, d: Draft, o: Options) -> None:
             donation = d.add_donation(
                 draw,
                 fund.id,
-                d.amount(draw),
+                draw.amount(),
                 donor_id=donor_id,
                 project_id=project_id,
                 village_id=village_id,
@@ -487,41 +554,52 @@ def _funds(draw: Draw, d: Draft, o: Options) -> None:
             if draw(st.booleans()):
                 d.replace(donation, goods=pick(draw, GOODS), receipt=draw(st.booleans()))
         _spend(draw, d, fund.id)
-        if any(n.fund_id == fund.id for n in d.rows("donations")):
+        if d.donations_to(fund.id):
             d.add_audit(draw, fund.id)  # CP118
 
 
-def _spend(draw: Draw, d: Draft, fund_id: str) -> None:
+def _fen(yuan: Decimal) -> int:
+    return Money(yuan).in_fen
+
+
+def _spend(draw: Choices, d: Draft, fund_id: str) -> None:
     """Disburse within the designations and the undesignated pot (CP115, CP122), to the poor
-    (CP119), for permitted purposes (CP112–CP114)."""
+    (CP119), for permitted purposes (CP112–CP114).
+
+    The fund's ledger and where a payment goes are the rules' own reading
+    (:func:`~reliefkit.rules.build_ledger`, :func:`~reliefkit.rules.target_of` through
+    :meth:`Draft.reaches`), so that a payment meant for the pot never lands on a designation.
+    """
     book = d.ledger(fund_id)
-    for key, given in sorted(book.designated.items()):
+    given = {key: _fen(total) for key, total in book.designated.items()}
+    pot = _fen(book.undesignated)
+    for key, total in sorted(given.items()):
         target = _designation_target(d, key)
         if target is None or not draw(st.booleans()):
             continue
-        d.add_disbursement(draw, fund_id, draw(st.integers(1, given)), target)
-    pot = book.undesignated
+        d.add_disbursement(draw, fund_id, draw(st.integers(1, total)), target)
     for _ in range(draw(st.integers(0, 2))):
         if pot <= 0:
             break
         amount = draw(st.integers(1, pot))
         pot -= amount
-        d.add_disbursement(draw, fund_id, amount, d.reaches(draw, avoid=book.designated))
+        d.add_disbursement(draw, fund_id, amount, d.reaches(draw, avoid=given))
 
 
 def _designation_target(d: Draft, key: str) -> tuple[str | None, str | None, str | None] | None:
-    """How to pay a designation so that the payment also reaches the poor, if it can."""
+    """How to pay a designation so that the payment also reaches the poor, if it can: the
+    project (or village) itself, with a registered poor household when it is not poor."""
     record = d.get(key)
     poor_households = d.poor_households()
-    if getattr(record, "government_obligated", False):
-        return None  # CP113: never pay a government-obligated project
-    if getattr(record, "table", None) == "projects":
-        if d.reaches_poor(key, None, None):
+    if isinstance(record, Project):
+        if record.government_obligated:
+            return None  # CP113: never pay a government-obligated project
+        if d.record(Village, record.village_id).poor:
             return (key, None, None)
         return (key, None, poor_households[0].id) if poor_households else None
-    if getattr(record, "poor", False):
+    if isinstance(record, Village) and record.poor:
         return (None, key, None)
     return (None, key, poor_households[0].id) if poor_households else None
 
 
-__all__ = ["EARLIEST_END", "Options", "datasets", "drafts", "make_options"]
+__all__ = ["EARLIEST_END", "Options", "datasets", "drafts", "make_options", "resolve_params"]

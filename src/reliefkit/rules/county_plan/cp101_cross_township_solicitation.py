@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pendulum
+
 from reliefkit.models import (
+    ActivityKind,
     Solicitation,
 )
 from reliefkit.rules._core import Context, Severity, Violation
@@ -22,6 +25,8 @@ from reliefkit.rules.county_plan._pack import (
     WHY,
     cite,
 )
+from reliefkit.rules.county_plan.cp102_duplicate_solicitation import solicitations_of_unit
+from reliefkit.rules.recipes import Draft, Draw, Subjects, reuse, standing_for
 from reliefkit.rules.scopes import (
     SOLICITATIONS,
 )
@@ -110,3 +115,41 @@ def cross_township_solicitation(ctx: Context, sol: Solicitation) -> Iterator[Vio
         f"募捐请求 {sol.id}：{sol.organizer_id} 向 {sol.target_id} 募捐（{kind_zh}），双方不是对口帮扶单位。",
         {"organizer": organizer, "target_unit": target, "relation": kind, "paired": False},
     )
+
+
+# ---- recipes: how violating("CP101") breaks this rule --------------------------------------------
+@PACK.breaks("CP101")
+def ask_another_township(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
+    """A township asks another township, or a township and a department ask each other with
+    no pairing between them (or, when the parameter forbids it, a department asks another),
+    itself or through a cadre or unit donor standing for it. The target was never asked
+    before, so CP102 stays silent."""
+    ways = ["township-township", "township-department", "department-township"]
+    if d.param("forbid_department_to_department"):
+        ways.append("department-department")
+    way = draw.pick(ways)
+    townships = [t.id for t in d.rows("townships")]
+    departments = [x.id for x in d.rows("departments")]
+    fresh = [u for u in d.units() if not solicitations_of_unit(d, u)]
+    if way == "township-township":
+        organizer = draw.pick(townships)
+        others = [t for t in fresh if t in townships and t != organizer]
+        target = reuse(draw, others, lambda: d.add_township(draw).id)
+    elif way == "township-department":
+        organizer = draw.pick(townships)
+        unpaired = [u for u in fresh if u in departments and not paired(d, u, organizer)]
+        target = reuse(draw, unpaired, lambda: d.add_department(draw).id)
+    elif way == "department-township":
+        target = reuse(draw, [t for t in fresh if t in townships], lambda: d.add_township(draw).id)
+        unpaired = [x for x in departments if not paired(d, x, target)]
+        organizer = reuse(draw, unpaired, lambda: d.add_department(draw).id)
+    else:
+        organizer = draw.pick(departments)
+        others = [u for u in fresh if u in departments and u != organizer]
+        target = reuse(draw, others, lambda: d.add_department(draw).id)
+    drives = [
+        a for a in d.activities_of_kind(ActivityKind.DONATION_DRIVE) if a.organizer_id == organizer
+    ]
+    drive = reuse(draw, drives, lambda: d.add_drive(draw, organizer))
+    sol = d.add_solicitation(draw, drive, standing_for(draw, d, target))
+    return (sol.id, sol.organizer_id, sol.target_id)

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+
+import pendulum
 
 from reliefkit.models import (
     Activity,
+    ActivityKind,
+    DonorKind,
+    Pairing,
     Queries,
     Solicitation,
 )
 from reliefkit.rules._core import Context, Severity, Violation
+from reliefkit.rules._units import paired
 from reliefkit.rules.county_plan._pack import (
     COMPLIANT,
     EXAMPLE,
@@ -18,6 +24,7 @@ from reliefkit.rules.county_plan._pack import (
     WHY,
     cite,
 )
+from reliefkit.rules.recipes import Draft, Draw, Subjects, reuse, standing_for
 from reliefkit.rules.scopes import (
     SOLICITED_UNITS,
 )
@@ -97,3 +104,88 @@ def duplicate_solicitation(ctx: Context, target: str) -> Iterator[Violation]:
         f"单位 {target} 通过 {len(drives)} 个活动被重复募捐（{'、'.join(names)}）。",
         {"activities": names, "solicitations": sols, "limit": 1},
     )
+
+
+# ---- recipes: how violating("CP102") breaks this rule --------------------------------------------
+# Kinds of new activities a unit may be asked through that no other rule judges.
+PLAIN_KINDS = (
+    ActivityKind.DONATION_DRIVE,
+    ActivityKind.SYMPOSIUM,
+    ActivityKind.CHARITY,
+    ActivityKind.SECTOR_RELIEF,
+)
+
+
+def _askers(draw: Draw, d: Draft, unit: str) -> list[str]:
+    """Units that CP101 lets ask ``unit``: another department (unless a parameter forbids
+    it), a paired department or township (sometimes paired here: a pairing exempts from CP101,
+    never from CP102), or the unit itself asking its staff."""
+    townships = [t.id for t in d.rows("townships")]
+    departments = [x.id for x in d.rows("departments") if x.id != unit]
+    if unit in townships:
+        found = [x for x in departments if paired(d, x, unit)]
+        if not found or draw.booleans():
+            department = reuse(
+                draw, [x for x in departments if x not in found], lambda: d.add_department(draw).id
+            )
+            d.add(Pairing(department_id=department, partner_id=unit))
+            found.append(department)
+    else:
+        found = [t for t in townships if paired(d, unit, t)]
+        if not d.param("forbid_department_to_department"):
+            found += departments
+        if not found:
+            township = draw.pick(townships)
+            d.add(Pairing(department_id=unit, partner_id=township))
+            found.append(township)
+    return [*found, unit]
+
+
+def _new_activity(draw: Draw, d: Draft, organizer: str) -> Callable[[], Activity]:
+    """How to make a new activity of a plain kind organised by ``organizer``."""
+    return lambda: d.add_activity(draw, draw.pick(PLAIN_KINDS), organizer)
+
+
+@PACK.breaks("CP102")
+def ask_a_unit_twice(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
+    """A unit — a township, or a department, perhaps paired with its askers — asked through
+    two or three different activities of any kind (new ones, or ones already held), itself
+    or through cadre and unit donors standing for it; sometimes also asking its own staff in
+    an activity of its own, which does not count."""
+    fresh = [u for u in d.units() if not solicitations_of_unit(d, u)]
+    unit = reuse(
+        draw,
+        fresh,
+        lambda: d.add_township(draw).id if draw.booleans() else d.add_department(draw).id,
+    )
+    askers = _askers(draw, d, unit)
+    used: set[str] = set()
+    planted: list[str] = []
+    for _ in range(draw.integers(2, 3)):
+        asker = draw.pick(askers)
+        if asker == unit:  # the unit asks its staff, in an activity someone else organised
+            held = [
+                a
+                for a in d.rows("activities")
+                if a.organizer_id not in (None, unit) and a.id not in used
+            ]
+            organizer = draw.pick([u for u in d.units() if u != unit])
+            activity = reuse(draw, held, _new_activity(draw, d, organizer))
+            target = d.add_donor(
+                draw, draw.pick((DonorKind.CADRE, DonorKind.UNIT)), unit_id=unit
+            ).id
+        else:
+            held = [
+                a
+                for a in d.rows("activities")
+                if a.organizer_id in (None, asker) and a.id not in used
+            ]
+            activity = reuse(draw, held, _new_activity(draw, d, asker))
+            target = standing_for(draw, d, unit)
+        used.add(activity.id)
+        planted.append(d.add_solicitation(draw, activity, target, organizer=asker).id)
+    if draw.booleans():  # the unit's own activity asking its own staff: not a repeat
+        own = d.add_activity(draw, draw.pick(PLAIN_KINDS), unit)
+        staff = d.add_donor(draw, draw.pick((DonorKind.CADRE, DonorKind.UNIT)), unit_id=unit)
+        d.add_solicitation(draw, own, staff.id)
+    return (unit, *sorted(planted))

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import pendulum
+
 from reliefkit.models import (
     Activity,
+    ActivityKind,
     Village,
 )
 from reliefkit.rules._core import Context, Severity, Violation
@@ -19,6 +22,7 @@ from reliefkit.rules.county_plan._pack import (
     cite,
     organised_by_township,
 )
+from reliefkit.rules.recipes import Draft, Draw, Subjects, reuse
 from reliefkit.rules.scopes import (
     ACTIVITIES,
 )
@@ -86,3 +90,28 @@ def activity_outside_township(ctx: Context, activity: Activity) -> Iterator[Viol
             f"乡镇 {home} 组织的活动 {activity.id} 不在本乡镇内开展。",
             {"organizer": home, **problems},
         )
+
+
+# ---- recipes: how violating("CP103") breaks this rule --------------------------------------------
+@PACK.breaks("CP103")
+def act_in_another_township(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
+    """A township's activity placed in another township, or listing a village of one."""
+    if len(d.rows("townships")) < 2 or draw.booleans():
+        d.add_township(draw)
+    organizer = draw.pick(d.rows("townships")).id
+    elsewhere = [t.id for t in d.rows("townships") if t.id != organizer]
+    foreign = [v.id for v in d.rows("villages") if v.township_id != organizer]
+    kinds = (
+        ActivityKind.SYMPOSIUM,
+        ActivityKind.CHARITY,
+        ActivityKind.SECTOR_RELIEF,
+        ActivityKind.DONATION_DRIVE,
+    )
+    activity = reuse(
+        draw, d.activities_by(organizer), lambda: d.add_activity(draw, draw.pick(kinds), organizer)
+    )
+    if foreign and draw.booleans():
+        d.replace(activity, villages=(*activity.villages, draw.pick(foreign)))
+    else:
+        d.replace(activity, township_id=draw.pick(elsewhere))
+    return (activity.id,)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pendulum
+
 from reliefkit.models import (
     Township,
 )
@@ -16,6 +18,7 @@ from reliefkit.rules.county_plan._pack import (
     WHY,
     cite,
 )
+from reliefkit.rules.recipes import Draft, Draw, Subjects
 from reliefkit.rules.scopes import (
     TOWNSHIPS,
 )
@@ -92,3 +95,22 @@ def missing_work_plan(ctx: Context, township: Township) -> Iterator[Violation]:
                 "tasks": plans[0].tasks if plans else None,
             },
         )
+
+
+# ---- recipes: how violating("CP104") breaks this rule --------------------------------------------
+@PACK.breaks("CP104")
+def lose_the_work_plan(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
+    """A township with no work plan, or one naming someone else, or assigning no task."""
+    township = draw.pick(d.rows("townships"))
+    plans = d.work_plans_of(township.id)
+    if not plans:  # already without a plan (a draft broken before)
+        return (township.id,)
+    way = draw.pick(["missing", "someone else", "no task"])
+    if way == "missing":
+        d.remove(*plans)
+    elif way == "someone else":
+        others = [p.id for p in d.rows("people") if p.id != township.main_leader_id]
+        d.replace(plans[0], responsible_person_id=draw.maybe(others))
+    else:
+        d.replace(plans[0], tasks=draw.pick([0, None]))
+    return (township.id,)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pendulum
+
 from reliefkit.models import (
     Activity,
+    ActivityKind,
     Township,
 )
 from reliefkit.rules._core import Context, Severity, Violation
@@ -21,6 +24,7 @@ from reliefkit.rules.county_plan._pack import (
     cite,
     township_ceremony,
 )
+from reliefkit.rules.recipes import Draft, Draw, Subjects, reuse
 from reliefkit.rules.scopes import (
     ACTIVITIES,
 )
@@ -78,3 +82,32 @@ def main_leader_absent_from_ceremony(ctx: Context, ceremony: Activity) -> Iterat
         f"纪念活动仪式 {ceremony.id}：乡镇 {township.id} 主要领导未参加。",
         {"main_leader": leader, "led_by": ceremony.led_by, "participants": ceremony.participants},
     )
+
+
+# ---- recipes: how violating("CP105") breaks this rule --------------------------------------------
+def township_ceremonies(d: Draft) -> list[Activity]:
+    """Ceremonies a township organised (those CP105–CP107 judge)."""
+    return [
+        a
+        for a in d.activities_of_kind(ActivityKind.CEREMONY)
+        if ceremony_township(d, a) is not None
+    ]
+
+
+@PACK.breaks("CP105")
+def leave_the_main_leader_out(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
+    """A township's ceremony its main leader neither leads nor attends."""
+    ceremony = reuse(
+        draw,
+        township_ceremonies(d),
+        lambda: d.add_ceremony(draw, draw.pick(d.rows("townships"))),
+    )
+    township = d.record(Township, ceremony.organizer_id)
+    leader = township.main_leader_id
+    others = [p.id for p in d.rows("people") if p.id != leader]
+    d.replace(
+        ceremony,
+        led_by=draw.maybe(others),
+        participants=tuple(p for p in ceremony.participants if p != leader),
+    )
+    return (ceremony.id, township.id)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pendulum
+
 from reliefkit.models import (
     ActivityKind,
     Township,
@@ -23,6 +25,7 @@ from reliefkit.rules.county_plan._pack import (
     ids_of,
     late,
 )
+from reliefkit.rules.recipes import Draft, Draw, Subjects
 from reliefkit.rules.scopes import (
     TOWNSHIPS,
 )
@@ -100,3 +103,32 @@ def late_ceremony(ctx: Context, township: Township) -> Iterator[Violation]:
             f"乡镇 {township_id} 未在扶贫日（{deadline.isoformat()}）前举行纪念活动仪式。",
             {"deadline": deadline, "as_of": ctx.as_of, "ceremonies": 0},
         )
+
+
+# ---- recipes: how violating("CP106") breaks this rule --------------------------------------------
+@PACK.breaks("CP106")
+def hold_the_ceremony_late(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
+    """A township's ceremony dated after Poverty Alleviation Day (on any ``as_of``), or, once
+    the day has passed, a township with no ceremony of its own: none at all, or only ones
+    organised by nobody or by a department, which meet no township's duty."""
+    day = d.date_in_year(d.param("poverty_day"))
+    inclusive = d.param("ceremony_deadline_inclusive")
+    first_late = day.add(days=1) if inclusive else day
+    ways = ["late", "late new"]
+    if as_of >= first_late:
+        ways += ["missing", "organised by another"]
+    way = draw.pick(ways)
+    township = draw.pick(d.rows("townships"))
+    own = [c for c in d.activities_by(township.id) if c.kind is ActivityKind.CEREMONY]
+    if way == "missing":
+        d.remove(*own)
+        return (township.id,)
+    if way == "organised by another":
+        for ceremony in own:
+            departments = [x.id for x in d.rows("departments")]
+            d.replace(ceremony, organizer_id=draw.maybe(departments))
+        return (township.id,)
+    ceremony = draw.pick(own) if way == "late" and own else d.add_ceremony(draw, township)
+    last = pendulum.Date(d.campaign.year, 12, 31)
+    d.replace(ceremony, on=draw.day(first_late, max(first_late, last)))
+    return (township.id, ceremony.id)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pendulum
+
 from reliefkit.models import (
     Activity,
 )
@@ -17,6 +19,8 @@ from reliefkit.rules.county_plan._pack import (
     cite,
     township_ceremony,
 )
+from reliefkit.rules.county_plan.cp105_main_leader_absent_from_ceremony import township_ceremonies
+from reliefkit.rules.recipes import Draft, Draw, Subjects, reuse
 from reliefkit.rules.scopes import (
     ACTIVITIES,
 )
@@ -73,3 +77,19 @@ def ceremony_not_in_populous_seat(ctx: Context, ceremony: Activity) -> Iterator[
         f"乡镇 {township_id} 的纪念活动仪式 {ceremony.id} 未在乡镇所在地人口集中的地点举行。",
         {"in_seat": ceremony.in_seat, "populous": ceremony.populous, "place": ceremony.place},
     )
+
+
+# ---- recipes: how violating("CP107") breaks this rule --------------------------------------------
+@PACK.breaks("CP107")
+def hold_the_ceremony_elsewhere(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
+    """A township's ceremony not shown to be at a populous place in the township seat."""
+    ceremony = reuse(
+        draw,
+        township_ceremonies(d),
+        lambda: d.add_ceremony(draw, draw.pick(d.rows("townships"))),
+    )
+    which = draw.pick(["in_seat", "populous", "both"])
+    in_seat = draw.pick([False, None]) if which != "populous" else True
+    populous = draw.pick([False, None]) if which != "in_seat" else True
+    d.replace(ceremony, in_seat=in_seat, populous=populous)
+    return (ceremony.id, str(ceremony.organizer_id))

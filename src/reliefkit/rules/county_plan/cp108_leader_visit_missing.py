@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import pendulum
+
 from reliefkit.models import (
     Activity,
     ActivityKind,
     Campaign,
     Role,
+    Sector,
 )
 from reliefkit.rules._core import Context, Severity, Violation
 from reliefkit.rules.county_plan._pack import (
@@ -23,6 +26,7 @@ from reliefkit.rules.county_plan._pack import (
     is_poor_village,
     role_of,
 )
+from reliefkit.rules.recipes import Draft, Draw, Subjects
 from reliefkit.rules.scopes import (
     VISITS,
 )
@@ -123,3 +127,38 @@ def leader_visit_missing(ctx: Context, subject: Campaign | Activity) -> Iterator
             f"{window[0].isoformat()} 至 {window[1].isoformat()} 期间无县领导带队到贫困村或贫困户访贫慰问。",
             {"window": [window[0], window[1]], "leader_visits": len(visits)},
         )
+
+
+# ---- recipes: how violating("CP108") breaks this rule --------------------------------------------
+@PACK.breaks("CP108")
+def visit_without_a_county_leader(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
+    """A leader visit not led by a county leader (on any ``as_of``), or, once the window has
+    closed, no county leader's visit to the poor in it: none at all, or only visits outside
+    the window."""
+    start, end = (d.date_in_year(md) for md in d.param("visit_window"))
+    ways = ["not a county leader"] + (["no visit"] if as_of > end else [])
+    year = d.campaign.year
+    if draw.pick(ways) == "no visit":
+        visits = d.activities_of_kind(ActivityKind.LEADER_VISIT)
+        if draw.booleans():
+            d.remove(*visits)
+        else:
+            for visit in visits:
+                early_from = min(pendulum.Date(year, 9, 1), start.subtract(days=1))
+                early = draw.day(early_from, start.subtract(days=1))
+                late = draw.day(end.add(days=1), max(end.add(days=1), pendulum.Date(year, 11, 30)))
+                d.replace(visit, on=early if draw.booleans() else late)
+        return (d.campaign.id,)
+    others = [p.id for p in d.rows("people") if p.role is not Role.COUNTY_LEADER]
+    groups = [x.id for x in d.rows("departments") if x.sector is Sector.LEADING_GROUP]
+    visit = d.add(
+        Activity(
+            id=d.new_id("LV"),
+            kind=ActivityKind.LEADER_VISIT,
+            organizer_id=draw.maybe(groups),
+            on=draw.day(pendulum.Date(year, 9, 1), pendulum.Date(year, 11, 30)),
+            led_by=draw.maybe(others),
+            villages=(draw.pick(d.rows("villages")).id,),
+        )
+    )
+    return (visit.id,)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pendulum
+
 from reliefkit.models import (
     DateRange,
     Village,
@@ -19,6 +21,7 @@ from reliefkit.rules.county_plan._pack import (
     ids_of,
     poor_village,
 )
+from reliefkit.rules.recipes import Draft, Draw, Subjects
 from reliefkit.rules.scopes import (
     VILLAGES,
 )
@@ -75,3 +78,22 @@ def poor_village_without_work_team(ctx: Context, village: Village) -> Iterator[V
         f"贫困村 {village_id} 在活动期间没有驻村工作队。",
         {"teams": ids_of(teams), "campaign": [period.starts_on, period.ends_on]},
     )
+
+
+# ---- recipes: how violating("CP109") breaks this rule --------------------------------------------
+@PACK.breaks("CP109")
+def withdraw_the_work_team(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
+    """A poor village whose work teams are gone, left before the campaign, or came after."""
+    village = draw.pick(d.poor_villages())
+    way = draw.pick(["none", "left before", "came after"])
+    c = d.campaign
+    for team in d.teams_in(village.id):
+        if way == "none":
+            d.remove(team)
+        elif way == "left before":
+            before = c.starts_on.subtract(days=1)
+            start = draw.day(min(pendulum.Date(c.year, 1, 1), before), before)
+            d.replace(team, starts_on=start, ends_on=draw.day(start, before))
+        else:
+            d.replace(team, starts_on=c.ends_on.add(days=draw.integers(1, 60)), ends_on=None)
+    return (village.id,)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pendulum
+
 from reliefkit.models import (
     Household,
 )
@@ -17,6 +19,7 @@ from reliefkit.rules.county_plan._pack import (
     cite,
     poor_household,
 )
+from reliefkit.rules.recipes import Draft, Draw, Subjects
 from reliefkit.rules.scopes import (
     HOUSEHOLDS,
 )
@@ -69,3 +72,23 @@ def poor_household_without_responsible_person(
             f"建档立卡贫困户 {household.id} 没有帮扶责任人。",
             {"village": household.village_id},
         )
+
+
+# ---- recipes: how violating("CP110") breaks this rule --------------------------------------------
+@PACK.breaks("CP110")
+def leave_a_poor_household_alone(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
+    """A registered poor household without a responsible person: one already registered, one
+    newly registered, or a new one."""
+    way = draw.pick(["poor", "newly registered", "new"])
+    candidates = (
+        d.poor_households()
+        if way == "poor"
+        else [h for h in d.rows("households") if not h.registered_poor]
+    )
+    if way != "new" and candidates:
+        household = draw.pick(candidates)
+    else:
+        village = draw.pick(d.rows("villages")).id
+        household = d.add_household(draw, village, registered_poor=True)
+    d.replace(household, registered_poor=True, responsible_person_id=None)
+    return (household.id,)

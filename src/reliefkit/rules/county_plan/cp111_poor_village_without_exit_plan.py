@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pendulum
+
 from reliefkit.models import (
+    ExitPlan,
     Village,
 )
 from reliefkit.rules._core import Context, Severity, Violation
@@ -19,6 +22,7 @@ from reliefkit.rules.county_plan._pack import (
     has_come,
     poor_village,
 )
+from reliefkit.rules.recipes import Draft, Draw, Subjects
 from reliefkit.rules.scopes import (
     VILLAGES,
 )
@@ -84,3 +88,17 @@ def poor_village_without_exit_plan(ctx: Context, village: Village) -> Iterator[V
             f"贫困村 {village_id} 未在 {due.isoformat()} 前制定脱贫规划。",
             {"due": due, "adopted_on": [p.adopted_on for p in plans]},
         )
+
+
+# ---- recipes: how violating("CP111") breaks this rule --------------------------------------------
+@PACK.breaks("CP111")
+def plan_the_exit_late(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
+    """A poor village whose exit plan is adopted after its due day (on any ``as_of``), or,
+    once plans are due, one with no plan at all."""
+    village = draw.pick(d.poor_villages())
+    d.remove(*d.exit_plans_of(village.id))
+    due = d.due("exit_plan_due")
+    if d.has_come(as_of, due) and draw.booleans():
+        return (village.id,)
+    d.add(ExitPlan(village_id=village.id, adopted_on=due.add(days=draw.integers(1, 90))))
+    return (village.id,)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pendulum
+
 from reliefkit.models import (
     Disbursement,
 )
@@ -17,6 +19,7 @@ from reliefkit.rules.county_plan._pack import (
     cite,
     classify,
 )
+from reliefkit.rules.recipes import Draft, Draw, Subjects, reuse
 from reliefkit.rules.scopes import (
     DISBURSEMENTS,
 )
@@ -79,3 +82,20 @@ def purpose_not_poverty_relief(ctx: Context, disbursement: Disbursement) -> Iter
                 "permitted": sorted(ctx.param("permitted_purposes")),
             },
         )
+
+
+# ---- recipes: how violating("CP112") breaks this rule --------------------------------------------
+@PACK.breaks("CP112")
+def pay_for_no_known_purpose(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
+    """A disbursement with no permitted purpose: empty, ``other``, or one nobody knows."""
+    paid = reuse(draw, d.rows("disbursements"), lambda: d.add_flow(draw))
+    named = (
+        set(d.param("permitted_purposes"))
+        | set(d.param("other_expense_purposes"))
+        | set(d.param("government_purposes"))
+    )
+    unknown = [
+        p for p in ("other", "Other ", "fireworks", "misc") if p.strip().lower() not in named
+    ]
+    d.replace(paid, purpose=draw.pick([None, *unknown]))
+    return (paid.id,)

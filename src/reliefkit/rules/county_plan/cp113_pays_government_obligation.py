@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pendulum
+
 from reliefkit.models import (
     Disbursement,
+    Project,
 )
 from reliefkit.rules._core import Context, Severity, Violation
 from reliefkit.rules.county_plan._pack import (
@@ -17,6 +20,7 @@ from reliefkit.rules.county_plan._pack import (
     cite,
     classify,
 )
+from reliefkit.rules.recipes import Draft, Draw, Subjects, reuse
 from reliefkit.rules.scopes import (
     DISBURSEMENTS,
 )
@@ -76,3 +80,27 @@ def pays_government_obligation(ctx: Context, disbursement: Disbursement) -> Iter
                 "amount": disbursement.amount,
             },
         )
+
+
+# ---- recipes: how violating("CP113") breaks this rule --------------------------------------------
+@PACK.breaks("CP113")
+def pay_for_government_investment(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
+    """A disbursement for government investment, or paying a project the government must
+    fund."""
+    if draw.booleans():
+        paid = reuse(draw, d.rows("disbursements"), lambda: d.add_flow(draw))
+        d.replace(paid, purpose=draw.pick(sorted(d.param("government_purposes"))))
+        return (paid.id, *([paid.project_id] if paid.project_id else []))
+    paying: dict[str, list[Disbursement]] = {}
+    for b in d.rows("disbursements"):
+        if b.project_id is not None:
+            paying.setdefault(b.project_id, []).append(b)
+    once = [ps[0] for ps in paying.values() if len(ps) == 1]
+
+    def new_flow() -> Disbursement:
+        project = d.add_project(draw, d.poor_villages()[0].id)
+        return d.add_flow(draw, target=(project.id, None, None))
+
+    paid = reuse(draw, once, new_flow)
+    d.replace(d.record(Project, paid.project_id), government_obligated=True)
+    return (paid.id, str(paid.project_id))

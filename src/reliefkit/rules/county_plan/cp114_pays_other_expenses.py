@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pendulum
+
 from reliefkit.models import (
     Disbursement,
 )
@@ -17,6 +19,7 @@ from reliefkit.rules.county_plan._pack import (
     cite,
     classify,
 )
+from reliefkit.rules.recipes import Draft, Draw, Subjects, reuse
 from reliefkit.rules.scopes import (
     DISBURSEMENTS,
 )
@@ -73,3 +76,12 @@ def pays_other_expenses(ctx: Context, disbursement: Disbursement) -> Iterator[Vi
             f"支出 {disbursement.id}（{disbursement.amount}）用于其他开支（{disbursement.purpose}）。",
             {"purpose": disbursement.purpose, "amount": disbursement.amount},
         )
+
+
+# ---- recipes: how violating("CP114") breaks this rule --------------------------------------------
+@PACK.breaks("CP114")
+def pay_other_expenses(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
+    """A disbursement for an "other expense": administration, events, travel, meals, …"""
+    paid = reuse(draw, d.rows("disbursements"), lambda: d.add_flow(draw))
+    d.replace(paid, purpose=draw.pick(sorted(d.param("other_expense_purposes"))))
+    return (paid.id,)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pendulum
+
 from reliefkit.models import (
     Fund,
 )
@@ -19,6 +21,7 @@ from reliefkit.rules.county_plan._pack import (
     ids_of,
     moving_fund,
 )
+from reliefkit.rules.recipes import Draft, Draw, Subjects, reuse
 from reliefkit.rules.scopes import (
     FUNDS,
 )
@@ -105,3 +108,46 @@ def designation_not_honoured(ctx: Context, fund: Fund) -> Iterator[Violation]:
             "spent_on_designations": dict(book.spent),
         },
     )
+
+
+# ---- recipes: how violating("CP115") breaks this rule --------------------------------------------
+@PACK.breaks("CP115")
+def spend_designated_money_elsewhere(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
+    """A new fund whose directed money (for poor villages or their projects) is partly spent
+    on its designations and partly, with what undesignated money there is, somewhere that
+    pays no designation — neither itself, nor through its project's or its household's
+    village. It pays out no more than it received, so CP122 stays silent."""
+    fund = d.add_fund(draw)
+    poor = sorted(v.id for v in d.poor_villages())
+    options: list[tuple[str | None, str | None]] = [(None, v) for v in poor]
+    options += [
+        (p.id, None)
+        for p in d.rows("projects")
+        if p.village_id in poor and not p.government_obligated
+    ]
+    chosen = draw.subset(options, 2, min_size=1)
+    if draw.booleans():
+        chosen.append((d.add_project(draw, draw.pick(poor)).id, None))
+    donors = [e.id for e in d.rows("donors")]
+    directed: list[str] = []
+    slack = 0
+    for project, village in chosen:
+        given = draw.amount()
+        donor = reuse(draw, donors, lambda: d.add_donor(draw).id)
+        donation = d.add_donation(
+            draw, fund.id, given, donor_id=donor, project_id=project, village_id=village
+        )
+        directed.append(donation.id)
+        spent = draw.integers(0, given - 1)  # within the designation, leaving some
+        slack += given - spent
+        if spent:
+            d.add_disbursement(draw, fund.id, spent, (project, village, None))
+    pot = draw.amount(1) if draw.booleans() else 0
+    if pot:
+        d.add_donation(
+            draw, fund.id, pot, donor_id=reuse(draw, donors, lambda: d.add_donor(draw).id)
+        )
+    elsewhere = d.reaches(draw, avoid=[project or str(village) for project, village in chosen])
+    paid = d.add_disbursement(draw, fund.id, draw.integers(pot + 1, pot + slack), elsewhere)
+    d.add_audit(draw, fund.id)
+    return (fund.id, paid.id, *sorted(directed))

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pendulum
+
 from reliefkit.models import (
+    Money,
     Pledge,
+    PledgeKind,
     Project,
 )
 from reliefkit.rules._core import Context, Severity, Violation
@@ -18,6 +22,7 @@ from reliefkit.rules.county_plan._pack import (
     cite,
     iso,
 )
+from reliefkit.rules.recipes import Draft, Draw, Subjects, reuse
 from reliefkit.rules.scopes import (
     PLEDGES,
 )
@@ -74,3 +79,47 @@ def pledge_to_unpublished_project(ctx: Context, pledge: Pledge) -> Iterator[Viol
         f"认捐 {pledge.id}（{pledge.on.isoformat()}）所指项目 {project.id} 当时尚未公布。",
         {"pledged_on": pledge.on, "published_on": project.published_on},
     )
+
+
+# ---- recipes: how violating("CP116") breaks this rule --------------------------------------------
+@PACK.breaks("CP116")
+def pledge_before_publication(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
+    """A pledge for a project published only later, or never."""
+    way = draw.pick(["new pledge", "earlier pledge", "unpublished"])
+    pledged: dict[str, list[Pledge]] = {}
+    for g in d.rows("pledges"):
+        pledged.setdefault(g.project_id, []).append(g)
+    dated = [g for g in d.rows("pledges") if d.record(Project, g.project_id).published_on]
+    if way == "earlier pledge" and dated:
+        pledge = draw.pick(dated)
+        published = d.record(Project, pledge.project_id).published_on
+        assert published is not None
+        d.replace(pledge, on=published.subtract(days=draw.integers(1, 60)))
+        return (pledge.id, pledge.project_id)
+    once = [gs[0] for gs in pledged.values() if len(gs) == 1]
+    if way == "unpublished" and once:
+        pledge = draw.pick(once)
+        d.replace(d.record(Project, pledge.project_id), published_on=None)
+        return (pledge.id, pledge.project_id)
+    project = reuse(
+        draw,
+        d.rows("projects"),
+        lambda: d.add_project(draw, draw.pick(d.rows("villages")).id, published_on=draw.booleans()),
+    )
+    year = d.campaign.year
+    if project.published_on is None:
+        on = draw.day(pendulum.Date(year, 6, 1), pendulum.Date(year, 11, 30))
+    else:
+        on = project.published_on.subtract(days=draw.integers(1, 60))
+    donors = [e.id for e in d.rows("donors")]
+    pledge = d.add(
+        Pledge(
+            id=d.new_id("G"),
+            donor_id=reuse(draw, donors, lambda: d.add_donor(draw).id),
+            project_id=project.id,
+            kind=draw.pick(tuple(PledgeKind)),
+            amount=Money.fen(draw.amount(100_000, 5_000_000)),
+            on=on,
+        )
+    )
+    return (pledge.id, project.id)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pendulum
+
 from reliefkit.models import (
+    ActivityKind,
     Donation,
 )
 from reliefkit.rules._core import Context, Severity, Violation
@@ -17,6 +20,7 @@ from reliefkit.rules.county_plan._pack import (
     cite,
     donation_in_activity,
 )
+from reliefkit.rules.recipes import Draft, Draw, Subjects, reuse
 from reliefkit.rules.scopes import (
     DONATIONS,
 )
@@ -69,3 +73,43 @@ def no_honour_badge(ctx: Context, donation: Donation) -> Iterator[Violation]:
             f"捐赠 {donation.id}（活动 {donation.activity_id}）未赠予荣誉标识。",
             {"activity": donation.activity_id, "badge": donation.badge},
         )
+
+
+# ---- recipes: how violating("CP117") breaks this rule --------------------------------------------
+@PACK.breaks("CP117")
+def give_no_badge(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
+    """A donation made in an activity without an honour badge."""
+    no_badge = draw.pick([False, None])
+    in_activity = [n for n in d.rows("donations") if n.activity_id is not None]
+    if in_activity and draw.booleans():
+        donation = draw.pick(in_activity)
+        d.replace(donation, badge=no_badge)
+        return (donation.id, donation.donor_id)
+    # Not a hometown return: a notable's directed gift there would also be judged by CP121.
+    giving = [
+        a
+        for a in d.rows("activities")
+        if a.kind in (ActivityKind.DONATION_DRIVE, ActivityKind.CHARITY)
+    ]
+    activity = reuse(
+        draw,
+        giving,
+        lambda: d.add_activity(draw, ActivityKind.CHARITY, draw.pick(d.rows("departments")).id),
+    )
+    outside = [n for n in d.rows("donations") if n.activity_id is None]
+    if outside and draw.booleans():
+        donation = draw.pick(outside)
+        d.replace(donation, activity_id=activity.id, badge=no_badge)
+        return (donation.id, donation.donor_id)
+    fund = d.add_fund(draw)
+    donors = [e.id for e in d.rows("donors")]
+    donation = d.add_donation(
+        draw,
+        fund.id,
+        draw.amount(),
+        donor_id=reuse(draw, donors, lambda: d.add_donor(draw).id),
+        activity_id=activity.id,
+        badge=no_badge,
+    )
+    d.add_audit(draw, fund.id)
+    return (donation.id, donation.donor_id)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import attrs
+import pendulum
+
 from reliefkit.models import (
     Audit,
     Fund,
+    Money,
     Sector,
 )
 from reliefkit.rules._core import Context, Severity, Violation
@@ -23,6 +27,7 @@ from reliefkit.rules.county_plan._pack import (
     has_come,
     ids_of,
 )
+from reliefkit.rules.recipes import Bounds, Draft, Draw, Subjects, reuse
 from reliefkit.rules.scopes import (
     FUNDS,
 )
@@ -125,3 +130,72 @@ def fund_not_audited(ctx: Context, fund: Fund) -> Iterator[Violation]:
             },
         },
     )
+
+
+# ---- recipes: how violating("CP118") breaks this rule --------------------------------------------
+def _audits_not_due(bounds: Bounds) -> str | None:
+    """Why no audit can be missing yet on ``as_of`` (``None`` when one can)."""
+    counts = bounds.params.get("due_day_counts", True)
+    due = bounds.params.get("audit_due", "campaign_end")
+    if due != "campaign_end":
+        month, day = (int(x) for x in due.split("-"))
+        date = pendulum.Date(bounds.earliest_end.year, month, day)
+        if bounds.as_of < date or (bounds.as_of == date and not counts):
+            return f"audits fall due on {date.isoformat()}; use an as_of after it"
+        return None
+    end = bounds.earliest_end
+    if bounds.as_of < end or (bounds.as_of == end and not counts):
+        return (
+            "audits are due on the campaign's last day, and generated campaigns end on "
+            f"{end.isoformat()} at the earliest; use an as_of on or after it"
+        )
+    return None
+
+
+def _over_by_as_of(bounds: Bounds) -> Bounds:
+    """Campaigns that end by ``as_of`` (before it, when the due day does not count)."""
+    if bounds.params.get("audit_due", "campaign_end") != "campaign_end":
+        return bounds
+    last = (
+        bounds.as_of if bounds.params.get("due_day_counts", True) else bounds.as_of.subtract(days=1)
+    )
+    return attrs.evolve(bounds, latest_end=min(bounds.latest_end, last))
+
+
+def _off(draw: Draw, fen: int) -> int:
+    """Another amount: a little more, or a little less when there is something to take."""
+    delta = draw.integers(1, 100_000)
+    if fen > 0 and draw.booleans():
+        return max(0, fen - delta)
+    return fen + delta
+
+
+@PACK.breaks("CP118", impossible=_audits_not_due, adjust=_over_by_as_of)
+def audit_wrongly(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
+    """A fund that received donations with no audit, or only audits that are wrong: other
+    totals, too early, too late (after the due day), or by a department that is not the
+    audit bureau."""
+    funded = sorted({n.fund_id for n in d.rows("donations")})
+    fund_id = reuse(draw, funded, lambda: d.add_flow(draw).fund_id)
+    audits = d.audits_of(fund_id)
+    book = d.ledger(fund_id)
+    way = draw.pick(["none", "received", "disbursed", "auditor", "too early", "too late"])
+    if way == "none":
+        d.remove(*audits)
+        return (fund_id,)
+    due = d.due("audit_due")
+    for audit in audits:
+        if way == "received":
+            d.replace(audit, received_total=Money.fen(_off(draw, Money(book.received).in_fen)))
+        elif way == "disbursed":
+            d.replace(audit, disbursed_total=Money.fen(_off(draw, Money(book.disbursed).in_fen)))
+        elif way == "auditor":
+            others = [x.id for x in d.rows("departments") if x.sector is not Sector.AUDIT]
+            auditor = reuse(draw, others, lambda: d.add_department(draw).id)
+            d.replace(audit, auditor_id=auditor)
+        elif way == "too late":
+            d.replace(audit, on=due.add(days=draw.integers(1, 60)))
+        else:
+            assert book.last_movement is not None
+            d.replace(audit, on=book.last_movement.subtract(days=draw.integers(1, 30)))
+    return (fund_id, *sorted(a.id for a in audits))

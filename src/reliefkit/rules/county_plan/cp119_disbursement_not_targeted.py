@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pendulum
+
 from reliefkit.models import (
     Disbursement,
     Project,
@@ -19,6 +21,7 @@ from reliefkit.rules.county_plan._pack import (
     is_poor_household,
     is_poor_village,
 )
+from reliefkit.rules.recipes import Draft, Draw, Subjects, Target, reuse
 from reliefkit.rules.scopes import (
     DISBURSEMENTS,
 )
@@ -87,3 +90,38 @@ def disbursement_not_targeted(ctx: Context, disbursement: Disbursement) -> Itera
             "household": disbursement.household_id,
         },
     )
+
+
+# ---- recipes: how violating("CP119") breaks this rule --------------------------------------------
+@PACK.breaks("CP119")
+def pay_past_the_poor(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
+    """A disbursement that reaches no poor village or registered poor household: nothing
+    named, a village that is not poor, a household not registered, or a project in a
+    village that is not poor."""
+    way = draw.pick(["nothing", "village", "household", "project"])
+    townships = [t.id for t in d.rows("townships")]
+    rich = [v for v in d.rows("villages") if not v.poor]
+    target: Target = (None, None, None)
+    if way == "village":
+        village = reuse(draw, rich, lambda: d.add_village(draw, draw.pick(townships)))
+        target = (None, village.id, None)
+    elif way == "household":
+        household = reuse(
+            draw,
+            [h for h in d.rows("households") if not h.registered_poor],
+            lambda: d.add_household(draw, draw.pick(d.rows("villages")).id),
+        )
+        target = (None, None, household.id)
+    elif way == "project":
+        rich_ids = {v.id for v in rich}
+        projects = [
+            p for p in d.rows("projects") if not p.government_obligated and p.village_id in rich_ids
+        ]
+
+        def new_project() -> Project:
+            village = rich[0] if rich else d.add_village(draw, draw.pick(townships))
+            return d.add_project(draw, village.id)
+
+        target = (reuse(draw, projects, new_project).id, None, None)
+    paid = d.add_flow(draw, target=target)
+    return (paid.id,)

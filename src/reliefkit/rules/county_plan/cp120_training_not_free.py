@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pendulum
+
 from reliefkit.models import (
     Activity,
+    ActivityKind,
+    Money,
 )
 from reliefkit.rules._core import Context, Severity, Violation
 from reliefkit.rules.county_plan._pack import (
@@ -17,6 +21,7 @@ from reliefkit.rules.county_plan._pack import (
     cite,
     training,
 )
+from reliefkit.rules.recipes import Draft, Draw, Subjects, reuse
 from reliefkit.rules.scopes import (
     ACTIVITIES,
 )
@@ -67,3 +72,16 @@ def training_not_free(ctx: Context, activity: Activity) -> Iterator[Violation]:
             f"职业技能培训 {activity.id} 收费 {activity.fee}。",
             {"fee": activity.fee},
         )
+
+
+# ---- recipes: how violating("CP120") breaks this rule --------------------------------------------
+@PACK.breaks("CP120")
+def charge_for_training(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
+    """Vocational training that charges a fee."""
+    training = reuse(
+        draw,
+        d.activities_of_kind(ActivityKind.VOCATIONAL_TRAINING),
+        lambda: d.add_activity(draw, ActivityKind.VOCATIONAL_TRAINING, draw.pick(d.units())),
+    )
+    d.replace(training, fee=Money.fen(draw.amount(1, 100_000)))
+    return (training.id,)

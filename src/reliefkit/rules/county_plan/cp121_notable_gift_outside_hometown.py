@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pendulum
+
 from reliefkit.models import (
+    Activity,
+    ActivityKind,
     Donation,
     Donor,
+    DonorKind,
     Project,
     Village,
 )
@@ -20,6 +25,7 @@ from reliefkit.rules.county_plan._pack import (
     cite,
     notable_return,
 )
+from reliefkit.rules.recipes import Draft, Draw, Subjects, reuse
 from reliefkit.rules.scopes import (
     DONATIONS,
 )
@@ -90,3 +96,47 @@ def notable_gift_outside_hometown(ctx: Context, donation: Donation) -> Iterator[
             "designation": donation.designation,
         },
     )
+
+
+# ---- recipes: how violating("CP121") breaks this rule --------------------------------------------
+@PACK.breaks("CP121")
+def give_away_from_home(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
+    """A local notable's hometown-return gift directed to a project or village outside the
+    home township."""
+    notables = [
+        e
+        for e in d.rows("donors")
+        if e.kind is DonorKind.LOCAL_NOTABLE and e.home_township_id is not None
+    ]
+    notable = reuse(draw, notables, lambda: d.add_donor(draw, DonorKind.LOCAL_NOTABLE))
+    home = notable.home_township_id
+    away = [v for v in d.rows("villages") if v.township_id != home]
+    if not away:
+        d.add_township(draw)
+        away = [v for v in d.rows("villages") if v.township_id != home]
+    village = draw.pick(away)
+    if draw.booleans():
+        designation: tuple[str | None, str | None] = (None, village.id)
+    else:
+        projects = [p for p in d.rows("projects") if p.village_id == village.id]
+        project = reuse(draw, projects, lambda: d.add_project(draw, village.id))
+        designation = (project.id, None)
+
+    def new_return() -> Activity:
+        organizer = draw.pick(d.rows("townships")).id
+        activity = d.add_activity(draw, ActivityKind.HOMETOWN_RETURN, organizer)
+        return d.replace(activity, township_id=organizer)
+
+    activity = reuse(draw, d.activities_of_kind(ActivityKind.HOMETOWN_RETURN), new_return)
+    fund = d.add_fund(draw)
+    donation = d.add_donation(
+        draw,
+        fund.id,
+        draw.amount(),
+        donor_id=notable.id,
+        project_id=designation[0],
+        village_id=designation[1],
+        activity_id=activity.id,
+    )
+    d.add_audit(draw, fund.id)
+    return (donation.id, notable.id)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pendulum
+
 from reliefkit.models import (
     Fund,
+    Money,
 )
 from reliefkit.rules._core import Context, Severity, Violation
-from reliefkit.rules._ledger import ledger
+from reliefkit.rules._ledger import ZERO, ledger
 from reliefkit.rules.county_plan._pack import (
     COMPLIANT,
     EXAMPLE,
@@ -19,6 +22,7 @@ from reliefkit.rules.county_plan._pack import (
     ids_of,
     moving_fund,
 )
+from reliefkit.rules.recipes import Draft, Draw, Subjects, reuse
 from reliefkit.rules.scopes import (
     FUNDS,
 )
@@ -75,3 +79,40 @@ def fund_overspent(ctx: Context, fund: Fund) -> Iterator[Violation]:
         f"资金 {fund_id} 支出 ¥{book.disbursed:,.2f}，收入仅 ¥{book.received:,.2f}，超支 ¥{over:,.2f}。",
         {"received": book.received, "disbursed": book.disbursed, "balance": -over},
     )
+
+
+# ---- recipes: how violating("CP122") breaks this rule --------------------------------------------
+def _reaudit(draw: Draw, d: Draft, fund_id: str) -> None:
+    """Replace a fund's audits by one matching its ledger (CP118 stays silent)."""
+    d.remove(*d.audits_of(fund_id))
+    if d.donations_to(fund_id):
+        d.add_audit(draw, fund_id)
+
+
+@PACK.breaks("CP122")
+def overspend(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
+    """A fund that pays out more than it received (possibly nothing at all): an existing
+    fund paying one more time, or a new one."""
+    funded = sorted({n.fund_id for n in d.rows("donations")})
+    if funded and draw.booleans():
+        fund_id = draw.pick(funded)
+        book = d.ledger(fund_id)
+        left = Money(max(book.received - book.disbursed, ZERO)).in_fen
+        extra = left + draw.integers(1, 1_000_000)
+        d.add_disbursement(draw, fund_id, extra, d.reaches(draw, avoid=book.designated))
+    else:
+        fund_id = d.add_fund(draw).id
+        received = 0
+        donors = [e.id for e in d.rows("donors")]
+        for _ in range(draw.integers(0, 2)):
+            given = draw.amount()
+            received += given
+            donor = reuse(draw, donors, lambda: d.add_donor(draw).id)
+            d.add_donation(draw, fund_id, given, donor_id=donor)
+        total = received + draw.integers(1, 1_000_000)
+        parts = draw.integers(1, min(3, total))
+        for i in range(parts):
+            amount = total // parts + (total % parts if i == 0 else 0)
+            d.add_disbursement(draw, fund_id, amount, d.reaches(draw))
+    _reaudit(draw, d, fund_id)
+    return (fund_id, *sorted(b.id for b in d.disbursements_from(fund_id)))

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pendulum
+
 from reliefkit.models import (
+    ActivityKind,
+    DonorKind,
+    Money,
     Solicitation,
 )
 from reliefkit.rules._core import Context, Severity, Violation
@@ -16,6 +21,7 @@ from reliefkit.rules.county_plan._pack import (
     WHY,
     cite,
 )
+from reliefkit.rules.recipes import Draft, Draw, Subjects, reuse
 from reliefkit.rules.scopes import (
     SOLICITATIONS,
 )
@@ -69,3 +75,25 @@ def solicitation_with_quota(ctx: Context, sol: Solicitation) -> Iterator[Violati
             f"募捐请求 {sol.id} 规定了捐赠数额 {sol.quota}。",
             {"quota": sol.quota},
         )
+
+
+# ---- recipes: how violating("CP123") breaks this rule --------------------------------------------
+@PACK.breaks("CP123")
+def set_a_quota(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
+    """A solicitation with a quota: one already made, or a new one to a donor that is not a
+    unit."""
+    quota = Money.fen(draw.amount(1, 100_000))
+    if d.rows("solicitations") and draw.booleans():
+        sol = d.replace(draw.pick(d.rows("solicitations")), quota=quota)
+        return (sol.id,)
+    kinds = [
+        k for k in DonorKind if k not in (DonorKind.CADRE, DonorKind.UNIT, DonorKind.LOCAL_NOTABLE)
+    ]
+    donor = d.add_donor(draw, draw.pick(kinds))
+    organizer = draw.pick(d.units())
+    drives = [
+        a for a in d.activities_of_kind(ActivityKind.DONATION_DRIVE) if a.organizer_id == organizer
+    ]
+    drive = reuse(draw, drives, lambda: d.add_drive(draw, organizer))
+    sol = d.replace(d.add_solicitation(draw, drive, donor.id), quota=quota)
+    return (sol.id,)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pendulum
+
 from reliefkit.models import (
     Activity,
+    ActivityKind,
 )
 from reliefkit.rules._core import Context, Severity, Violation
 from reliefkit.rules.county_plan._pack import (
@@ -19,6 +22,7 @@ from reliefkit.rules.county_plan._pack import (
     is_poor_household,
     is_poor_village,
 )
+from reliefkit.rules.recipes import Draft, Draw, Subjects, reuse
 from reliefkit.rules.scopes import (
     ACTIVITIES,
 )
@@ -74,3 +78,28 @@ def tour_visits_no_poor(ctx: Context, activity: Activity) -> Iterator[Violation]
         f"扶贫考察活动 {activity.id} 未深入贫困村或建档立卡贫困户。",
         {"villages": activity.villages, "households": activity.households},
     )
+
+
+# ---- recipes: how violating("CP124") breaks this rule --------------------------------------------
+@PACK.breaks("CP124")
+def tour_past_the_poor(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
+    """An inspection tour that lists no poor village and no registered poor household."""
+    departments = [x.id for x in d.rows("departments")]
+    tour = reuse(
+        draw,
+        d.activities_of_kind(ActivityKind.INSPECTION_TOUR),
+        lambda: d.add_activity(draw, ActivityKind.INSPECTION_TOUR, draw.maybe(departments)),
+    )
+    in_township = d.table_of(tour.organizer_id) == "townships"
+    rich = [
+        v.id
+        for v in d.rows("villages")
+        if not v.poor and (not in_township or v.township_id == tour.organizer_id)
+    ]
+    rich_households = [h.id for h in d.rows("households") if not h.registered_poor]
+    d.replace(
+        tour,
+        villages=tuple(draw.subset(rich, 2)),
+        households=tuple(draw.subset(rich_households, 2)),
+    )
+    return (tour.id,)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from reliefkit.models import Waiver
+import pendulum
+
+from reliefkit.models import Sector, Waiver
 from reliefkit.rules._core import Context, Severity, Violation
+from reliefkit.rules.recipes import Draft, Draw, Subjects, reuse
 from reliefkit.rules.scopes import WAIVERS
 from reliefkit.rules.waivers._pack import (
     COMPLIANT,
@@ -77,3 +80,56 @@ def invalid_waiver(ctx: Context, waiver: Waiver) -> Iterator[Violation]:
             f"豁免 {waiver.id} 所指规则 {waiver.code} 不存在。",
             evidence,
         )
+
+
+# ---- recipes: how violating("RK001") breaks this rule --------------------------------------------
+REASONS = ("因灾延期", "特殊情况，经研究同意")
+
+
+def grantor(draw: Draw, d: Draft) -> str:
+    """A department that may grant waivers (of the ``grantor_sector`` parameter's sector)."""
+    sector = d.param("grantor_sector")
+    found = [x.id for x in d.rows("departments") if x.sector.value == sector]
+    return found[0] if found else d.add_department(draw, Sector(sector)).id
+
+
+def add_waiver(
+    draw: Draw, d: Draft, granted_by: str | None, until: pendulum.Date, code: str | None = None
+) -> Waiver:
+    """A waiver of ``code`` (by default a rule the campaign is checked against, other than
+    the waiver rules) for a subject no waiver of that code names yet."""
+    if code is None:
+        code = draw.pick(sorted(c for c in d.rule_codes() if not c.startswith(PACK.prefix)))
+    waived = {w.subject_id for w in d.rows("waivers") if w.code == code}  # one per key
+    subject = reuse(
+        draw,
+        [t.id for t in d.rows("townships") if t.id not in waived]
+        + [v.id for v in d.rows("villages") if v.id not in waived],
+        lambda: d.new_id("X"),
+    )
+    return d.add(
+        Waiver(
+            code=code,
+            subject_id=subject,
+            reason=draw.pick(REASONS),
+            granted_by=granted_by,
+            until=until,
+        )
+    )
+
+
+@PACK.breaks("RK001")
+def grant_without_authority(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
+    """A waiver not granted by the leading group (by someone else, or nobody), or one
+    naming no rule the registry knows."""
+    until = as_of.add(days=draw.integers(0, 365))
+    if draw.booleans():
+        sector = d.param("grantor_sector")
+        others = [t.id for t in d.rows("townships")] + [
+            x.id for x in d.rows("departments") if x.sector.value != sector
+        ]
+        waiver = add_waiver(draw, d, draw.maybe(others), until)
+    else:
+        unknown = [f"CP{n}" for n in range(900, 1000) if f"CP{n}" not in d.rule_codes()]
+        waiver = add_waiver(draw, d, grantor(draw, d), until, code=draw.pick(unknown))
+    return (waiver.id,)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pendulum
+
 from reliefkit.models import Waiver
 from reliefkit.rules._core import Context, Severity, Violation
+from reliefkit.rules.recipes import Draft, Draw, Subjects
 from reliefkit.rules.scopes import WAIVERS
 from reliefkit.rules.waivers._pack import (
     COMPLIANT,
@@ -17,6 +20,7 @@ from reliefkit.rules.waivers._pack import (
     cite,
     problem_of,
 )
+from reliefkit.rules.waivers.rk001_invalid_waiver import add_waiver, grantor
 
 DOC_ZH: dict[str, str] = {
     WHAT: "在 ``as_of`` 当天，领导小组批准的豁免尚未过期（``until`` 不早于 ``as_of``）。",
@@ -69,3 +73,12 @@ def expired_waiver(ctx: Context, waiver: Waiver) -> Iterator[Violation]:
                 "as_of": ctx.as_of.isoformat(),
             },
         )
+
+
+# ---- recipes: how violating("RK002") breaks this rule --------------------------------------------
+@PACK.breaks("RK002")
+def let_the_waiver_expire(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
+    """A waiver granted by the leading group that expired before ``as_of``."""
+    until = as_of.subtract(days=draw.integers(1, 365))
+    waiver = add_waiver(draw, d, grantor(draw, d), until)
+    return (waiver.id,)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pendulum
+
 from reliefkit.models import Waiver
 from reliefkit.rules._core import Context, Severity, Violation
+from reliefkit.rules.recipes import Draft, Draw, Subjects
 from reliefkit.rules.scopes import WAIVERS
 from reliefkit.rules.waivers._pack import (
     COMPLIANT,
@@ -16,6 +19,7 @@ from reliefkit.rules.waivers._pack import (
     cite,
     problem_of,
 )
+from reliefkit.rules.waivers.rk001_invalid_waiver import add_waiver, grantor
 
 DOC_ZH: dict[str, str] = {
     WHAT: "每份有效的豁免都免除了某条已运行规则的一项检查结果（同一规则代码、同一主要对象）。",
@@ -67,3 +71,12 @@ def unused_waiver(ctx: Context, waiver: Waiver) -> Iterator[Violation]:
             f"豁免 {waiver.id} 未豁免任何问题。",
             {"waived_code": waiver.code, "subject": waiver.subject_id},
         )
+
+
+# ---- recipes: how violating("RK003") breaks this rule --------------------------------------------
+@PACK.breaks("RK003")
+def waive_nothing(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
+    """A valid waiver that exempts nothing (the campaign breaks no rule)."""
+    until = as_of.add(days=draw.integers(0, 365))
+    waiver = add_waiver(draw, d, grantor(draw, d), until)
+    return (waiver.id,)
