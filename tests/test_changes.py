@@ -118,3 +118,85 @@ def test_moving_a_village_fans_out_to_what_names_it() -> None:
     added, gone = _check_diff(data, replace=[poorer])
     assert _ids(decision.findings) == added
     assert _ids(decision.resolved) | _ids(decision.superseded) == gone
+
+
+# ---- breaches and obligations ------------------------------------------------------------------
+# The catalogue's table "Breaches and obligations": the kinds each code can yield.
+KINDS = {
+    **dict.fromkeys(
+        ["CP101", "CP102", "CP103", "CP107", "CP112", "CP113", "CP114", "CP115", "CP116"],
+        {"breach"},
+    ),
+    **dict.fromkeys(["CP119", "CP120", "CP121", "CP122", "CP123", "CP124"], {"breach"}),
+    "CP104": {"obligation", "breach"},
+    "CP105": {"breach"},
+    "CP106": {"breach", "obligation"},
+    "CP108": {"breach", "obligation"},
+    "CP109": {"obligation"},
+    "CP110": {"obligation"},
+    "CP111": {"obligation", "breach"},
+    "CP117": {"obligation"},
+    "CP118": {"obligation", "breach"},
+    "RK001": {"breach"},
+    "RK002": {"obligation"},
+    "RK003": {"breach"},
+}
+
+
+def test_rules_declare_the_kinds_of_the_catalogue() -> None:
+    """Each rule declares exactly the kinds the catalogue gives its code."""
+    assert {r.code: {k.value for k in r.kinds} for r in rk.all_rules()} == KINDS
+
+
+def test_example_findings_have_their_kinds() -> None:
+    """The example's missing team and responsible person are obligations due at the start;
+    its meals disbursement and cross-township solicitation are breaches."""
+    report = rk.check(example(), as_of=AS_OF)
+    kinds = {f.code: f.kind.value for f in report.findings}
+    assert kinds["CP109"] == kinds["CP110"] == "obligation"
+    assert kinds["CP114"] == kinds["CP101"] == "breach"
+    start = example().campaign.starts_on
+    assert {f.due for f in report.findings if f.code in ("CP109", "CP110")} == {start}
+
+
+def test_an_obligation_does_not_refuse_and_says_what_meets_it() -> None:
+    """A new poor village without its team is allowed, its CP109 listed as an obligation
+    with its due day and what would meet it."""
+    data = example()
+    village = Village(id="V-NEW", name="新村", township_id=data.townships[0].id, poor=True)
+    decision = rk.admit(data, village, as_of=AS_OF)
+    assert decision.allowed
+    [obligation] = [o for o in decision.obligations if o.finding.code == "CP109"]
+    assert obligation.due == data.campaign.starts_on
+    assert "work team" in obligation.meets
+
+
+def test_replacing_a_breach_by_another_is_refused() -> None:
+    """Replacing the meals disbursement by a travel one keeps CP114's identity, yet names the
+    replaced record: refused."""
+    data = example()
+    travel = attrs.evolve(data.get("B-F01-901"), purpose="travel")
+    decision = rk.admit(data, replace=[travel], as_of=AS_OF)
+    added, gone = _check_diff(data, replace=[travel])
+    assert not added and not gone and not decision.findings
+    assert not decision.allowed
+    assert [f.identity for f in decision.refusals] == [("CP114", ("B-F01-901",))]
+
+
+def test_a_refusal_a_batch_would_avoid_says_so() -> None:
+    """A cross-township solicitation is refused with advice to bring the pairing along."""
+    data = example()
+    sol = attrs.evolve(data.get("S-T05-99"), id="S-NEW")
+    decision = rk.admit(data, sol, as_of=AS_OF)
+    assert not decision.allowed
+    assert decision.hints == (
+        "CP101 on S-NEW: admit the solicitation together with the pairing (对口帮扶) that "
+        "permits it",
+    )
+
+
+def test_kind_is_not_part_of_identity() -> None:
+    """Two findings differing only in kind are the same finding."""
+    finding = rk.check(example(), as_of=AS_OF).findings[0]
+    other = attrs.evolve(finding, kind="obligation" if finding.kind.value == "breach" else "breach")
+    assert other == finding and other.identity == finding.identity

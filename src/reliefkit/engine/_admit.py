@@ -29,6 +29,7 @@ from reliefkit.rules import (
     Context,
     Finding,
     IdentityMemo,
+    Kind,
     Registry,
     Rule,
     Severity,
@@ -159,6 +160,8 @@ def admit(
 
     keys = _keys(plan, dataset, view)
     consulted = sorted(keys)
+    changed = {r.id for r in view.added} | {new.id for _, new in view.replaced}
+    refusing: list[Finding] = []
     new: list[Finding] = []
     gone: list[Finding] = []
     superseded: list[Finding] = []
@@ -168,7 +171,7 @@ def admit(
         rule, setting = plan.by_code[code]
         assert setting is not None
         try:
-            diff = _difference(rule, setting, keys[code], before, after)
+            diff = _difference(rule, setting, keys[code], before, after, changed, refusing)
         except Exception as exc:  # fail closed, and say why as check does
             errors[code] = rule_error(exc)
             continue
@@ -185,7 +188,9 @@ def admit(
     new.sort(key=Finding.sort_key)
     newly_waived = {w.finding.identity for w in waived_new}
     return Decision(
-        allowed=not errors and not any(f.severity is Severity.ERROR for f in new),
+        allowed=not errors and not refusing,
+        refusals=tuple(sorted(refusing, key=Finding.sort_key)),
+        hints=_hints(plan, refusing, view),
         findings=tuple(new),
         consulted=tuple(consulted),
         waived=tuple(sorted(waived_new, key=lambda w: w.finding.sort_key())),
@@ -232,10 +237,21 @@ Difference = tuple[list[Finding], list[Finding], list[Finding], list[Waived]]
 
 
 def _difference(
-    rule: Rule, setting: Setting, keys: list[str], before: _Side, after: _Side
+    rule: Rule,
+    setting: Setting,
+    keys: list[str],
+    before: _Side,
+    after: _Side,
+    changed: set[str],
+    refusing: list[Finding],
 ) -> Difference:
     """On the changed subjects: the findings the change adds (unwaived after, not unwaived
-    before), those it removes, those now silenced by a deferral, and those newly waived."""
+    before), those it removes, those now silenced by a deferral, and those newly waived.
+
+    Appends to ``refusing`` the unwaived error-severity breaches after the change that are
+    new or name a record the change adds or replaces (replacing a meals disbursement by a
+    travel one keeps the finding's identity, and is still refused).
+    """
     added: list[Finding] = []
     gone: list[Finding] = []
     superseded: list[Finding] = []
@@ -250,6 +266,13 @@ def _difference(
         then_ids = {f.identity for f in then_kept}
         now_ids = {f.identity for f in now}
         added += (f for f in now_kept if f.identity not in then_ids)
+        refusing += (
+            f
+            for f in now_kept
+            if f.severity is Severity.ERROR
+            and f.kind is Kind.BREACH
+            and (f.identity not in then_ids or not changed.isdisjoint(f.subjects))
+        )
         waived_before = {w.finding.identity for w in then_waived}
         waived += (w for w in now_waived if w.finding.identity not in waived_before)
         lost = [f for f in then_kept if f.identity not in now_ids]
@@ -260,6 +283,19 @@ def _difference(
         gone += lost
         gone += (f for f in then_kept if f.identity in now_ids and f.identity in _ids(now_waived))
     return added, gone, superseded, waived
+
+
+def _hints(plan: Plan, refusing: list[Finding], view: Overlay) -> tuple[str, ...]:
+    """For each refusal a batch would avoid, what to admit with it (the rule says which
+    table cures it), unless the change already brings a record of that table."""
+    brought = {type(r).table for r in (*view.added, *(n for _, n in view.replaced))}
+    hints: dict[str, None] = {}
+    for finding in refusing:
+        rule = plan.by_code[finding.code][0]
+        for table, advice in rule.cured_by.items():
+            if table not in brought:
+                hints[f"{finding.code} on {finding.subject}: {advice}"] = None
+    return tuple(hints)
 
 
 def _ids(waived: list[Waived]) -> set[Identity]:

@@ -1,4 +1,8 @@
-"""``Report`` and ``Decision``: what ``check`` and ``admit`` return. Pure data plus renderers."""
+"""``Report`` and ``Decision``: what ``check`` and ``admit`` return. Pure data plus renderers.
+
+They hold what the rules and the records say; every rendering (``to_dict``, ``to_json``, text,
+HTML, frames, plots, reprs) makes personal data safe as it renders (:mod:`reliefkit._privacy`).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,9 @@ from typing import Any
 import attrs
 import pendulum
 
-from reliefkit.models import Waiver, mask_resident_ids
-from reliefkit.rules import Finding, Severity
+from reliefkit._privacy import masked_repr, printable, safe, safe_in
+from reliefkit.models import Waiver
+from reliefkit.rules import Finding, Kind, Severity
 
 SCHEMA = "reliefkit.report.v1"
 
@@ -35,21 +40,22 @@ class Waived:
 
     @property
     def reason(self) -> str:
-        """The waiver's reason as reports show it (resident-ID-shaped numbers masked)."""
-        return mask_resident_ids(self.waiver.reason or "")
+        """The waiver's reason as printed reports show it (personal data masked, control
+        characters replaced, on one line)."""
+        return printable(self.waiver.reason or "")
 
     def to_dict(self) -> dict[str, Any]:
-        """The finding's JSON form with its ``waiver``."""
-        return {
-            **self.finding.to_dict(),
-            "waiver": {
+        """The finding's JSON form with its ``waiver`` (personal data made safe)."""
+        waiver: dict[str, Any] = safe_in(
+            {
                 "code": self.waiver.code,
                 "subject_id": self.waiver.subject_id,
-                "reason": self.reason or None,
+                "reason": self.waiver.reason or None,
                 "granted_by": self.waiver.granted_by,
                 "until": self.waiver.until.isoformat(),
-            },
-        }
+            }
+        )
+        return {**self.finding.to_dict(), "waiver": waiver}
 
 
 @attrs.frozen
@@ -57,11 +63,11 @@ class Report:
     """The result of ``check``: sorted findings, waived findings and each rule's outcome."""
 
     as_of: pendulum.Date
-    campaign_id: str
-    findings: tuple[Finding, ...]
-    waived: tuple[Waived, ...] = ()
+    campaign_id: str = attrs.field(repr=masked_repr)
+    findings: tuple[Finding, ...] = attrs.field(repr=masked_repr)
+    waived: tuple[Waived, ...] = attrs.field(default=(), repr=masked_repr)
     outcomes: Mapping[str, Outcome] = attrs.field(factory=dict)
-    rule_errors: Mapping[str, str] = attrs.field(factory=dict)
+    rule_errors: Mapping[str, str] = attrs.field(factory=dict, repr=masked_repr)
     packs: tuple[str, ...] = ()
     context: Mapping[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
 
@@ -95,16 +101,16 @@ class Report:
         return dict(sorted(Counter(f.code for f in self.findings).items()))
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``reliefkit.report.v1`` JSON object."""
+        """The ``reliefkit.report.v1`` JSON object (personal data made safe)."""
         return {
             "schema": SCHEMA,
             "as_of": self.as_of.isoformat(),
-            "campaign": self.campaign_id,
-            "packs": list(self.packs),
+            "campaign": safe(self.campaign_id),
+            "packs": safe_in(list(self.packs)),
             "findings": [f.to_dict() for f in self.findings],
             "waived": [w.to_dict() for w in self.waived],
-            "outcomes": {code: o.value for code, o in sorted(self.outcomes.items())},
-            "rule_errors": dict(sorted(self.rule_errors.items())),
+            "outcomes": safe_in({code: o.value for code, o in sorted(self.outcomes.items())}),
+            "rule_errors": safe_in(dict(sorted(self.rule_errors.items()))),
         }
 
     def to_json(self, *, indent: int | None = 2) -> str:
@@ -144,6 +150,16 @@ class Report:
 
 
 @attrs.frozen
+class Obligation:
+    """A finding that something is still lacking: by when (``due``, if the rule has a due
+    day) and what would meet it (the rule's remedy)."""
+
+    finding: Finding
+    due: pendulum.Date | None
+    meets: str
+
+
+@attrs.frozen
 class Decision:
     """The answer of ``admit``: would recording the record(s) break a rule?"""
 
@@ -154,6 +170,17 @@ class Decision:
     rule_errors: Mapping[str, str] = attrs.field(factory=dict)
     resolved: tuple[Finding, ...] = ()
     superseded: tuple[Finding, ...] = ()
+    refusals: tuple[Finding, ...] = ()
+    hints: tuple[str, ...] = ()
+
+    @property
+    def obligations(self) -> tuple[Obligation, ...]:
+        """The new findings that are obligations (something still lacking, which another
+        record would supply): with their due date and what would meet them. They stay in
+        ``findings`` and never refuse."""
+        return tuple(
+            Obligation(f, f.due, f.remedy) for f in self.findings if f.kind is Kind.OBLIGATION
+        )
 
     def __bool__(self) -> bool:
         return self.allowed
@@ -166,6 +193,17 @@ class Decision:
             "waived": [w.to_dict() for w in self.waived],
             "consulted": list(self.consulted),
             "rule_errors": dict(sorted(self.rule_errors.items())),
+            "refusals": [f.to_dict() for f in self.refusals],
+            "hints": list(self.hints),
+            "obligations": [
+                {
+                    "code": o.finding.code,
+                    "subjects": list(o.finding.subjects),
+                    "due": o.due.isoformat() if o.due else None,
+                    "meets": o.meets,
+                }
+                for o in self.obligations
+            ],
             "resolved": [f.to_dict() for f in self.resolved],
             "superseded": [f.to_dict() for f in self.superseded],
         }

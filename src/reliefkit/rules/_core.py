@@ -17,15 +17,9 @@ import attrs
 import pendulum
 
 from reliefkit._display import render_html
+from reliefkit._privacy import masked_repr, safe_in
 from reliefkit.exceptions import ParameterError
-from reliefkit.models import (
-    Campaign,
-    DateRange,
-    Queries,
-    mask_resident_ids,
-    mask_resident_ids_in,
-    to_date,
-)
+from reliefkit.models import Campaign, DateRange, Queries, to_date
 from reliefkit.rules._scope import Scope
 from reliefkit.rules.recipes import Apply, Bounds, Recipe
 
@@ -33,6 +27,7 @@ __all__ = [
     "Citation",
     "Context",
     "Finding",
+    "Kind",
     "Pack",
     "Parameter",
     "Rule",
@@ -75,12 +70,26 @@ def _subjects(ids: Iterable[str]) -> tuple[str, ...]:
 
 @attrs.frozen
 class Violation:
-    """What a rule function yields: subjects (main first), messages, and the evidence."""
+    """What a rule function yields: subjects (main first), messages, and the evidence.
+
+    ``kind`` says whether the record(s) assert something wrong (a breach) or the main
+    subject still lacks something another record would supply (an obligation, met by
+    ``due``); left empty, it is the rule's first declared kind.
+    """
 
     subjects: tuple[str, ...] = attrs.field(converter=_subjects)
     message: str
     message_zh: str
     evidence: Mapping[str, Any] = attrs.field(factory=dict, eq=False)
+    kind: Kind | None = attrs.field(default=None, eq=False)
+    due: pendulum.Date | None = attrs.field(default=None, eq=False)
+
+
+class Kind(StrEnum):
+    """Breach (something a record asserts is wrong) or obligation (something still lacking)."""
+
+    BREACH = "breach"
+    OBLIGATION = "obligation"
 
 
 @attrs.frozen(order=False)
@@ -88,22 +97,23 @@ class Finding:
     """A violation stamped by the engine with the rule's code, severity, citations and remedy.
 
     Identity is ``(code, subjects)``; findings sort by ``(severity, code, subjects)``.
-    A resident-ID-shaped number quoted from free text into the messages or the evidence is
-    masked there, so no report built from findings can show one.
+    A finding keeps what its rule wrote; personal data is made safe when it is shown: the
+    repr, :meth:`to_dict` and every report rendering pass through :mod:`reliefkit._privacy`.
     """
 
     code: str
     severity: Severity
-    subjects: tuple[str, ...]
-    message: str = attrs.field(eq=False, converter=mask_resident_ids)
-    message_zh: str = attrs.field(eq=False, converter=mask_resident_ids)
-    evidence: Mapping[str, Any] = attrs.field(
-        eq=False, factory=dict, converter=mask_resident_ids_in
-    )
+    subjects: tuple[str, ...] = attrs.field(repr=masked_repr)
+    message: str = attrs.field(eq=False, repr=masked_repr)
+    message_zh: str = attrs.field(eq=False, repr=masked_repr)
+    evidence: Mapping[str, Any] = attrs.field(eq=False, factory=dict, repr=masked_repr)
     citations: tuple[Citation, ...] = attrs.field(eq=False, default=())
     remedy: str = attrs.field(eq=False, default="")
     remedy_zh: str = attrs.field(eq=False, default="")
     name: str = attrs.field(eq=False, default="")
+    # Not part of a finding's identity: one rule can yield both kinds.
+    kind: Kind = attrs.field(eq=False, default=Kind.BREACH)
+    due: pendulum.Date | None = attrs.field(eq=False, default=None)
 
     @property
     def identity(self) -> tuple[str, tuple[str, ...]]:
@@ -124,17 +134,20 @@ class Finding:
         return self.message_zh if lang == "zh" else self.message
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form of ``reliefkit.report.v1``."""
-        return {
-            "code": self.code,
-            "severity": self.severity.value,
-            "subjects": list(self.subjects),
-            "message": self.message,
-            "message_zh": self.message_zh,
-            "citations": [str(c) for c in self.citations],
-            "evidence": {k: _jsonable(v) for k, v in self.evidence.items()},
-            "remedy": self.remedy,
-        }
+        """The JSON form of ``reliefkit.report.v1`` (personal data made safe)."""
+        out: dict[str, Any] = safe_in(
+            {
+                "code": self.code,
+                "severity": self.severity.value,
+                "subjects": list(self.subjects),
+                "message": self.message,
+                "message_zh": self.message_zh,
+                "citations": [str(c) for c in self.citations],
+                "evidence": {str(k): _jsonable(v) for k, v in self.evidence.items()},
+                "remedy": self.remedy,
+            }
+        )
+        return out
 
     def _repr_html_(self) -> str:
         return render_html(self)
@@ -228,6 +241,8 @@ class Rule:
     removed: bool = False
     defers_to: tuple[str, ...] = ()
     after_all: bool = False
+    kinds: tuple[Kind, ...] = (Kind.BREACH,)
+    cured_by: Mapping[str, str] = attrs.field(factory=dict, eq=False, repr=False)
     doc_zh: Mapping[str, str] = attrs.field(factory=dict, eq=False, repr=False)
     recipes: tuple[Recipe, ...] = attrs.field(default=(), eq=False, repr=False)
 
@@ -263,6 +278,11 @@ class Rule:
 
     def stamp(self, violation: Violation) -> Finding:
         """The finding of one violation: the rule, not the function, supplies the metadata."""
+        kind = violation.kind or self.kinds[0]
+        if kind not in self.kinds:
+            raise ValueError(
+                f"{self.code}: yields a {kind.value}, not among its kinds {self.kinds}"
+            )
         return Finding(
             code=self.code,
             severity=self.severity,
@@ -274,6 +294,8 @@ class Rule:
             remedy=self.remedy,
             remedy_zh=self.remedy_zh,
             name=self.name,
+            kind=kind,
+            due=violation.due,
         )
 
     def _repr_html_(self) -> str:
@@ -410,8 +432,15 @@ class Pack:
         defers_to: Sequence[str] = (),
         after_all: bool = False,
         doc_zh: Mapping[str, str] | None = None,
+        kinds: Sequence[Kind | str] = (Kind.BREACH,),
+        cured_by: Mapping[str, str] | None = None,
     ) -> Callable[[Judge], Judge]:
-        """Register the decorated function as the ``judge`` of a new rule over ``scope``."""
+        """Register the decorated function as the ``judge`` of a new rule over ``scope``.
+
+        ``kinds`` are the kinds of finding it can yield (the first is the default);
+        ``cured_by`` maps a table to the advice given when a refused change would pass if
+        a record of that table came with it ("admit the solicitation together with …").
+        """
 
         def register(judge: Judge) -> Judge:
             if code in self.rules:
@@ -440,6 +469,8 @@ class Pack:
                 defers_to=tuple(defers_to),
                 after_all=after_all,
                 doc_zh=dict(doc_zh or {}),
+                kinds=tuple(Kind(k) for k in kinds),
+                cured_by=dict(cured_by or {}),
             )
             return judge
 

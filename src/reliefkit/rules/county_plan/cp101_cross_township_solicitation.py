@@ -43,6 +43,9 @@ DOC_ZH: dict[str, str] = {
 
 
 @PACK.rule(
+    cured_by={
+        "pairings": "admit the solicitation together with the pairing (对口帮扶) that permits it",
+    },
     doc_zh=DOC_ZH,
     code="CP101",
     name="cross-township-solicitation",

@@ -9,7 +9,7 @@ import pendulum
 from reliefkit.models import (
     Township,
 )
-from reliefkit.rules._core import Context, Severity, Violation
+from reliefkit.rules._core import Context, Kind, Severity, Violation
 from reliefkit.rules.county_plan._pack import (
     COMPLIANT,
     EXAMPLE,
@@ -32,6 +32,10 @@ DOC_ZH: dict[str, str] = {
 
 
 @PACK.rule(
+    kinds=("obligation", "breach"),
+    cured_by={
+        "work_plans": "admit the township together with its work plan naming its main leader",
+    },
     doc_zh=DOC_ZH,
     code="CP104",
     name="missing-work-plan",
@@ -69,6 +73,7 @@ def missing_work_plan(ctx: Context, township: Township) -> Iterator[Violation]:
     township_id = township.id
     plans = ctx.view.work_plans_of(township_id)
     problem = problem_zh = ""
+    named_other = False
     if not plans:
         problem, problem_zh = "has no work plan", "未制定工作方案"
     elif township.main_leader_id is None:
@@ -76,6 +81,7 @@ def missing_work_plan(ctx: Context, township: Township) -> Iterator[Violation]:
     else:
         plan = plans[0]
         if plan.responsible_person_id != township.main_leader_id:
+            named_other = plan.responsible_person_id is not None
             problem = (
                 f"work plan names {plan.responsible_person_id or 'nobody'}, not the main leader "
                 f"{township.main_leader_id}"
@@ -94,6 +100,9 @@ def missing_work_plan(ctx: Context, township: Township) -> Iterator[Violation]:
                 "responsible_person": plans[0].responsible_person_id if plans else None,
                 "tasks": plans[0].tasks if plans else None,
             },
+            # A plan naming someone else asserts something wrong; the rest is still lacking.
+            kind=Kind.BREACH if named_other else Kind.OBLIGATION,
+            due=ctx.campaign.starts_on,
         )
 
 

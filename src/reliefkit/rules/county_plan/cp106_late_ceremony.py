@@ -10,7 +10,7 @@ from reliefkit.models import (
     ActivityKind,
     Township,
 )
-from reliefkit.rules._core import Context, Severity, Violation
+from reliefkit.rules._core import Context, Kind, Severity, Violation
 from reliefkit.rules._units import (
     ceremonies_of,
 )
@@ -48,6 +48,10 @@ def ceremonies_due(ctx: Context) -> bool:
 
 
 @PACK.rule(
+    kinds=("breach", "obligation"),
+    cured_by={
+        "activities": "admit the township together with its ceremony",
+    },
     doc_zh=DOC_ZH,
     code="CP106",
     name="late-ceremony",
@@ -95,6 +99,7 @@ def late_ceremony(ctx: Context, township: Township) -> Iterator[Violation]:
             f"({', '.join(f'{c.id} on {c.on.isoformat()}' for c in sorted(after, key=lambda c: c.id))}).",
             f"乡镇 {township_id} 在扶贫日（{deadline.isoformat()}）之后举行纪念活动仪式。",
             {"deadline": deadline, "ceremonies": {c.id: c.on for c in after}},
+            kind=Kind.BREACH,
         )
     elif not ceremonies and late(ctx, ctx.as_of):
         yield Violation(
@@ -102,6 +107,8 @@ def late_ceremony(ctx: Context, township: Township) -> Iterator[Violation]:
             f"Township {township_id} held no ceremony by {deadline.isoformat()}.",
             f"乡镇 {township_id} 未在扶贫日（{deadline.isoformat()}）前举行纪念活动仪式。",
             {"deadline": deadline, "as_of": ctx.as_of, "ceremonies": 0},
+            kind=Kind.OBLIGATION,
+            due=deadline,
         )
 
 

@@ -14,7 +14,7 @@ from reliefkit.models import (
     Role,
     Sector,
 )
-from reliefkit.rules._core import Context, Severity, Violation
+from reliefkit.rules._core import Context, Kind, Severity, Violation
 from reliefkit.rules.county_plan._pack import (
     COMPLIANT,
     EXAMPLE,
@@ -67,6 +67,7 @@ def qualifies(ctx: Context, visit: Activity, window: tuple[Any, Any]) -> bool:
 
 
 @PACK.rule(
+    kinds=("breach", "obligation"),
     doc_zh=DOC_ZH,
     code="CP108",
     name="leader-visit-missing",
@@ -113,6 +114,7 @@ def leader_visit_missing(ctx: Context, subject: Campaign | Activity) -> Iterator
                 "not by a county leader.",
                 f"访贫慰问 {visit.id} 未由县领导带队。",
                 {"led_by": visit.led_by, "role": role.value if role else None},
+                kind=Kind.BREACH,
             )
         return
     window = visit_window(ctx)
@@ -126,6 +128,8 @@ def leader_visit_missing(ctx: Context, subject: Campaign | Activity) -> Iterator
             f"{window[0].isoformat()} and {window[1].isoformat()}.",
             f"{window[0].isoformat()} 至 {window[1].isoformat()} 期间无县领导带队到贫困村或贫困户访贫慰问。",
             {"window": [window[0], window[1]], "leader_visits": len(visits)},
+            kind=Kind.OBLIGATION,
+            due=window[1],
         )
 
 

@@ -10,7 +10,7 @@ from reliefkit.models import (
     DateRange,
     Village,
 )
-from reliefkit.rules._core import Context, Severity, Violation
+from reliefkit.rules._core import Context, Kind, Severity, Violation
 from reliefkit.rules.county_plan._pack import (
     COMPLIANT,
     EXAMPLE,
@@ -36,6 +36,10 @@ DOC_ZH: dict[str, str] = {
 
 
 @PACK.rule(
+    kinds=("obligation",),
+    cured_by={
+        "work_teams": "admit the village together with its work team",
+    },
     doc_zh=DOC_ZH,
     code="CP109",
     name="poor-village-without-work-team",
@@ -77,6 +81,8 @@ def poor_village_without_work_team(ctx: Context, village: Village) -> Iterator[V
         f"Poor village {village_id} has no work team active during the campaign.",
         f"贫困村 {village_id} 在活动期间没有驻村工作队。",
         {"teams": ids_of(teams), "campaign": [period.starts_on, period.ends_on]},
+        kind=Kind.OBLIGATION,
+        due=ctx.campaign.starts_on,
     )
 
 

@@ -9,7 +9,7 @@ import pendulum
 from reliefkit.models import (
     Household,
 )
-from reliefkit.rules._core import Context, Severity, Violation
+from reliefkit.rules._core import Context, Kind, Severity, Violation
 from reliefkit.rules.county_plan._pack import (
     COMPLIANT,
     EXAMPLE,
@@ -33,6 +33,7 @@ DOC_ZH: dict[str, str] = {
 
 
 @PACK.rule(
+    kinds=("obligation",),
     doc_zh=DOC_ZH,
     code="CP110",
     name="poor-household-without-responsible-person",
@@ -71,6 +72,8 @@ def poor_household_without_responsible_person(
             f"Registered poor household {household.id} has no responsible person.",
             f"建档立卡贫困户 {household.id} 没有帮扶责任人。",
             {"village": household.village_id},
+            kind=Kind.OBLIGATION,
+            due=ctx.campaign.starts_on,
         )
 
 

@@ -10,7 +10,7 @@ from reliefkit.models import (
     ExitPlan,
     Village,
 )
-from reliefkit.rules._core import Context, Severity, Violation
+from reliefkit.rules._core import Context, Kind, Severity, Violation
 from reliefkit.rules.county_plan._pack import (
     COMPLIANT,
     EXAMPLE,
@@ -43,6 +43,10 @@ def exit_plans_due(ctx: Context) -> bool:
 
 
 @PACK.rule(
+    kinds=("obligation", "breach"),
+    cured_by={
+        "exit_plans": "admit the village together with its exit plan",
+    },
     doc_zh=DOC_ZH,
     code="CP111",
     name="poor-village-without-exit-plan",
@@ -87,6 +91,9 @@ def poor_village_without_exit_plan(ctx: Context, village: Village) -> Iterator[V
             f"Poor village {village_id} has no exit plan adopted by {due.isoformat()}.",
             f"贫困村 {village_id} 未在 {due.isoformat()} 前制定脱贫规划。",
             {"due": due, "adopted_on": [p.adopted_on for p in plans]},
+            # A plan adopted after the due day is itself late; no plan is still lacking.
+            kind=Kind.BREACH if plans else Kind.OBLIGATION,
+            due=due,
         )
 
 

@@ -37,6 +37,9 @@ DOC_ZH: dict[str, str] = {
 
 
 @PACK.rule(
+    cured_by={
+        "donations": "admit the disbursement together with the undesignated donation that funds it",
+    },
     doc_zh=DOC_ZH,
     code="CP115",
     name="designation-not-honoured",

@@ -10,7 +10,7 @@ from reliefkit.models import (
     ActivityKind,
     Donation,
 )
-from reliefkit.rules._core import Context, Severity, Violation
+from reliefkit.rules._core import Context, Kind, Severity, Violation
 from reliefkit.rules.county_plan._pack import (
     COMPLIANT,
     EXAMPLE,
@@ -35,6 +35,7 @@ DOC_ZH: dict[str, str] = {
 
 
 @PACK.rule(
+    kinds=("obligation",),
     doc_zh=DOC_ZH,
     code="CP117",
     name="no-honour-badge",
@@ -72,6 +73,7 @@ def no_honour_badge(ctx: Context, donation: Donation) -> Iterator[Violation]:
             f"Donation {donation.id} in activity {donation.activity_id} received no honour badge.",
             f"捐赠 {donation.id}（活动 {donation.activity_id}）未赠予荣誉标识。",
             {"activity": donation.activity_id, "badge": donation.badge},
+            kind=Kind.OBLIGATION,
         )
 
 

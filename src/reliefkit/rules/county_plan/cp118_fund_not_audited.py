@@ -13,7 +13,7 @@ from reliefkit.models import (
     Money,
     Sector,
 )
-from reliefkit.rules._core import Context, Severity, Violation
+from reliefkit.rules._core import Context, Kind, Severity, Violation
 from reliefkit.rules._ledger import ledger
 from reliefkit.rules.county_plan._pack import (
     COMPLIANT,
@@ -50,6 +50,10 @@ def audits_due(ctx: Context) -> bool:
 
 
 @PACK.rule(
+    kinds=("obligation", "breach"),
+    cured_by={
+        "audits": "admit the movement together with the audit that covers it",
+    },
     doc_zh=DOC_ZH,
     code="CP118",
     name="fund-not-audited",
@@ -129,6 +133,8 @@ def fund_not_audited(ctx: Context, fund: Fund) -> Iterator[Violation]:
                 for a in audits
             },
         },
+        kind=Kind.BREACH if any(a.on > due for a in audits) else Kind.OBLIGATION,
+        due=due,
     )
 
 

@@ -36,6 +36,9 @@ DOC_ZH: dict[str, str] = {
 
 
 @PACK.rule(
+    cured_by={
+        "donations": "admit the disbursement together with the donation that funds it",
+    },
     doc_zh=DOC_ZH,
     code="CP122",
     name="fund-overspent",

@@ -31,6 +31,7 @@ DOC_ZH: dict[str, str] = {
 
 
 @PACK.rule(
+    kinds=("obligation",),
     code="RK002",
     name="expired-waiver",
     severity=Severity.WARNING,
@@ -72,6 +73,7 @@ def expired_waiver(ctx: Context, waiver: Waiver) -> Iterator[Violation]:
                 "until": waiver.until.isoformat(),
                 "as_of": ctx.as_of.isoformat(),
             },
+            due=waiver.until,
         )
 
 
