@@ -78,7 +78,9 @@ def rules_markdown() -> str:
                 "",
                 "**Cites.** " + "; ".join(f"{c} ({c.summary})" for c in rule.citations),
                 "",
-                f"**Scope.** {rule.scope.name} · **Module.** `{rule.judge.__module__}`",
+                f"**Scope.** {rule.scope.name} · **Kinds.** "
+                + ", ".join(k.value for k in rule.kinds)
+                + f" · **Module.** `{rule.judge.__module__}`",
                 "",
             ]
             if rule.params:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from reliefkit.testing._assertions import assert_compliant
     from reliefkit.testing._datasets import datasets
-    from reliefkit.testing._records import records_for
+    from reliefkit.testing._records import record_batches_for, records_for
     from reliefkit.testing._strategies import (
         activities,
         audits,
@@ -70,6 +70,7 @@ __all__ = [
     "people",
     "pledges",
     "projects",
+    "record_batches_for",
     "records_for",
     "register_type_strategies",
     "resident_ids",
@@ -85,6 +86,7 @@ __all__ = [
 _HOME = {
     "assert_compliant": "_assertions",
     "datasets": "_datasets",
+    "record_batches_for": "_records",
     "records_for": "_records",
     "violating": "_violations",
 }
