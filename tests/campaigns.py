@@ -68,7 +68,7 @@ def tables() -> dict[str, list[Any]]:
                 id="H1",
                 village_id="V1",
                 head_name="张三",
-                resident_id="500101198001011234",
+                resident_id="500101198001011235",
                 members=4,
                 registered_poor=True,
                 responsible_person_id="K1",

@@ -249,3 +249,127 @@ def test_rule_in_chinese_and_unwrapped(
     lines = capsys.readouterr().out.splitlines()
     what = lines[lines.index("What it checks") + 1]
     assert what.startswith("A solicitation whose") and what.endswith("of its villages.")
+
+
+# ---- edges you can trust (issue 12): nothing clobbered, nothing drives the terminal ----------
+
+
+def test_output_refuses_to_overwrite_an_input(
+    clean: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--output onto the input JSON or into the input folder (any name) is exit 2, untouched."""
+    from reliefkit.io import dump_json
+
+    villages = clean / "villages.csv"
+    before = villages.read_bytes()
+    link = tmp_path / "link.csv"
+    link.symlink_to(villages)
+    json_input = dump_json(build(), tmp_path / "campaign.json")
+    json_before = json_input.read_bytes()
+    attempts = [
+        (clean, villages),
+        (clean, link),
+        (clean, clean / "report.txt"),
+        (clean, clean / "sub" / ".." / "villages.csv"),
+        (json_input, json_input),
+    ]
+    for source, output in attempts:
+        args = ["check", str(source), "--as-of", "2016-01-31", "--format", "json", "-o"]
+        assert main([*args, str(output)]) == 2, output
+        err = capsys.readouterr().err
+        assert "would overwrite the input" in err and "Traceback" not in err
+    assert villages.read_bytes() == before
+    assert json_input.read_bytes() == json_before
+    assert not (clean / "report.txt").exists()
+
+
+def test_output_beside_the_input_is_written(clean: Path, tmp_path: Path) -> None:
+    """An --output outside the input is written as before."""
+    out = tmp_path / "report.json"
+    main(["check", str(clean), "--as-of", "2016-01-31", "--format", "json", "-o", str(out)])
+    assert json.loads(out.read_text(encoding="utf-8"))["schema"] == "reliefkit.report.v1"
+
+
+def test_example_refuses_a_folder_that_is_not_empty(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`example NAME DIR` refuses a folder that is not empty (exit 2) unless --force."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "villages.csv").write_text("my own work\n", encoding="utf-8")
+    assert main(["example", "county-2015", str(folder)]) == 2
+    assert "--force" in capsys.readouterr().err
+    assert sorted(p.name for p in folder.iterdir()) == ["villages.csv"]
+    assert (folder / "villages.csv").read_text(encoding="utf-8") == "my own work\n"
+    assert main(["example", "county-2015", str(folder), "--force"]) == 0
+    assert (folder / "campaign.csv").exists()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["example", "county-2015", str(empty)]) == 0
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x", encoding="utf-8")
+    assert main(["example", "county-2015", str(a_file)]) == 2
+
+
+@pytest.mark.parametrize("scale", ["0", "-1", "many"])
+def test_example_bad_scale_is_a_usage_error(
+    scale: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--scale 0 (or negative, or not a number) exits 2 with a message, not a traceback."""
+    with pytest.raises(SystemExit) as info:
+        main(["example", "county-2015", str(tmp_path / "x"), "--scale", scale])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "--scale" in err and "at least 1" in err and "Traceback" not in err
+    assert not (tmp_path / "x").exists()
+
+
+def test_a_generator_refusal_is_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A value the example generator refuses (a ValueError) exits 2 with its message."""
+    from reliefkit import examples
+
+    def refuse(**_: object) -> None:
+        raise ValueError("seed=-1: expected a seed of at least 0")
+
+    monkeypatch.setitem(examples.EXAMPLES, "county-2015", refuse)
+    assert main(["example", "county-2015", str(tmp_path / "x"), "--seed", "-1"]) == 2
+    assert "seed=-1" in capsys.readouterr().err
+
+
+def test_escape_sequences_never_reach_the_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Control characters in data reach neither the terminal nor `-o x.txt`; no faked line."""
+    from reliefkit.models import Waiver
+
+    data = build(
+        {
+            **replace("disbursements", "B3", purpose="meals\x1b[2J\x1b[H"),
+            "waivers": [
+                Waiver(
+                    code="CP112",
+                    subject_id="B3",
+                    reason="ok\x1b[2J\nCP999 [error] forged\x07",
+                    granted_by="LG",
+                    until="2016-06-30",
+                )
+            ],
+        }
+    )
+    folder = dump(data, tmp_path / "escapes")
+    villages = folder / "villages.csv"
+    header, rest = villages.read_text(encoding="utf-8").split("\n", 1)
+    villages.write_text(header + ",\x1b]0;owned\x07\n" + rest, encoding="utf-8")
+    for lang in ("en", "zh"):
+        main(["check", str(folder), "--as-of", "2016-01-31", "--lang", lang])
+        captured = capsys.readouterr()
+        assert "\x1b" not in captured.out + captured.err and "\x07" not in captured.err
+        assert not any(line.startswith("CP999") for line in captured.out.splitlines())
+        out = tmp_path / f"report-{lang}.txt"
+        main(["check", str(folder), "--as-of", "2016-01-31", "--lang", lang, "-o", str(out)])
+        text = out.read_text(encoding="utf-8")
+        assert "\x1b" not in text and "\x07" not in text
+        assert not any(line.startswith("CP999") for line in text.splitlines())
+        assert "CP112" in text

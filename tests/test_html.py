@@ -6,6 +6,7 @@ import re
 import sys
 from html.parser import HTMLParser
 
+import attrs
 import pendulum
 import pytest
 
@@ -23,7 +24,7 @@ from reliefkit.report._html import (
 )
 from reliefkit.rules import Citation, Finding, Severity
 
-PERSONAL = ("张三", "李四", "刘五", "500101198001011234", "王一", "李二", "赵县", "陈干", "周乡贤")
+PERSONAL = ("张三", "李四", "刘五", "500101198001011235", "王一", "李二", "赵县", "陈干", "周乡贤")
 
 
 def broken() -> Dataset:
@@ -186,6 +187,20 @@ def test_reprs_escape_every_value() -> None:
     for html in (report_html(report), finding_html(report.findings[0]), report._repr_html_()):
         assert "<script>" not in html
         assert "&lt;script&gt;" in html
+
+
+def test_control_characters_and_id_shaped_numbers_are_made_safe() -> None:
+    """Every printed HTML value is made safe: escapes, bidi, surrogates, ID-shaped numbers."""
+    shaped = "110105194912310021"
+    report = _scripted(f"x\x1b[2J\u202e{shaped}\ud800")
+    finding = attrs.evolve(
+        report.findings[0], subjects=(shaped,), evidence={shaped: ["1101 0519 4912 3100 21"]}
+    )
+    report = attrs.evolve(report, findings=(finding,), campaign_id=shaped)
+    for html in (report_page(report, plots=False), report_html(report), finding_html(finding)):
+        assert not re.search("[\x00-\x08\x1b\u202e\ud800-\udfff]", html)
+        assert shaped not in html and "0519 4912" not in html
+        html.encode("utf-8")  # writable
 
 
 def test_no_personal_data_anywhere(data: Dataset, report: Report, pages: dict[str, str]) -> None:

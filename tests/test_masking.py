@@ -33,7 +33,7 @@ def leaks(text: str) -> bool:
 
 
 def test_findings_mask_ids_quoted_from_free_text() -> None:
-    """Messages (en, zh) and evidence carry the masked form; JSON, text and frames follow."""
+    """Findings quote the free text as written; the text and JSON reports show it masked."""
     report = check(pii_campaign(), as_of="2016-01-31")
     codes = {f.code for f in report.findings}
     assert "CP106" in codes and len(codes) >= 2

@@ -120,12 +120,12 @@ def test_date_range_overlap_and_membership() -> None:
 def test_resident_id_and_names_are_masked_in_repr() -> None:
     """A resident ID and personal names never appear whole in a repr."""
     h = Household(
-        id="H1", village_id="V1", head_name="张三丰", resident_id="500101198001011234", members=3
+        id="H1", village_id="V1", head_name="张三丰", resident_id="500101198001011235", members=3
     )
     p = Person(id="P1", name="王小明", unit_id="T1", role="cadre")
     d = Donor(id="R1", name="周大福", kind="resident")
     text = repr(h) + repr(p) + repr(d) + repr(build())
-    for secret in ("500101198001011234", "19800101", "张三丰", "王小明", "周大福"):
+    for secret in ("500101198001011235", "19800101", "张三丰", "王小明", "周大福"):
         assert secret not in text
     assert "张**" in repr(h)
 

@@ -105,3 +105,25 @@ def test_missing_matplotlib_names_the_extra(
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     with pytest.raises(ImportError, match=r"reliefkit\[plot\]"):
         plot(report, "findings", dataset=None)
+
+
+def test_labels_from_the_data_are_cut_and_plain() -> None:
+    """Labels from the data are cut to 40 characters and drawn as plain text (no mathtext)."""
+    long_name = "Dragon Pool Town " * 6 + "\x1b[2J"
+    data = build(
+        {
+            **replace("townships", "T1", name=long_name),
+            **replace("households", "H3", responsible_person_id=None),
+            **replace("disbursements", "B3", purpose="meals $\\frac{$ " + "x" * 60),
+        }
+    )
+    report = rk.check(data, as_of="2015-12-31")
+    for kind in KINDS:
+        fig = plot(report, kind, dataset=data)
+        assert figure_png(fig).startswith(PNG_SIGNATURE)
+        labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+        assert all(len(label) <= 40 and "\x1b" not in label for label in labels), labels
+    money = [t.get_text() for t in plot(report, "money", dataset=data).axes[0].get_xticklabels()]
+    assert any(label.startswith("meals $\\frac{$") and label.endswith("…") for label in money)
+    places = plot(report, "coverage", dataset=data).axes[0].get_xticklabels()
+    assert any(t.get_text().startswith("T1 Dragon Pool") for t in places)

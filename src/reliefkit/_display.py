@@ -3,7 +3,7 @@
 Models and rules sit below the report layer, yet their ``_repr_html_`` is rendered by it.
 The report layer registers a renderer per type here when it is imported; the lower layers
 only ask :func:`render_html`. Until a renderer is registered (or for unknown types) the
-plain, escaped ``repr`` is shown.
+plain, escaped ``repr`` is shown, made safe (:func:`reliefkit._privacy.printable`).
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from typing import Any
+
+from reliefkit._privacy import printable
 
 _RENDERERS: dict[type, Callable[[Any], str]] = {}
 
@@ -26,4 +28,4 @@ def render_html(obj: object) -> str:
         renderer = _RENDERERS.get(cls)
         if renderer is not None:
             return renderer(obj)
-    return f"<pre>{html.escape(repr(obj))}</pre>"
+    return f"<pre>{html.escape(printable(repr(obj), newlines=True))}</pre>"

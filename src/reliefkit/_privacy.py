@@ -71,7 +71,8 @@ number, not an ID."""
 _TOKEN = re.compile(rf"{_SEPARATOR}|.", re.DOTALL)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_NEWLINES = re.compile(r"[\t\n\r]")
+_NEWLINES = re.compile(r"[\t\n\r\u2028\u2029]")
+_LINE_BREAK = re.compile(r"\r\n?|[\u2028\u2029]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _REPLACEMENT = "\ufffd"
 
@@ -223,7 +224,7 @@ def printable(text: str, *, newlines: bool = False) -> str:
     if not newlines:
         text = _NEWLINES.sub(" ", text)
     else:
-        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+        text = _LINE_BREAK.sub("\n", text).replace("\t", " ")
     return _CONTROL.sub(_REPLACEMENT, text)
 
 

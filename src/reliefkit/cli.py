@@ -1,12 +1,17 @@
 """The ``reliefkit`` command: a thin shell over load, check, the rule registry and examples.
 
 Exit codes: 0 no error-severity finding and no rule error; 1 otherwise; 2 bad input or usage.
+
+Everything printed from the data (ids, messages, reasons, notices, errors, paths) passes the
+personal-data boundary (:func:`reliefkit._privacy.printable`). Nothing is overwritten without
+asking: ``--output`` refuses an input file, ``example`` a folder that is not empty.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from reliefkit._privacy import printable
 from reliefkit.engine import check
 from reliefkit.exceptions import LoadError, ReliefkitError
 from reliefkit.io import dump, load_with_notices
@@ -39,6 +45,22 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> Any:  # argparse's own exit code 2 is our usage code too
         self.print_usage(sys.stderr)
         self.exit(2, f"reliefkit: error: {message}\n")
+
+
+def _p(text: object, *, newlines: bool = False) -> str:
+    """Text from the data as the terminal may show it: safe, on one line (unless its line
+    breaks are the message's own), escaped for rich markup."""
+    return escape(printable(str(text), newlines=newlines))
+
+
+def _scale(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number of at least 1")
+    return value
 
 
 def _split(values: list[str] | None) -> list[str]:
@@ -87,12 +109,13 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("name", help="example name, e.g. county-2015")
     e.add_argument("folder", type=Path)
     e.add_argument("--seed", type=int, default=None)
-    e.add_argument("--scale", type=int, default=1)
+    e.add_argument("--scale", type=_scale, default=1, help="multiply the county (1 or more)")
+    e.add_argument("--force", action="store_true", help="write into a folder that is not empty")
     return parser
 
 
 def _print_report(console: Console, report: Report, lang: str) -> None:
-    words = report.to_text(lang=lang).splitlines()
+    words = report.to_text(lang=lang).splitlines()  # each line printable already
     console.print(escape(words[0]), style="bold")
     console.print(escape(words[1]))
     table = Table(show_lines=False, expand=True)
@@ -104,36 +127,70 @@ def _print_report(console: Console, report: Report, lang: str) -> None:
     table.add_column(_HEADERS[lang]["cites"], overflow="fold", min_width=18)
     for f in report.findings:
         table.add_row(
-            f.code,
+            _p(f.code),
             f"[{_STYLE[f.severity]}]{f.severity.value}[/]",
-            escape(", ".join(f.subjects)),
-            escape(f.localized_message(lang)),
-            escape("\n".join(str(c) for c in f.citations)),
+            _p(", ".join(f.subjects)),
+            _p(f.localized_message(lang)),
+            _p("\n".join(printable(str(c)) for c in f.citations), newlines=True),
         )
     if report.findings:
         console.print(table)
     else:
         console.print("No findings." if lang == "en" else "未发现问题。")
     for w in report.waived:
-        subjects = ", ".join(w.finding.subjects)
+        subjects = printable(", ".join(w.finding.subjects))
         until = w.waiver.until.isoformat()
         line = (
             f"waived {w.finding.code} {subjects}: {w.reason} (until {until})"
             if lang == "en"
             else f"已豁免 {w.finding.code} {subjects}：{w.reason}（有效期至 {until}）"
         )
-        console.print(escape(line))
+        console.print(_p(line))
     for code, error in sorted(report.rule_errors.items()):
+        error = printable(error)
         line = f"rule {code} raised: {error}" if lang == "en" else f"规则 {code} 运行出错：{error}"
-        console.print(escape(line), style="bold red")
+        console.print(_p(line), style="bold red")
+
+
+class _Refused(Exception):
+    """A command that would destroy something it was not asked to: exit 2 with the reason."""
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or path.is_relative_to(folder)
+
+
+def _refuse_clobbering(output: Path, source: Path) -> None:
+    """Refuse an ``--output`` that is the input, or a file inside the input folder (under any
+    name: a symlink or a hard link to one counts too)."""
+    target = output.resolve()
+    origin = source.resolve()
+    clobbers = target == origin or (origin.is_dir() and _inside(target, origin))
+    if not clobbers and output.exists():
+        inputs = list(origin.iterdir()) if origin.is_dir() else [origin]
+        clobbers = any(_same_file(output, item) for item in inputs)
+    if clobbers:
+        raise _Refused(
+            f"--output {output}: would overwrite the input {source}; write the report "
+            "outside the input"
+        )
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def _check(args: argparse.Namespace, console: Console, errors: Console) -> int:
+    if args.output is not None:
+        _refuse_clobbering(args.output, args.path)
     dataset, notices = load_with_notices(args.path)
     # Notices go to stderr so that stdout stays the report (JSON stays parseable); an
     # ignored column can hide a rule's input, so they are never silent.
     for notice in notices:
-        errors.print(escape(f"notice: {notice}"), style="yellow", soft_wrap=True)
+        errors.print(_p(f"notice: {notice}"), style="yellow", soft_wrap=True)
     report = check(
         dataset,
         as_of=args.as_of,
@@ -150,7 +207,7 @@ def _check(args: argparse.Namespace, console: Console, errors: Console) -> int:
         text = report.to_text(lang=args.lang)
     if args.output is not None:
         args.output.write_text(text, encoding="utf-8")
-        console.print(escape(f"wrote {args.output}"), style="dim")
+        console.print(_p(f"wrote {args.output}"), style="dim")
     elif args.format == "text":
         _print_report(console, report, args.lang)
     else:
@@ -223,14 +280,25 @@ def _example(args: argparse.Namespace, console: Console) -> int:
     from reliefkit.examples import EXAMPLES
 
     if args.name not in EXAMPLES:
-        console.print(escape(f"unknown example {args.name!r}; known: {', '.join(EXAMPLES)}"))
+        console.print(_p(f"unknown example {args.name!r}; known: {', '.join(EXAMPLES)}"))
         return 2
+    folder: Path = args.folder
+    if folder.exists() and not folder.is_dir():
+        raise _Refused(f"{folder}: not a folder")
+    if folder.is_dir() and any(folder.iterdir()) and not args.force:
+        raise _Refused(
+            f"{folder}: not empty; choose an empty or new folder, or pass --force to write "
+            "into it (files of the same names are replaced)"
+        )
     kwargs: dict[str, Any] = {"scale": args.scale}
     if args.seed is not None:
         kwargs["seed"] = args.seed
-    dataset = EXAMPLES[args.name](**kwargs)
-    dump(dataset, args.folder)
-    console.print(escape(f"wrote {len(dataset)} records to {args.folder}"))
+    try:
+        dataset = EXAMPLES[args.name](**kwargs)
+    except ValueError as exc:  # a seed or scale the generator refuses
+        raise _Refused(f"example {args.name}: {exc}") from exc
+    dump(dataset, folder)
+    console.print(_p(f"wrote {len(dataset)} records to {folder}"))
     return 0
 
 
@@ -249,10 +317,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _example(args, console)
     except ReliefkitError as exc:
         # One problem per line, never cut or wrapped mid-sentence, whatever the terminal.
-        errors.print(escape(f"reliefkit: {exc}"), style="red", soft_wrap=True)
+        errors.print(_p(f"reliefkit: {exc}", newlines=True), style="red", soft_wrap=True)
         if isinstance(exc, LoadError) and getattr(args, "format", None) == "json":
             sys.stdout.write(json.dumps(exc.to_dict(), ensure_ascii=False, indent=2) + "\n")
         return 2
-    except OSError as exc:
-        errors.print(escape(f"reliefkit: {exc}"), style="red", soft_wrap=True)
+    except (_Refused, OSError) as exc:
+        errors.print(_p(f"reliefkit: {exc}", newlines=True), style="red", soft_wrap=True)
         return 2

@@ -11,6 +11,11 @@ Findings are data; exceptions only signal misuse or bad input. Every exception i
     ├── UnknownRuleError(ReliefkitError, LookupError)       a rule code or pack nobody knows
     ├── ParameterError(ReliefkitError, ValueError)          a bad parameter override
     └── CannotViolateError(ReliefkitError, ValueError)      a strategy asked for the impossible
+
+Messages quote values as they were given (``field=value!r``); ``str`` and ``repr`` of every
+reliefkit error pass them through the personal-data boundary (:mod:`reliefkit._privacy`):
+resident-ID-shaped numbers are masked and control characters replaced when the error is
+shown, so a traceback, a log line or the command line never prints one whole.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import attrs
+
+from reliefkit._privacy import masked_repr, printable, safe_in
 
 __all__ = [
     "CannotViolateError",
@@ -34,6 +41,12 @@ __all__ = [
 
 class ReliefkitError(Exception):
     """Root of every error reliefkit raises on purpose."""
+
+    def __str__(self) -> str:
+        return printable(super().__str__(), newlines=True)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self)!r})"
 
 
 class InvalidValueError(ReliefkitError, ValueError):
@@ -68,29 +81,35 @@ def location(file: str, row: int | None, column: str | None) -> str:
 
 @attrs.frozen
 class LoadProblem:
-    """One bad cell (or row, or reference): where it is and what was expected."""
+    """One bad cell (or row, or reference): where it is and what was expected.
 
-    file: str
+    Shown (``str``, ``repr``, :meth:`to_dict`) through the personal-data boundary.
+    """
+
+    file: str = attrs.field(repr=masked_repr)
     row: int | None
-    column: str | None
-    value: str | None
-    expected: str
+    column: str | None = attrs.field(repr=masked_repr)
+    value: str | None = attrs.field(repr=masked_repr)
+    expected: str = attrs.field(repr=masked_repr)
 
     def to_dict(self) -> dict[str, object]:
         """The JSON form: ``file``, ``row``, ``column``, ``value`` (masked) and ``expected``."""
-        return {
-            "file": self.file,
-            "row": self.row,
-            "column": self.column,
-            "value": self.value,
-            "expected": self.expected,
-        }
+        out: dict[str, object] = safe_in(
+            {
+                "file": self.file,
+                "row": self.row,
+                "column": self.column,
+                "value": self.value,
+                "expected": self.expected,
+            }
+        )
+        return out
 
     def __str__(self) -> str:
-        where = location(self.file, self.row, self.column)
+        where = printable(location(self.file, self.row, self.column))
         if self.value is None:
-            return f"{where}: {self.expected}"
-        return f"{where}: value={self.value!r}: {self.expected}"
+            return f"{where}: {printable(self.expected)}"
+        return f"{where}: value={masked_repr(self.value)}: {printable(self.expected)}"
 
 
 class IntegrityError(ReliefkitError, ValueError):
@@ -119,9 +138,9 @@ class LoadError(ReliefkitError, ValueError):
         super().__init__(f"cannot load {source}: {len(self.problems)} problem(s):\n  {body}")
 
     def to_dict(self) -> dict[str, object]:
-        """The JSON form ``reliefkit.load-error.v1``: the source and every problem."""
+        """The JSON form ``reliefkit.load-error.v1``: the source and every problem (masked)."""
         return {
             "schema": "reliefkit.load-error.v1",
-            "source": self.source,
+            "source": safe_in(self.source),
             "problems": [p.to_dict() for p in self.problems],
         }

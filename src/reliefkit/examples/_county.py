@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reliefkit.examples._names import DEPARTMENTS, Namer, resident_id
+from reliefkit.exceptions import InvalidValueError
 from reliefkit.models import (
     Activity,
     Audit,
@@ -171,8 +172,11 @@ class _County:
     """Builds the campaign table by table; ``tables`` holds the records."""
 
     def __init__(self, seed: int, scale: int) -> None:
-        if scale < 1:
-            raise ValueError(f"scale={scale!r}: expected a whole number of at least 1")
+        # InvalidValueError (a ValueError) is bad input to the command line: exit 2, no traceback.
+        if isinstance(scale, bool) or not isinstance(scale, int) or scale < 1:
+            raise InvalidValueError(f"scale={scale!r}: expected a whole number of at least 1")
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise InvalidValueError(f"seed={seed!r}: expected a whole number")
         self.rng = random.Random(seed)
         self.names = Namer(self.rng)
         self.scale = scale

@@ -3,6 +3,9 @@
 Each field carries metadata that the rest of the package reads instead of repeating it:
 ``cell`` (how io parses the cell), ``required`` (whether the format requires the cell) and
 ``refs`` (the tables an id must be found in).
+
+Reprs mask resident-ID-shaped numbers in every field (:mod:`reliefkit._privacy`); error
+messages quote values as they are and the exception masks them when shown.
 """
 
 from __future__ import annotations
@@ -13,9 +16,9 @@ from typing import Any, TypeVar
 
 import attrs
 
+from reliefkit._privacy import mask_text_repr, masked_repr, resident_ids_in
 from reliefkit.exceptions import InvalidValueError
 from reliefkit.models._dates import to_date, to_optional_date
-from reliefkit.models._masking import mask_resident_ids, mask_text_repr
 from reliefkit.models._money import Money
 
 E = TypeVar("E", bound=StrEnum)
@@ -34,6 +37,13 @@ def _check_id(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
             f"{type(inst).__name__}.{attr.name}={value!r}: expected an id without surrounding "
             "spaces and without ';'"
         )
+    if any(resident_ids_in(value)):
+        # An id is shown whole wherever the record is (reports, JSON, frames): a resident
+        # ID number in it would be published, so it is refused, however it is written.
+        raise InvalidValueError(
+            f"{type(inst).__name__}.{attr.name}={value!r}: is (or holds) a resident ID number, "
+            "which is personal data: put it in a household's resident_id and use another id"
+        )
 
 
 def _check_optional_id(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
@@ -47,7 +57,7 @@ def _empty_to_none(value: object) -> object:
 
 def key(*, refs: tuple[str, ...] = ()) -> Any:
     """A required id: the record's own key, or a reference that places it."""
-    return attrs.field(validator=_check_id, metadata=_meta("id", True, refs))
+    return attrs.field(validator=_check_id, repr=masked_repr, metadata=_meta("id", True, refs))
 
 
 def ref(*, refs: tuple[str, ...], required: bool = False) -> Any:
@@ -58,6 +68,7 @@ def ref(*, refs: tuple[str, ...], required: bool = False) -> Any:
         default=None,
         converter=_empty_to_none,
         validator=_check_optional_id,
+        repr=masked_repr,
         metadata=_meta("id", False, refs),
     )
 
@@ -80,7 +91,11 @@ def _check_ids(inst: object, attr: attrs.Attribute[Any], value: tuple[object, ..
 def ids(*, refs: tuple[str, ...]) -> Any:
     """A list of ids, kept as a tuple (frozen and hashable)."""
     return attrs.field(
-        default=(), converter=_to_ids, validator=_check_ids, metadata=_meta("ids", False, refs)
+        default=(),
+        converter=_to_ids,
+        validator=_check_ids,
+        repr=masked_repr,
+        metadata=_meta("ids", False, refs),
     )
 
 
@@ -172,7 +187,11 @@ def count(*, minimum: int, maximum: int, required: bool = True) -> Any:
         if value is None and not required:
             return
         if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
-            shown = mask_resident_ids(repr(value))
+            # A huge integer has no repr (Python limits int-to-text conversion): say its size.
+            if isinstance(value, int) and abs(value).bit_length() > 64:
+                shown = f"<an integer of {abs(value).bit_length()} bits>"
+            else:
+                shown = repr(value)
             raise InvalidValueError(
                 f"{type(inst).__name__}.{attr.name}={shown}: expected a whole number "
                 f"from {minimum} to {maximum}"

@@ -1,4 +1,9 @@
-"""DataFrames of a dataset's tables (pandas or polars, imported only here)."""
+"""DataFrames of a dataset's tables (pandas or polars, imported only here).
+
+Frames are output: every cell passes the personal-data boundary (:mod:`reliefkit._privacy`)
+— resident IDs and personal names masked, resident-ID-shaped numbers masked in every text,
+id list included. Ids stay whole (an id cannot be a resident ID number), so frames join.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from reliefkit.models._masking import mask_name, mask_resident_id, mask_resident_ids
+from reliefkit._privacy import mask_name, mask_resident_id, safe
 from reliefkit.models._money import Money
 
 if TYPE_CHECKING:
@@ -23,15 +28,15 @@ def _cell(record: Any, attribute: attrs.Attribute[Any]) -> Any:
     if attribute.metadata.get("personal"):
         kind = getattr(record, "kind", None)
         if kind is None or getattr(kind, "is_person", True):
-            return mask_name(value)
+            return safe(mask_name(value))
     if isinstance(value, Money):
         return value.yuan
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, tuple):
-        return ";".join(value)
+        return safe(";".join(value))
     if isinstance(value, str):
-        return mask_resident_ids(value)
+        return safe(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value

@@ -6,12 +6,18 @@ Field names are the format's column names. Records refer to each other by id; th
 
 from __future__ import annotations
 
-import re
 from typing import Any, ClassVar
 
 import attrs
 import pendulum
 
+from reliefkit._privacy import (
+    mask_name,
+    mask_name_repr,
+    mask_resident_id_repr,
+    masked_repr,
+    resident_id_problem,
+)
 from reliefkit.exceptions import InvalidValueError
 from reliefkit.models._enums import (
     ActivityKind,
@@ -23,13 +29,9 @@ from reliefkit.models._enums import (
     TownshipKind,
 )
 from reliefkit.models._fields import choice, count, date, flag, ids, key, money, ref, text
-from reliefkit.models._masking import mask_name, mask_name_repr, mask_resident_id_repr
 from reliefkit.models._money import Money
 
 UNITS = ("townships", "departments")
-
-# 18 characters (17 digits and a digit or X check character), or the old 15-digit form.
-_RESIDENT_ID = re.compile(r"^(\d{17}[\dXx]|\d{15})$")
 
 
 @attrs.frozen(kw_only=True)
@@ -117,12 +119,19 @@ def _none_if_empty(value: str | None) -> str | None:
     return None if value == "" else value
 
 
-def _check_resident_id(inst: object, attr: attrs.Attribute[Any], value: str | None) -> None:
-    if value is not None and not _RESIDENT_ID.match(value):
-        # The value itself is personal data: say its shape, never its digits.
+def _check_resident_id(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    """GB 11643: shape, date of birth, ISO 7064 MOD 11-2 check character, ASCII digits."""
+    if value is None:
+        return
+    if not isinstance(value, str):
+        kind = type(value).__name__
+        raise InvalidValueError(f"Household.resident_id: expected text, not {kind}")
+    problem = resident_id_problem(value)
+    if problem is not None:
+        # The value itself is personal data: say its length, never its digits.
         raise InvalidValueError(
-            f"Household.resident_id=<{len(value)} characters, masked>: expected 18 characters "
-            "(17 digits and a digit or X)"
+            f"Household.resident_id=<{len(value)} characters, masked>: not a resident ID "
+            f"number (GB 11643): expected {problem}"
         )
 
 
@@ -261,11 +270,10 @@ class Donor:
         return mask_name(self.name) if self.kind.is_person and self.name else self.name
 
     def __repr__(self) -> str:
-        return (
-            f"Donor(id={self.id!r}, name={self.display_name!r}, kind={self.kind!r}, "
-            f"unit_id={self.unit_id!r}, home_township_id={self.home_township_id!r}, "
-            f"publicity_consent={self.publicity_consent!r})"
-        )
+        # Written out because whether the name is masked depends on the kind.
+        shown = {a.name: getattr(self, a.name) for a in attrs.fields(Donor)}
+        shown["name"] = self.display_name
+        return "Donor(" + ", ".join(f"{k}={masked_repr(v)}" for k, v in shown.items()) + ")"
 
 
 @attrs.frozen(kw_only=True)

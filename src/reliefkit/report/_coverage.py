@@ -2,7 +2,8 @@
 
 Everything here reads a :class:`~reliefkit.models.Dataset` through its indexes and returns
 plain frozen records; the HTML page, the plots and the notebook all share these numbers.
-Nothing here touches personal data: households are counted, never named.
+Nothing here touches personal data: households are counted, never named. Names and purposes
+are free text, so their reprs are made safe (:func:`reliefkit._privacy.masked_repr`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from decimal import Decimal
 
 import attrs
 
+from reliefkit._privacy import masked_repr
 from reliefkit.models import Dataset, DateRange, Township
 from reliefkit.rules import Finding, ledger
 
@@ -44,8 +46,8 @@ NO_PURPOSE = ""
 class FundBalance:
     """A fund's totals from its ledger, in yuan."""
 
-    fund_id: str
-    name: str | None
+    fund_id: str = attrs.field(repr=masked_repr)
+    name: str | None = attrs.field(repr=masked_repr)
     holder: str
     received: Decimal
     disbursed: Decimal
@@ -60,8 +62,8 @@ class FundBalance:
 class TownshipCoverage:
     """How well a township's poor villages and registered poor households are covered."""
 
-    township_id: str
-    name: str | None
+    township_id: str = attrs.field(repr=masked_repr)
+    name: str | None = attrs.field(repr=masked_repr)
     poor_villages: int
     villages_with_team: int
     work_teams: int
@@ -85,8 +87,8 @@ class TownshipCoverage:
 class TownshipFindings:
     """Findings touching one township (``township_id`` is ``""`` for none), by code."""
 
-    township_id: str
-    name: str | None
+    township_id: str = attrs.field(repr=masked_repr)
+    name: str | None = attrs.field(repr=masked_repr)
     by_code: dict[str, int]
     errors: int
     warnings: int
@@ -102,7 +104,7 @@ class TownshipFindings:
 class PurposeMoney:
     """Money raised for and paid out to one purpose (``""``: no purpose named), in yuan."""
 
-    purpose: str
+    purpose: str = attrs.field(repr=masked_repr)
     raised: Decimal
     disbursed: Decimal
 

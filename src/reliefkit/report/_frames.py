@@ -17,6 +17,8 @@ remedy      整改     the fix, in ``lang``
 evidence    证据     the evidence as a JSON object (money and dates as strings)
 waived      已豁免   whether a valid waiver exempts the finding (bool)
 =========== ======== ===================================================================
+
+Every text cell passes the personal-data boundary (:func:`reliefkit._privacy.safe`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from reliefkit._privacy import safe
 from reliefkit.exceptions import InvalidValueError
 
 if TYPE_CHECKING:
@@ -71,16 +74,18 @@ def check_lang(lang: str) -> str:
 
 
 def finding_row(finding: Finding, *, lang: str = "en", waived: bool = False) -> dict[str, Any]:
-    """One finding as a row keyed by the English column names."""
+    """One finding as a row keyed by the English column names (personal data made safe)."""
+    remedy = finding.remedy_zh if lang == "zh" and finding.remedy_zh else finding.remedy
     return {
-        "code": finding.code,
+        "code": safe(finding.code),
         "severity": finding.severity.value,
-        "rule": finding.name,
-        "subject": finding.subject,
-        "subjects": ";".join(finding.subjects),
-        "message": finding.localized_message(lang),
-        "citations": "; ".join(str(c) for c in finding.citations),
-        "remedy": finding.remedy_zh if lang == "zh" and finding.remedy_zh else finding.remedy,
+        "rule": safe(finding.name),
+        "subject": safe(finding.subject),
+        "subjects": safe(";".join(finding.subjects)),
+        "message": safe(finding.localized_message(lang)),
+        "citations": safe("; ".join(str(c) for c in finding.citations)),
+        "remedy": safe(remedy),
+        # to_dict has made the evidence safe already.
         "evidence": json.dumps(finding.to_dict()["evidence"], ensure_ascii=False, sort_keys=True),
         "waived": waived,
     }

@@ -1,8 +1,11 @@
 """HTML renderings: notebook reprs (report, finding, rule, dataset) and the report page.
 
 Everything goes through Jinja2 templates shipped in ``reliefkit/report/templates`` with
-autoescaping on, so every value (messages, ids, names) is escaped. Personal data never
-reaches a template: findings carry ids only, and the dataset repr shows counts.
+autoescaping on, so every value (messages, ids, names) is escaped, and through the
+environment's ``finalize``, so every value printed passes the personal-data boundary
+(:func:`reliefkit._privacy.printable`: resident-ID-shaped numbers masked, control characters
+replaced). Names never reach a template: findings carry ids, and the dataset repr shows
+counts.
 
 The page (:func:`report_page`) is one self-contained file: inline CSS, charts as base64 PNG
 data URIs, no external URL, print styles for A4. Its sections carry the stable ids of
@@ -21,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 import markupsafe
 
+from reliefkit._privacy import printable
 from reliefkit.exceptions import UnknownRuleError
-from reliefkit.models import mask_resident_ids
 from reliefkit.report._coverage import (
     NO_TOWNSHIP,
     coverage,
@@ -225,11 +228,13 @@ def _value(value: Any) -> str:
 
 
 def _finalize(value: Any) -> Any:
-    """Every value a template prints: resident-ID-shaped numbers masked (trusted markup, such
-    as an embedded plot, passes as it is)."""
-    if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
-        return mask_resident_ids(value)
-    return value
+    """Every value a template prints, made safe (markup built by the templates themselves,
+    whose values were made safe as they were printed, passes as it is; so do numbers)."""
+    if isinstance(value, markupsafe.Markup) or value is None:
+        return value
+    if isinstance(value, bool | int | float | Decimal):
+        return value
+    return printable(value if isinstance(value, str) else str(value), newlines=True)
 
 
 @functools.cache

@@ -5,6 +5,10 @@ no GUI backend or global figure state is involved; :func:`figure_png` renders on
 
 Chinese labels need a CJK font. When none is installed, ``lang="zh"`` falls back to English
 labels and township ids stand in for Chinese names, so no glyph goes missing.
+
+Every text drawn from the data (township names and ids, purposes, rule codes) is a
+:func:`reliefkit._privacy.chart_label`: personal data masked, control characters replaced, one
+line of at most 40 characters; and it is drawn as plain text, never as mathtext (``$``).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from reliefkit._privacy import chart_label
 from reliefkit.exceptions import InvalidValueError
 from reliefkit.report._coverage import (
     NO_TOWNSHIP,
@@ -161,8 +166,19 @@ def _place(township_id: str, name: str | None, cjk: bool, words: dict[str, str])
     if township_id == NO_TOWNSHIP:
         return words["no_township"]
     if name and (cjk or name.isascii()):
-        return f"{township_id} {name}"
-    return township_id
+        return chart_label(f"{township_id} {name}")
+    return chart_label(township_id)
+
+
+def _x_labels(ax: Any, labels: Sequence[str]) -> None:
+    """Category labels under bars at 0, 1, …: as plain text (labels are already safe)."""
+    ax.set_xticks(range(len(labels)), labels, parse_math=False)
+
+
+def _legend(ax: Any, **kwargs: Any) -> None:
+    legend = ax.legend(**kwargs)
+    for text in legend.get_texts():
+        text.set_parse_math(False)
 
 
 def findings_figure(report: Report, dataset: Dataset | None = None, *, lang: str = "en") -> Figure:
@@ -178,7 +194,8 @@ def findings_figure(report: Report, dataset: Dataset | None = None, *, lang: str
         ax = fig.add_subplot()
         if dataset is None:
             counts = report.by_code()
-            ax.bar(list(counts), list(counts.values()), color="#4c72b0")
+            ax.bar(range(len(counts)), list(counts.values()), color="#4c72b0")
+            _x_labels(ax, [chart_label(code) for code in counts])
             ax.set_title(words["findings_by_rule"])
             ax.set_ylabel(words["findings_y"])
             _integer_ticks(ax)
@@ -188,15 +205,23 @@ def findings_figure(report: Report, dataset: Dataset | None = None, *, lang: str
         places = [_place(r.township_id, r.name, cjk, words) for r in rows]
         colours = _matplotlib().colormaps["tab20"]
         bottom = [0] * len(rows)
+        # Bars at positions, not at their labels: two places cut to the same label stay two.
         for i, code in enumerate(codes):
             heights = [r.by_code.get(code, 0) for r in rows]
-            ax.bar(places, heights, bottom=bottom, label=code, color=colours(i % 20))
+            ax.bar(
+                range(len(rows)),
+                heights,
+                bottom=bottom,
+                label=chart_label(code),
+                color=colours(i % 20),
+            )
             bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+        _x_labels(ax, places)
         ax.set_title(words["findings"])
         ax.set_ylabel(words["findings_y"])
         _integer_ticks(ax)
         ax.tick_params(axis="x", labelrotation=30)
-        ax.legend(fontsize=7, ncols=2 if len(codes) > 8 else 1, loc="upper right")
+        _legend(ax, fontsize=7, ncols=2 if len(codes) > 8 else 1, loc="upper right")
         return fig
 
 
@@ -211,8 +236,8 @@ def _grouped(ax: Any, labels: Sequence[str], series: Sequence[tuple[str, Sequenc
     for i, (name, values) in enumerate(series):
         xs = [x + (i - (len(series) - 1) / 2) * width for x in range(len(labels))]
         ax.bar(xs, values, width=width, label=name)
-    ax.set_xticks(range(len(labels)), labels)
-    ax.legend(fontsize=8)
+    _x_labels(ax, labels)
+    _legend(ax, fontsize=8)
 
 
 def money_figure(dataset: Dataset, *, lang: str = "en") -> Figure:
@@ -225,7 +250,7 @@ def money_figure(dataset: Dataset, *, lang: str = "en") -> Figure:
             return _empty(fig, words["money"], words["no_money"])
         ax = fig.add_subplot()
         label_lang = "zh" if words is _TEXT["zh"] else "en"
-        labels = [purpose_label(r.purpose, label_lang) for r in rows]
+        labels = [chart_label(purpose_label(r.purpose, label_lang)) for r in rows]
         _grouped(
             ax,
             labels,

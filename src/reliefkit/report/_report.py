@@ -164,14 +164,14 @@ class Decision:
     """The answer of ``admit``: would recording the record(s) break a rule?"""
 
     allowed: bool
-    findings: tuple[Finding, ...]
+    findings: tuple[Finding, ...] = attrs.field(repr=masked_repr)
     consulted: tuple[str, ...]
-    waived: tuple[Waived, ...] = ()
-    rule_errors: Mapping[str, str] = attrs.field(factory=dict)
-    resolved: tuple[Finding, ...] = ()
-    superseded: tuple[Finding, ...] = ()
-    refusals: tuple[Finding, ...] = ()
-    hints: tuple[str, ...] = ()
+    waived: tuple[Waived, ...] = attrs.field(default=(), repr=masked_repr)
+    rule_errors: Mapping[str, str] = attrs.field(factory=dict, repr=masked_repr)
+    resolved: tuple[Finding, ...] = attrs.field(default=(), repr=masked_repr)
+    superseded: tuple[Finding, ...] = attrs.field(default=(), repr=masked_repr)
+    refusals: tuple[Finding, ...] = attrs.field(default=(), repr=masked_repr)
+    hints: tuple[str, ...] = attrs.field(default=(), repr=masked_repr)
 
     @property
     def obligations(self) -> tuple[Obligation, ...]:
@@ -186,22 +186,24 @@ class Decision:
         return self.allowed
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready form."""
+        """A JSON-ready form (personal data made safe)."""
         return {
             "allowed": self.allowed,
             "findings": [f.to_dict() for f in self.findings],
             "waived": [w.to_dict() for w in self.waived],
-            "consulted": list(self.consulted),
-            "rule_errors": dict(sorted(self.rule_errors.items())),
+            "consulted": safe_in(list(self.consulted)),
+            "rule_errors": safe_in(dict(sorted(self.rule_errors.items()))),
             "refusals": [f.to_dict() for f in self.refusals],
-            "hints": list(self.hints),
+            "hints": safe_in(list(self.hints)),
             "obligations": [
-                {
-                    "code": o.finding.code,
-                    "subjects": list(o.finding.subjects),
-                    "due": o.due.isoformat() if o.due else None,
-                    "meets": o.meets,
-                }
+                safe_in(
+                    {
+                        "code": o.finding.code,
+                        "subjects": list(o.finding.subjects),
+                        "due": o.due.isoformat() if o.due else None,
+                        "meets": o.meets,
+                    }
+                )
                 for o in self.obligations
             ],
             "resolved": [f.to_dict() for f in self.resolved],

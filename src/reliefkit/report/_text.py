@@ -1,9 +1,15 @@
-"""Plain and rich text renderings of a report."""
+"""Plain and rich text renderings of a report.
+
+Every value printed (ids, messages, reasons, errors) passes through
+:func:`reliefkit._privacy.printable`: personal data masked, control and escape characters
+replaced, one line per value — nothing in the data can drive the terminal or fake a line.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from reliefkit._privacy import printable
 from reliefkit.rules import Severity
 
 if TYPE_CHECKING:
@@ -45,8 +51,9 @@ def severity_label(severity: Severity, lang: str) -> str:
 def render_text(report: Report, *, lang: str = "en") -> str:
     """Every finding with its code, subjects, message, citation and remedy."""
     words = labels(lang)
+    p = printable
     lines = [
-        words["title"].format(campaign=report.campaign_id, as_of=report.as_of.isoformat()),
+        words["title"].format(campaign=p(report.campaign_id), as_of=report.as_of.isoformat()),
         words["summary"].format(
             errors=len(report.errors),
             warnings=len(report.warnings),
@@ -59,15 +66,15 @@ def render_text(report: Report, *, lang: str = "en") -> str:
         lines.append(words["none"])
     for f in report.findings:
         remedy = f.remedy_zh if lang == "zh" else f.remedy
-        lines.append(f"{f.code} [{severity_label(f.severity, lang)}] {', '.join(f.subjects)}")
-        lines.append(f"    {f.localized_message(lang)}")
-        lines.append(f"    {words['cites']}: {'; '.join(str(c) for c in f.citations)}")
-        lines.append(f"    {words['remedy']}: {remedy}")
+        lines.append(f"{p(f.code)} [{severity_label(f.severity, lang)}] {p(', '.join(f.subjects))}")
+        lines.append(f"    {p(f.localized_message(lang))}")
+        lines.append(f"    {words['cites']}: {p('; '.join(str(c) for c in f.citations))}")
+        lines.append(f"    {words['remedy']}: {p(remedy)}")
     for w in report.waived:
         lines.append(
-            f"{w.finding.code} [{words['waived']}] {', '.join(w.finding.subjects)}"
+            f"{p(w.finding.code)} [{words['waived']}] {p(', '.join(w.finding.subjects))}"
             f" — {w.reason} (until {w.waiver.until.isoformat()})"
         )
     for code, error in sorted(report.rule_errors.items()):
-        lines.append(words["rule_error"].format(code=code, error=error))
+        lines.append(words["rule_error"].format(code=p(code), error=p(error)))
     return "\n".join(lines) + "\n"
