@@ -77,10 +77,10 @@ class Violation:
     ``due``); left empty, it is the rule's first declared kind.
     """
 
-    subjects: tuple[str, ...] = attrs.field(converter=_subjects)
-    message: str
-    message_zh: str
-    evidence: Mapping[str, Any] = attrs.field(factory=dict, eq=False)
+    subjects: tuple[str, ...] = attrs.field(converter=_subjects, repr=masked_repr)
+    message: str = attrs.field(repr=masked_repr)
+    message_zh: str = attrs.field(repr=masked_repr)
+    evidence: Mapping[str, Any] = attrs.field(factory=dict, eq=False, repr=masked_repr)
     kind: Kind | None = attrs.field(default=None, eq=False)
     due: pendulum.Date | None = attrs.field(default=None, eq=False)
 
