@@ -185,6 +185,9 @@ def admit(
         gone += rk_gone
     except Exception as exc:
         errors["RK003"] = rule_error(exc)
+    if not (new or gone or superseded or waived_new or refusing):  # the common case
+        return Decision(allowed=not errors, findings=(), consulted=tuple(consulted),
+                        rule_errors=errors)  # fmt: skip
     new.sort(key=Finding.sort_key)
     newly_waived = {w.finding.identity for w in waived_new}
     return Decision(

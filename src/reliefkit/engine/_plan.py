@@ -99,6 +99,34 @@ def plan_for(
     params: Mapping[str, Any] | None,
 ) -> Plan:
     """The plan for a campaign (memoised per registry, packs, campaign and parameters)."""
+    # Most calls repeat the last one (admit after admit on one dataset): compare by identity
+    # first, and fall back to the full key only when something differs.
+    versions = tuple((p.in_force, id(p.rules), p.rules.version) for p in registry.packs())
+    last = _LAST.get(id(registry))
+    if (
+        last is not None
+        and last[0] is registry
+        and last[1] is campaign
+        and last[2] is packs
+        and last[3] is params
+        and last[4] == versions
+    ):
+        plan: Plan = last[5]
+        return plan
+    found = _plan_for(registry, campaign, packs, params)
+    _LAST[id(registry)] = (registry, campaign, packs, params, versions, found)
+    return found
+
+
+_LAST: dict[int, tuple[Any, ...]] = {}
+
+
+def _plan_for(
+    registry: Registry,
+    campaign: Campaign,
+    packs: Sequence[str] | None,
+    params: Mapping[str, Any] | None,
+) -> Plan:
     names = tuple(packs) if packs else registry.default_packs
     overrides = dict(params or {})
     # Rules and packs replaced or redated later must not be hidden by the memo.

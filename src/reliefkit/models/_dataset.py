@@ -744,6 +744,9 @@ _GROUPINGS_OF: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
+_NOTHING: frozenset[Any] = frozenset()
+
+
 class Overlay(Queries):
     """A dataset changed by a few records — added, replacing stored ones, or removed —
     layered over it: nothing of the base is copied.
@@ -779,24 +782,27 @@ class Overlay(Queries):
             pair for t in olds for pair in zip(olds[t], news[t], strict=True)
         )
         self.removed: tuple[Any, ...] = tuple(r for rs in gone.values() for r in rs)
-        self._gone = {id(r) for r in self.removed} | {id(old) for old, _ in self.replaced}
-        self._gone_keys = {(type(r).table, r.id) for r in self.removed} | {
-            (type(old).table, old.id) for old, _ in self.replaced
-        }
-        self._removed_ids = {r.id for r in self.removed}
-        self._gone_tables = {type(r).table for r in self.removed} | set(olds)
-        self._gone_pairs = {
-            (p.department_id, p.partner_id)
-            for p in (*self.removed, *(old for old, _ in self.replaced))
-            if isinstance(p, Pairing)
-        }
+        if self.replaced or self.removed:
+            olds_all = (*self.removed, *(old for old, _ in self.replaced))
+            self._gone: frozenset[int] = frozenset(map(id, olds_all))
+            self._gone_keys: frozenset[tuple[str, str]] = frozenset(
+                (type(r).table, r.id) for r in olds_all
+            )
+            self._removed_ids: frozenset[str] = frozenset(r.id for r in self.removed)
+            self._gone_tables: frozenset[str] = frozenset(type(r).table for r in olds_all)
+            self._gone_pairs: frozenset[tuple[str, str]] = frozenset(
+                (p.department_id, p.partner_id) for p in olds_all if isinstance(p, Pairing)
+            )
+        else:  # a plain addition, the common case: nothing of the base is hidden
+            self._gone = self._gone_keys = self._removed_ids = _NOTHING
+            self._gone_tables = self._gone_pairs = _NOTHING
         self._by_id: dict[str, Record] = {}
         self._table_of: dict[str, str] = {}
         self._synthetic: dict[str, tuple[str, Any]] = {}
-        self._groups: dict[str, dict[Any, list[Any]]] = defaultdict(lambda: defaultdict(list))
+        self._groups: dict[str, dict[Any, list[Any]]] = {}
         self._pairs: set[tuple[str, str]] = set()
-        self._refs: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-        self._by_table: dict[str, tuple[Any, ...]] = {}
+        self._refs: dict[str, list[tuple[str, str, str]]] | None = None
+        self._by_table: dict[str, tuple[Any, ...]] | None = None
         for _, new in self.replaced:
             self._place(new)
         added, add_problems = new_records(self, records)
@@ -804,10 +810,6 @@ class Overlay(Queries):
         self.added: tuple[Record, ...] = tuple(r for rs in added.values() for r in rs)
         for record in self.added:
             self._place(record)
-        for table in {type(r).table for _, r in self.replaced} | set(added):
-            self._by_table[table] = tuple(
-                r for r in (*(n for _, n in self.replaced), *self.added) if type(r).table == table
-            )
         problems += added_problems(self, added)
         if news:
             problems += _reference_problems(news, _TableOf(self))
@@ -835,11 +837,12 @@ class Overlay(Queries):
         for name, field in _GROUPINGS_OF.get(table, ()):
             value = getattr(record, field)
             if value is not None:
-                self._groups[name][value].append(record)
+                self._groups.setdefault(name, {}).setdefault(value, []).append(record)
         if isinstance(record, Pairing):
             self._pairs.add((record.department_id, record.partner_id))
-        for field, target in _references(table, record):
-            self._refs[target].append((table, record.id, field))
+
+    def _changed_records(self) -> tuple[Any, ...]:
+        return (*(new for _, new in self.replaced), *self.added)
 
     @property
     def changed(self) -> bool:
@@ -850,6 +853,11 @@ class Overlay(Queries):
         base = self.base.rows(table)
         if table in self._gone_tables:
             base = tuple(r for r in base if id(r) not in self._gone)
+        if self._by_table is None:
+            by_table: dict[str, list[Any]] = {}
+            for record in self._changed_records():
+                by_table.setdefault(type(record).table, []).append(record)
+            self._by_table = {t: tuple(rs) for t, rs in by_table.items()}
         extra = self._by_table.get(table)
         return base + extra if extra else base
 
@@ -900,6 +908,13 @@ class Overlay(Queries):
         base = self.base.referrers(record_id)
         if self._gone_keys and base:
             base = tuple(e for e in base if (e[0], e[1]) not in self._gone_keys)
+        if self._refs is None:
+            refs: dict[str, list[tuple[str, str, str]]] = {}
+            for record in self._changed_records():
+                table = type(record).table
+                for field, target in _references(table, record):
+                    refs.setdefault(target, []).append((table, record.id, field))
+            self._refs = refs
         extra = self._refs.get(record_id)
         return base + tuple(extra) if extra else base
 

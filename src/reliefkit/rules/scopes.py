@@ -168,12 +168,16 @@ def _visit_changes(view: Queries, activity: Activity) -> Iterable[str]:
 
 
 def _visits_naming(view: Queries, record: Any) -> Iterator[str]:
-    """A person's role, a village's or household's poverty decide whether visits qualify."""
-    yield view.campaign.id
+    """A person's role, a village's or household's poverty decide whether the visits naming
+    them qualify (and so whether the campaign has its qualifying visit)."""
+    visits = []
     for table, key, _ in view.referrers(record.id):
         activity = view.get(key) if table == "activities" else None
         if isinstance(activity, Activity) and activity.kind is ActivityKind.LEADER_VISIT:
-            yield key
+            visits.append(key)
+    if visits:
+        yield view.campaign.id
+        yield from visits
 
 
 VISITS: Scope[Campaign | Activity] = Scope(
