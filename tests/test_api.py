@@ -98,6 +98,7 @@ LAYERS: dict[str, set[str]] = {
         "exceptions",
         "_display",
         "_privacy",
+        "_words",
     },
     "__init__": {"models", "rules", "report", "engine", "io", "exceptions", "_display", "_privacy", "_words"},
     "__main__": {"cli"},

@@ -332,7 +332,8 @@ def test_frames_mask_id_lists() -> None:
         }
     )
     frames = data.to_frames()
-    assert "*" in frames["activities"].set_index("id").loc["CE2", "participants"]
+    participants = frames["activities"].set_index("id").loc["CE2", "participants"]
+    assert any("*" in p for p in participants)  # a list of ids, the shaped one masked
     for frame in frames.values():
         assert_hidden(shaped, frame.to_csv())
 
@@ -370,7 +371,7 @@ OUTPUT_MODULES = {
 }
 # Outputs inside modules that otherwise build data: reprs and serializers.
 OUTPUT_FUNCTIONS = {
-    "rules/_core.py": {"Finding.to_dict"},
+    "rules/_core.py": {"Finding.to_dict", "Finding.__str__"},
     "models/_records.py": {"Donor.__repr__", "Donor.display_name"},
 }
 # Masking when data is built, owned elsewhere and due to go (issue 12): the report masks

@@ -10,34 +10,35 @@ asking: ``--output`` refuses an input file, ``example`` a folder that is not emp
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
+from rich.text import Text
 
-from reliefkit._privacy import printable
+from reliefkit._privacy import printable, safe_in
+from reliefkit._words import word
 from reliefkit.engine import check
 from reliefkit.exceptions import LoadError, ReliefkitError
 from reliefkit.io import dump, load_with_notices
-from reliefkit.report import Report
-from reliefkit.rules import SECTIONS, Severity, all_rules, get_rule
+from reliefkit.report._text import Line, as_of_remark, render_text, report_lines, wrap
+from reliefkit.rules import SECTIONS, Citation, Registry, Rule, Severity, default_registry
 
-_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-_HEADERS = {
-    "en": {c: c for c in ("code", "severity", "subjects", "message", "cites")},
-    "zh": {
-        "code": "代码",
-        "severity": "级别",
-        "subjects": "对象",
-        "message": "问题",
-        "cites": "依据",
-    },
+# The text report's kinds of line, as a terminal shows them.
+_LINE_STYLE = {
+    "title": "bold",
+    "error": "bold red",
+    "warning": "yellow",
+    "info": "cyan",
+    "dim": "dim",
 }
 
 
@@ -68,7 +69,11 @@ def _split(values: list[str] | None) -> list[str]:
 
 
 def _param(text: str) -> tuple[str, Any]:
-    name, _, raw = text.partition("=")
+    name, equals, raw = text.partition("=")
+    if not equals or not name.strip():
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: expected NAME=VALUE (e.g. audit_due=12-31; lists comma-separated)"
+        )
     value: Any = raw
     if raw.lower() in ("true", "false"):
         value = raw.lower() == "true"
@@ -80,6 +85,7 @@ def _param(text: str) -> tuple[str, Any]:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``reliefkit``."""
     parser = _Parser(prog="reliefkit", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--version", action="version", version=f"reliefkit {package_version()}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     c = sub.add_parser("check", help="check a campaign folder (CSV) or JSON file")
@@ -99,10 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="override a parameter: NAME=VALUE (lists comma-separated)",
     )
 
-    sub.add_parser("rules", help="list every rule: code, severity, name, title")
+    rs = sub.add_parser("rules", help="list every rule: code, severity, name, title, clauses")
+    rs.add_argument("--lang", choices=["en", "zh"], default="en")
+    rs.add_argument("--format", choices=["text", "json", "markdown"], default="text")
 
     r = sub.add_parser("rule", help="explain one rule: what, why, example, compliant, references")
-    r.add_argument("code")
+    r.add_argument("code", metavar="CODE_OR_NAME", help="a code (CP101) or a name")
     r.add_argument("--lang", choices=["en", "zh"], default="en")
 
     e = sub.add_parser("example", help="write a bundled example campaign as CSV files")
@@ -114,46 +122,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _print_report(console: Console, report: Report, lang: str) -> None:
-    words = report.to_text(lang=lang).splitlines()  # each line printable already
-    console.print(escape(words[0]), style="bold")
-    console.print(escape(words[1]))
-    table = Table(show_lines=False, expand=True)
-    # Nothing is cut off: long messages (Chinese has no spaces to wrap at) fold instead.
-    for column, ratio in (("code", 0), ("severity", 0), ("subjects", 2), ("message", 5)):
-        table.add_column(
-            _HEADERS[lang][column], overflow="fold", no_wrap=not ratio, ratio=ratio or None
-        )
-    table.add_column(_HEADERS[lang]["cites"], overflow="fold", min_width=18)
-    for f in report.findings:
-        table.add_row(
-            _p(f.code),
-            f"[{_STYLE[f.severity]}]{f.severity.value}[/]",
-            _p(", ".join(f.subjects)),
-            _p(f.localized_message(lang)),
-            _p("\n".join(printable(str(c)) for c in f.citations), newlines=True),
-        )
-    if report.findings:
-        console.print(table)
-    else:
-        console.print("No findings." if lang == "en" else "未发现问题。")
-    for w in report.waived:
-        subjects = printable(", ".join(w.finding.subjects))
-        until = w.waiver.until.isoformat()
-        line = (
-            f"waived {w.finding.code} {subjects}: {w.reason} (until {until})"
-            if lang == "en"
-            else f"已豁免 {w.finding.code} {subjects}：{w.reason}（有效期至 {until}）"
-        )
-        console.print(_p(line))
-    for code, error in sorted(report.rule_errors.items()):
-        error = printable(error)
-        line = f"rule {code} raised: {error}" if lang == "en" else f"规则 {code} 运行出错：{error}"
-        console.print(_p(line), style="bold red")
+def package_version() -> str:
+    """The installed version of reliefkit (``unknown`` when run from an uninstalled tree)."""
+    try:
+        return version("reliefkit")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _emit(console: Console, lines: Iterable[Line]) -> None:
+    """Print lines already wrapped to the console's width: rich neither wraps nor crops them
+    again (that would break ids), it only colours them on a terminal."""
+    for line in lines:
+        console.print(Text(line.text, style=_LINE_STYLE.get(line.style, "")), soft_wrap=True)
 
 
 class _Refused(Exception):
-    """A command that would destroy something it was not asked to: exit 2 with the reason."""
+    """A command that would destroy something it was not asked to, or options that name
+    nothing (an unknown code or parameter): exit 2 with the reason."""
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -183,9 +169,45 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
+def _did_you_mean(wanted: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(wanted, list(known), n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _check_selectors(option: str, selectors: list[str], registry: Registry) -> None:
+    """Refuse a ``--select``/``--ignore`` that matches no code of the registry, blaming that
+    option and suggesting the nearest code (the engine then checks the codes in force)."""
+    codes = sorted(registry.codes())
+    for selector in selectors:
+        wanted = selector.strip().upper()
+        if not any(code.startswith(wanted) for code in codes):
+            raise _Refused(
+                f"--{option} {selector}: matches no rule code{_did_you_mean(wanted, codes)}; "
+                "see `reliefkit rules`"
+            )
+
+
+def _check_params(names: Iterable[str], packs: list[str], registry: Registry) -> None:
+    """Refuse a ``--param`` that names no parameter of the packs run, listing those that do."""
+    chosen = [registry.pack(p) for p in packs or registry.default_packs]
+    chosen += [p for p in registry.always if p not in chosen]
+    known = sorted({name for pack in chosen for name in pack.parameters})
+    for name in names:
+        if name not in known:
+            raise _Refused(
+                f"--param {name}: no such parameter{_did_you_mean(name, known)}; parameters of "
+                f"the packs run: {', '.join(known)}"
+            )
+
+
 def _check(args: argparse.Namespace, console: Console, errors: Console) -> int:
     if args.output is not None:
         _refuse_clobbering(args.output, args.path)
+    registry = default_registry()
+    packs, select, ignore = _split(args.pack), _split(args.select), _split(args.ignore)
+    _check_selectors("select", select, registry)
+    _check_selectors("ignore", ignore, registry)
+    _check_params((name for name, _ in args.param), packs, registry)
     dataset, notices = load_with_notices(args.path)
     # Notices go to stderr so that stdout stays the report (JSON stays parseable); an
     # ignored column can hide a rule's input, so they are never silent.
@@ -194,64 +216,183 @@ def _check(args: argparse.Namespace, console: Console, errors: Console) -> int:
     report = check(
         dataset,
         as_of=args.as_of,
-        packs=_split(args.pack) or None,
-        select=_split(args.select),
-        ignore=_split(args.ignore),
+        packs=packs or None,
+        select=select,
+        ignore=ignore,
         params=dict(args.param),
+        registry=registry,
     )
+    remark = as_of_remark(report.as_of, dataset.campaign.starts_on, args.lang)
+    remarks = [remark] if remark else []
     if args.format == "json":
         text = report.to_json()
     elif args.format == "html":
         text = report.to_html(lang=args.lang, dataset=dataset)
     else:
-        text = report.to_text(lang=args.lang)
+        text = render_text(report, lang=args.lang, remarks=remarks)
+    if args.format != "text":
+        for line in remarks:  # not in the document: JSON stays the report.v1 schema
+            errors.print(_p(line), style="yellow", soft_wrap=True)
     if args.output is not None:
         args.output.write_text(text, encoding="utf-8")
         console.print(_p(f"wrote {args.output}"), style="dim")
     elif args.format == "text":
-        _print_report(console, report, args.lang)
+        _emit(console, report_lines(report, lang=args.lang, width=console.width, remarks=remarks))
     else:
         sys.stdout.write(text + ("" if text.endswith("\n") else "\n"))
     return report.exit_code
 
 
-def _rules(console: Console) -> int:
-    table = Table(title="reliefkit rules")
-    for column in ("code", "severity", "name", "title", "cites"):
-        table.add_column(column)
-    for rule in all_rules():
-        table.add_row(
+_RULES_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "heading": "reliefkit rules: {n} rules in {packs}",
+        "removed": "removed",
+        "explain": "`reliefkit rule CODE` (or NAME) explains a rule.",
+        "code": "Code",
+        "severity": "Severity",
+        "name": "Name",
+        "title": "Title",
+        "cites": "Cites",
+    },
+    "zh": {
+        "heading": "reliefkit 规则：共 {n} 条（{packs}）",
+        "removed": "已废止",
+        "explain": "`reliefkit rule 代码`（或名称）说明一条规则。",
+        "code": "代码",
+        "severity": "级别",
+        "name": "名称",
+        "title": "标题",
+        "cites": "依据",
+    },
+}
+
+
+def _pad(text: str, cells: int) -> str:
+    """``text`` padded with spaces to ``cells`` terminal cells (Chinese counts two)."""
+    return text + " " * max(0, cells - cell_len(text))
+
+
+def _rule_title(rule: Rule, lang: str) -> str:
+    return printable(rule.title_zh if lang == "zh" else rule.title)
+
+
+def _rules_text(rules: list[Rule], lang: str, width: int, packs: list[str]) -> list[Line]:
+    """A plain layout that fits any width: names are never cut, long titles wrap."""
+    words = _RULES_WORDS[lang]
+    out = [Line(words["heading"].format(n=len(rules), packs=", ".join(packs)), "title"), Line("")]
+    severity_cells = max(cell_len(word(s, lang)) for s in Severity)
+    for rule in rules:
+        severity = _pad(word(rule.severity, lang), severity_cells)
+        removed = f" ({words['removed']})" if rule.removed else ""
+        prefix = f"{rule.code}  {severity} "  # one unbreakable atom: the columns stay aligned
+        head = f"{prefix} {printable(rule.name)}{removed}"
+        lines = wrap(head, width, hang="       ", keep=[prefix])
+        out += [Line(t, rule.severity.value) for t in lines]
+        clauses = [printable(str(c)) for c in rule.citations]
+        sep = "；" if lang == "zh" else "; "
+        detail = sep.join([_rule_title(rule, lang), *clauses])
+        out += [Line(t) for t in wrap(detail, width, indent="       ", keep=clauses)]
+    out += [Line(""), Line(words["explain"], "dim")]
+    return out
+
+
+def _rules_json(rules: list[Rule], lang: str) -> str:
+    items = [
+        {
+            "code": rule.code,
+            "name": rule.name,
+            "pack": rule.pack,
+            "severity": rule.severity.value,
+            "kinds": [k.value for k in rule.kinds],
+            "title": rule.title_zh if lang == "zh" else rule.title,
+            "remedy": rule.remedy_zh if lang == "zh" else rule.remedy,
+            "citations": [
+                {"clause": str(c), "source": c.source, "summary": c.summary} for c in rule.citations
+            ],
+            "params": list(rule.params),
+            "removed": rule.removed,
+        }
+        for rule in rules
+    ]
+    document = {"schema": "reliefkit.rules.v1", "lang": lang, "rules": items}
+    return json.dumps(safe_in(document), ensure_ascii=False, indent=2)
+
+
+def _cell(text: str) -> str:
+    """A Markdown table cell: one line, pipes escaped."""
+    return printable(text).replace("|", "\\|")
+
+
+def _rules_markdown(rules: list[Rule], lang: str) -> str:
+    words = _RULES_WORDS[lang]
+    columns = ("code", "severity", "name", "title", "cites")
+    lines = [
+        "| " + " | ".join(words[c] for c in columns) + " |",
+        "|" + "---|" * len(columns),
+    ]
+    for rule in rules:
+        removed = f" ({words['removed']})" if rule.removed else ""
+        cells = (
             rule.code,
-            rule.severity.value,
-            rule.name,
-            escape(rule.title),
-            escape("; ".join(str(c) for c in rule.citations)),
+            word(rule.severity, lang),
+            f"`{rule.name}`{removed}",
+            _rule_title(rule, lang),
+            "; ".join(str(c) for c in rule.citations),
         )
-    console.print(table)
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _rules(args: argparse.Namespace, console: Console) -> int:
+    registry = default_registry()
+    rules = registry.rules()
+    if args.format == "json":
+        sys.stdout.write(_rules_json(rules, args.lang) + "\n")
+    elif args.format == "markdown":
+        sys.stdout.write(_rules_markdown(rules, args.lang))
+    else:
+        packs = [p.name for p in registry.packs()]
+        _emit(console, _rules_text(rules, args.lang, console.width, packs))
     return 0
 
 
 def _rule(args: argparse.Namespace, console: Console) -> int:
-    rule = get_rule(args.code)
-    title = rule.title_zh if args.lang == "zh" else rule.title
-    console.print(
-        f"[bold]{rule.code}[/] {escape(rule.name)} ([{_STYLE[rule.severity]}]"
-        f"{rule.severity.value}[/])"
+    lang = args.lang
+    rule = default_registry().rule(args.code)
+    words = _RULE_WORDS[lang]
+    width = console.width
+    severity = word(rule.severity, lang)
+    kinds = ("、" if lang == "zh" else ", ").join(word(k, lang) for k in rule.kinds)
+    head = f"{rule.code} {printable(rule.name)}" + (
+        f"（{severity}；{kinds}）" if lang == "zh" else f" ({severity}; {kinds})"
     )
-    console.print(escape(title))
-    words = _RULE_WORDS[args.lang]
-    doc = rule.doc_in(args.lang)
-    for section in SECTIONS:
-        console.print(f"\n[bold]{words.get(section, section)}[/]")
-        console.print(escape(_unwrap(doc.get(section, ""))))
-    console.print(f"\n[bold]{words['Cites']}[/]")
-    for c in rule.citations:
-        console.print(escape(f"{c} — {c.summary}"))
-    console.print(f"\n[bold]{words['Fix']}[/]")
-    console.print(escape(rule.remedy_zh if args.lang == "zh" else rule.remedy))
+    lines = [Line(t, rule.severity.value) for t in wrap(head, width)]
+    lines += [Line(t) for t in wrap(_rule_title(rule, lang), width)]
+    doc = rule.doc_in(lang)
+
+    def section(heading: str, paragraphs: Iterable[str], *, spaced: bool = True) -> None:
+        lines.extend([Line(""), Line(heading, "title")])
+        for i, paragraph in enumerate(paragraphs):
+            if i and spaced:
+                lines.append(Line(""))
+            lines.extend(Line(t) for t in wrap(printable(paragraph), width))
+
+    for name in SECTIONS:
+        section(words.get(name, name), _unwrap(doc.get(name, "")).split("\n\n"))
+    section(words["Cites"], (_clause(c, lang) for c in rule.citations), spaced=False)
+    section(words["Fix"], [rule.remedy_zh if lang == "zh" else rule.remedy])
     if rule.params:
-        console.print(f"\n[bold]{words['Parameters']}[/]: " + escape(", ".join(rule.params)))
+        section(words["Parameters"], [", ".join(rule.params)])
+    _emit(console, lines)
     return 0
+
+
+def _clause(citation: Citation, lang: str) -> str:
+    """``county-plan §三(一) — what it asks`` (``：`` in Chinese), in ``lang``."""
+    summary = citation.summary_in(lang)
+    if not summary:
+        return str(citation)
+    return f"{citation}：{summary}" if lang == "zh" else f"{citation} — {summary}"
 
 
 _RULE_WORDS: dict[str, dict[str, str]] = {
@@ -311,7 +452,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             return _check(args, console, errors)
         if args.command == "rules":
-            return _rules(console)
+            return _rules(args, console)
         if args.command == "rule":
             return _rule(args, console)
         return _example(args, console)
