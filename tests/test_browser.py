@@ -25,6 +25,12 @@ FLAGS = (
     "--disable-sync",
 )
 
+# What the rendered page says, in each language: plurals, folded townships, words.
+SAYS = {
+    "en": ("3 errors", "1 township with no finding", "¥2,000.00", "purpose</dt><dd>meals"),
+    "zh": ("3 项错误", "1 个乡镇未发现问题", "¥2,000.00", "用途</dt><dd>餐饮招待"),
+}
+
 HEADINGS = {
     "en": ("Summary", "Findings", "Waived findings", "Fund balances", "Coverage", "Charts"),
     "zh": ("概况", "问题清单", "已豁免的问题", "资金收支", "帮扶覆盖情况", "图表"),
@@ -72,3 +78,33 @@ def test_report_renders_in_chromium(tmp_path: Path, lang: str) -> None:
         assert f">{heading}</h2>" in dom, heading
     assert dom.count("data:image/png;base64,") == 3
     assert "CP110" in dom and "CP114" in dom and "CP109" in dom
+    for text in SAYS[lang]:
+        assert text in dom, text
+
+
+def test_screenshot_of_the_report(tmp_path: Path) -> None:
+    """``chromium --headless --screenshot`` (as docs/reports.md makes its image) gives a PNG."""
+    browser = _chromium()
+    if browser is None:
+        pytest.skip("chromium is not installed")
+    data = build(replace("disbursements", "B3", purpose="meals"))
+    page = tmp_path / "report.html"
+    page.write_text(rk.check(data, as_of="2015-12-31").to_html(plots=False), encoding="utf-8")
+    shot = tmp_path / "report.png"
+    subprocess.run(
+        [
+            browser,
+            *FLAGS,
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--hide-scrollbars",
+            "--window-size=1240,900",
+            f"--screenshot={shot}",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    png = shot.read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert int.from_bytes(png[16:20], "big") == 1240  # the IHDR width

@@ -166,6 +166,9 @@ def check(
         outcomes=outcomes,
         rule_errors=errors,
         packs=plan.packs,
+        # Renderings that need the records (frames' township column, the HTML page's
+        # balances and coverage, charts) read them from here unless given a dataset.
+        context={"dataset": dataset},
     )
 
 
