@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import re
 from decimal import Decimal
 from typing import Any
 
 import attrs
 import pendulum
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from campaigns import CAMPAIGN, build, tables
 from reliefkit.exceptions import IntegrityError, InvalidMoneyError, InvalidValueError
 from reliefkit.models import (
+    RECORD_TYPES,
     Activity,
     Campaign,
     Dataset,
@@ -88,6 +91,81 @@ def test_money_parses_its_own_text(value: int) -> None:
 def test_money_order_matches_fen(a: int, b: int) -> None:
     """Money compares as its fen do."""
     assert (Money.fen(a) < Money.fen(b)) == (a < b)
+
+
+yuan = st.integers(min_value=-(10**9), max_value=10**9)
+
+
+@given(yuan, yuan)
+def test_money_equality_and_order_agree_with_plain_numbers(a: int, b: int) -> None:
+    """Money(a) compares with an int or a Decimal b exactly as a with b, both ways."""
+    for other in (b, Decimal(b), Decimal(b).scaleb(-2) * 100):
+        assert (Money(a) == other) is (a == b)
+        assert (Money(a) != other) is (a != b)
+        assert (Money(a) < other) is (a < b) and (Money(a) >= other) is (a >= b)
+        assert (Money(a) > other) is (a > b) and (Money(a) <= other) is (a <= b)
+        assert (other < Money(a)) is (b < a) and (other == Money(a)) is (a == b)
+    assert hash(Money(a)) == hash(a) == hash(Decimal(a))
+
+
+def test_money_five_is_five() -> None:
+    """Money(5) == 5 and Money(5) > 3: equality and ordering say the same thing."""
+    assert Money(5) == 5 and Money(5) > 3 and not Money(5) < 3
+    assert Money("0.10") == Decimal("0.1") and Money("0.10") != Decimal("0.11")
+    assert {Money(5): "five"}[5] == "five" and 5 in {Money(5)}
+
+
+@pytest.mark.parametrize("other", [5.0, 2.5, float("nan"), True, False])
+def test_money_refuses_floats_and_bools_in_equality_and_order(other: object) -> None:
+    """A float or a bool is refused by == and < alike, as Money(1.5) is."""
+    with pytest.raises(InvalidMoneyError, match="exact"):
+        _ = Money(5) == other
+    with pytest.raises(InvalidMoneyError, match="exact"):
+        _ = Money(5) < other  # type: ignore[operator]
+    with pytest.raises(InvalidMoneyError, match="exact"):
+        _ = other > Money(5)  # type: ignore[operator]
+
+
+def test_money_and_text_neither_equal_nor_order() -> None:
+    """A str is text, as for Decimal: never equal to money, and ordering says to make money."""
+    assert Money(5) != "5" and not Money(5) == "5.00"  # noqa: SIM201
+    assert Money(5) != None  # noqa: E711
+    with pytest.raises(TypeError, match=r"Money\('3'\)"):
+        _ = Money(5) > "3"  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("spelling", ["12,000", "¥1,200.50", "1200元", "￥3000", "１２,０００"])
+def test_money_refuses_spreadsheet_spellings_naming_the_loader_parser(spelling: str) -> None:
+    """Money("12,000") is refused; the error names the io function that reads the cell."""
+    with pytest.raises(InvalidMoneyError, match="spreadsheet") as caught:
+        Money(spelling)
+    named = re.search(r"(reliefkit\.io[\w.]*)\.(\w+)\(\)", str(caught.value))
+    assert named, str(caught.value)
+    parser = getattr(importlib.import_module(named[1]), named[2])
+    plain = {"12,000": "12000", "¥1,200.50": "1200.50", "1200元": "1200", "￥3000": "3000"}
+    assert parser(spelling) == Money(plain.get(spelling, "12000"))
+
+
+PLAIN_RECORDS = [
+    c for c in RECORD_TYPES if not any(a.metadata.get("personal") for a in attrs.fields(c))
+]
+
+
+@pytest.mark.parametrize("cls", PLAIN_RECORDS, ids=lambda c: c.__name__)
+@settings(max_examples=10, deadline=None)
+@given(data=st.data())
+def test_repr_is_code_that_rebuilds_the_record(cls: type[Any], data: st.DataObject) -> None:
+    """A record's repr, evaluated with the record classes and Money, is an equal record."""
+    record = data.draw(st.from_type(cls))
+    namespace = {c.__name__: c for c in RECORD_TYPES} | {"Money": Money}
+    assert eval(repr(record), namespace) == record
+
+
+def test_repr_shows_days_and_choices_as_the_constructor_takes_them() -> None:
+    """Days print as ISO strings and choices as their text, not as Date(...) or <Enum...>."""
+    activity = Activity(id="A1", kind="ceremony", on="2015-10-17", fee="5")
+    assert repr(activity).startswith("Activity(id='A1', kind='ceremony', organizer_id=None")
+    assert "on='2015-10-17'" in repr(activity) and "fee=Money('5.00')" in repr(activity)
 
 
 def test_dates_accept_date_and_iso_and_refuse_datetime() -> None:
@@ -222,7 +300,7 @@ def test_add_refuses_a_second_record_with_the_same_key() -> None:
     data = data.add(waiver)
     for twin in (data.pairings[0], data.exit_plans[0], data.work_plans[0], waiver):
         assert data.add(attrs.evolve(twin)) is data
-    with pytest.raises(IntegrityError, match="use Dataset.replace"):
+    with pytest.raises(IntegrityError, match=r"use Dataset\.replace"):
         data.add(attrs.evolve(waiver, reason="again"))
     other = Waiver(code="CP110", subject_id="H2", granted_by="LG", until="2016-03-31")
     with pytest.raises(IntegrityError, match="a second"):

@@ -41,7 +41,7 @@ def test_campaign(assert_compliant):
     result.stdout.fnmatch_lines(
         [
             "*expected a compliant campaign on 2015-10-10, got 1 finding(s)*",
-            "*CP104 [[]error[]] T1: Township T1 has no work plan.",
+            "*CP104 [[]error[]] T1: Township T1 has no work plan for the campaign (due by*",
         ]
     )
     # pytrace=False: the report is the message, not a traceback into the helper.

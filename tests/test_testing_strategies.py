@@ -44,6 +44,8 @@ from reliefkit.testing._violations import recipe_codes
 
 CAMPAIGN_SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
+pytest_plugins = ["pytester"]
+
 
 # ---- the facade ----------------------------------------------------------------------------------
 def test_all_is_sorted_and_complete() -> None:
@@ -229,6 +231,128 @@ def test_datasets_respect_size_options(data: Dataset) -> None:
             assert len(data.households_in(village.id)) <= 1
 
 
+SIZES = (
+    "townships",
+    "villages_per_township",
+    "households_per_village",
+    "departments",
+    "donors",
+    "drives",
+    "activities",
+    "projects",
+    "funds",
+    "donations_per_fund",
+)
+
+
+def test_every_max_option_has_its_min() -> None:
+    """datasets() and violating() take min_X for every max_X, keyword-only, min 0 by default."""
+    import inspect
+
+    for strategy in (datasets, violating):
+        params = inspect.signature(strategy).parameters
+        maxes = {n.removeprefix("max_") for n in params if n.startswith("max_")}
+        mins = {n.removeprefix("min_") for n in params if n.startswith("min_")}
+        assert maxes == mins == set(SIZES), strategy
+        assert all(params[f"min_{n}"].kind is inspect.Parameter.KEYWORD_ONLY for n in SIZES)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_min_above_its_max_is_refused_at_once(size: str) -> None:
+    """min_X > max_X raises InvalidArgument naming both, for datasets and violating."""
+    kwargs = {f"min_{size}": 3, f"max_{size}": 2}
+    with pytest.raises(InvalidArgument, match=f"min_{size}=3: more than max_{size}=2"):
+        datasets(**kwargs)
+    with pytest.raises(InvalidArgument, match=f"min_{size}=3"):
+        violating("CP101", **kwargs)
+
+
+def test_donations_without_donors_are_refused() -> None:
+    """min_donations_per_fund needs a donor: with max_donors=0 it is refused at once."""
+    with pytest.raises(InvalidArgument, match="max_donors=0"):
+        datasets(min_donations_per_fund=1, max_donors=0)
+
+
+MINIMA = {
+    "min_villages_per_township": 2,
+    "min_households_per_village": 1,
+    "min_departments": 2,
+    "min_donors": 2,
+    "min_drives": 1,
+    "min_activities": 2,
+    "min_projects": 1,
+    "min_funds": 1,
+    "min_donations_per_fund": 1,
+}
+OTHER_KINDS = {
+    "inspection_tour",
+    "vocational_training",
+    "sector_relief",
+    "charity",
+    "hometown_return",
+    "symposium",
+}
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(datasets(**MINIMA))
+def test_datasets_respect_min_options_and_still_comply(data: Dataset) -> None:
+    """Counts reach every minimum asked for, and the campaign still breaks no rule."""
+    for township in data.townships:
+        villages = data.villages_in(township.id)
+        assert len(villages) >= 2
+        assert all(len(data.households_in(v.id)) >= 1 for v in villages)
+    assert len(data.departments) >= 2 + 2  # besides the leading group's office and audit
+    assert len(data.donors) >= 2 and len(data.projects) >= 1
+    assert sum(a.kind == "donation_drive" for a in data.activities) >= 1
+    assert sum(a.kind in OTHER_KINDS for a in data.activities) >= 2
+    assert len(data.funds) >= 1
+    assert all(data.donations_to(f.id) for f in data.funds)
+    assert not check(data, as_of="2015-12-31").findings
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_records_for_always_has_a_fund_when_asked(data: st.DataObject) -> None:
+    """With min_funds (and min_donors) a test that needs a fund never meets a dataset without."""
+    dataset = data.draw(datasets(min_funds=1, min_donors=1))
+    for table in ("donations", "disbursements", "audits"):
+        record = data.draw(records_for(dataset, tables=(table,)), label=table)
+        assert type(record).table == table
+        assert dataset.add(record).get(record.id) is record
+
+
+FAILING = """
+from hypothesis import given, settings
+from reliefkit.testing import datasets, violating
+
+@settings(max_examples=3, database=None, deadline=None)
+@given(datasets())
+def test_dataset(data):
+    assert not data.villages
+
+@settings(max_examples=3, database=None, deadline=None)
+@given(violating("CP114"))
+def test_case(case):
+    assert not case
+"""
+
+
+def test_a_failing_example_prints_as_records(pytester: pytest.Pytester) -> None:
+    """A failing example shows Dataset.from_records([...]) of the records' reprs (days and
+    choices as the constructor takes them), never the generator's private Draft."""
+    pytester.makepyfile(FAILING)
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=2)
+    out = result.stdout.str()
+    assert "Draft(" not in out and "tables={" not in out
+    assert out.count("Dataset.from_records(") == 2
+    assert "Campaign(id='C2015'" in out and "Village(id='V1'" in out
+    assert "kind='ceremony'" in out and "Date(" not in out
+    case = out[out.index("case=(Dataset.from_records(") :]
+    assert "Disbursement(id=" in case and "purpose=" in case
+
+
 @CAMPAIGN_SETTINGS
 @given(datasets())
 def test_datasets_are_referentially_intact(data: Dataset) -> None:
@@ -284,11 +408,14 @@ def test_violating_knows_every_county_plan_code() -> None:
 
 
 def test_violating_unknown_code_raises_at_once() -> None:
-    """An unknown code raises UnknownRuleError when the strategy is made."""
+    """An unknown code raises UnknownRuleError when the strategy is made; what is not one
+    code (a number, a list of codes) is a TypeError."""
     with pytest.raises(UnknownRuleError, match="CP999"):
         violating("CP999")
-    with pytest.raises(UnknownRuleError):
+    with pytest.raises(TypeError, match="code=101: expected one rule code"):
         violating(101)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="violating breaks one rule"):
+        violating(["CP101", "CP102"])  # type: ignore[arg-type]
 
 
 def test_violating_accepts_lower_case_codes() -> None:

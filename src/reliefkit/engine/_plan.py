@@ -127,7 +127,10 @@ def _plan_for(
     packs: Sequence[str] | None,
     params: Mapping[str, Any] | None,
 ) -> Plan:
-    names = tuple(packs) if packs else registry.default_packs
+    # One pack name is that pack, as select="CP101" is that code.
+    names = (
+        (packs,) if isinstance(packs, str) else tuple(packs) if packs else registry.default_packs
+    )
     overrides = dict(params or {})
     # Rules and packs replaced or redated later must not be hidden by the memo.
     rules = tuple((id(p), p.in_force, id(p.rules), p.rules.version) for p in registry.packs())

@@ -1,8 +1,13 @@
-"""Dates are pendulum.Date everywhere; these converters normalise Python values."""
+"""Dates are pendulum.Date everywhere; these converters normalise Python values.
+
+:func:`to_date` takes any value and refuses what is not a day; :func:`day` and
+:func:`optional_day` are the same conversion typed for the records' constructors (attrs and
+type checkers read a converter's parameter as what the field accepts).
+"""
 
 from __future__ import annotations
 
-import datetime as _dt
+import datetime
 import functools
 import re
 
@@ -20,11 +25,11 @@ def to_date(value: object) -> pendulum.Date:
     A datetime is refused: the records hold days, and comparing a DateTime with a date
     raises later, far from the cause.
     """
-    if isinstance(value, _dt.datetime):
+    if isinstance(value, datetime.datetime):
         raise InvalidValueError(f"date={value!r}: a datetime where a date is expected")
     if isinstance(value, pendulum.Date):
         return value
-    if isinstance(value, _dt.date):
+    if isinstance(value, datetime.date):
         return pendulum.Date(value.year, value.month, value.day)
     if isinstance(value, str):
         return _parse_iso(value)
@@ -50,12 +55,30 @@ def to_optional_date(value: object) -> pendulum.Date | None:
     return to_date(value)
 
 
+def day(value: str | datetime.date | pendulum.Date) -> pendulum.Date:
+    """The converter of a date field: an ISO ``YYYY-MM-DD`` string, a ``datetime.date`` or a
+    ``pendulum.Date`` (a datetime is refused), as :func:`to_date`."""
+    return to_date(value)
+
+
+def optional_day(value: str | datetime.date | pendulum.Date | None) -> pendulum.Date | None:
+    """The converter of an optional date field: as :func:`day`, with ``None`` or ``""`` for
+    "not given"."""
+    return to_optional_date(value)
+
+
 @attrs.frozen
 class DateRange:
-    """Days from ``starts_on`` to ``ends_on``, both inclusive; ``ends_on=None`` is open."""
+    """Days from ``starts_on`` to ``ends_on``, both inclusive; ``ends_on=None`` is open.
 
-    starts_on: pendulum.Date = attrs.field(converter=to_date)
-    ends_on: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
+    Either day may be given as an ISO string, a ``datetime.date`` or a ``pendulum.Date``:
+    ``DateRange("2015-08-01", "2015-12-31")``.
+    """
+
+    starts_on: pendulum.Date = attrs.field(converter=day)
+    """The first day."""
+    ends_on: pendulum.Date | None = attrs.field(default=None, converter=optional_day)
+    """The last day, or ``None`` for a range with no end."""
 
     @ends_on.validator
     def _ends_after_start(self, _: attrs.Attribute[object], value: pendulum.Date | None) -> None:
@@ -65,7 +88,7 @@ class DateRange:
             )
 
     def __contains__(self, day: object) -> bool:
-        if not isinstance(day, _dt.date):
+        if not isinstance(day, datetime.date):
             return False
         day = to_date(day)
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)

@@ -2,6 +2,12 @@
 
 Field names are the format's column names. Records refer to each other by id; the
 :class:`~reliefkit.models.Dataset` checks that those ids exist.
+
+Constructors take what the converters take, and say so to type checkers and ``help()``: a
+date field accepts ``"2015-10-10"``, a ``datetime.date`` or a ``pendulum.Date``; a money
+field accepts ``Money``, an ``int`` of yuan, a ``str`` or a ``Decimal``; a choice accepts the
+enum or its text (``kind="donation_drive"``). The attributes hold the normalised values
+(``pendulum.Date``, ``Money``, the enum). Each class's docstring lists its fields.
 """
 
 from __future__ import annotations
@@ -28,23 +34,67 @@ from reliefkit.models._enums import (
     Sector,
     TownshipKind,
 )
-from reliefkit.models._fields import choice, count, date, flag, ids, key, money, ref, text
+from reliefkit.models._fields import (
+    activity_kind,
+    choice,
+    count,
+    date,
+    day,
+    document,
+    donor_kind,
+    false_if_none,
+    flag,
+    fund_holder,
+    id_list,
+    ids,
+    key,
+    money,
+    money_amount,
+    optional_day,
+    optional_money,
+    optional_text,
+    pledge_kind,
+    ref,
+    role,
+    sector,
+    text,
+    township_kind,
+)
 from reliefkit.models._money import Money
 
 UNITS = ("townships", "departments")
 
 
+class _Pretty:
+    """Shown by IPython and by Hypothesis (a failing example) as the record's own repr:
+    masked, and pasteable back as code."""
+
+    __slots__ = ()
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(repr(self))
+
+
 @attrs.frozen(kw_only=True)
-class Campaign:
+class Campaign(_Pretty):
     """One Poverty Alleviation Day campaign: the folder's single ``campaign.csv`` row."""
 
     table: ClassVar[str] = "campaign"
-    id: str = key()
-    name: str | None = text()
-    year: int = count(minimum=2014, maximum=2100)
-    county: str | None = text()
-    starts_on: pendulum.Date = date()
-    ends_on: pendulum.Date = date(not_before="starts_on")
+    id: str = attrs.field(**key("the campaign's id, e.g. C2015"))
+    name: str | None = attrs.field(
+        default=None, converter=optional_text, **text("its name, e.g. 青山县2015年扶贫日系列活动")
+    )
+    year: int = attrs.field(
+        **count("the year whose 17 October it marks (2014 on)", minimum=2014, maximum=2100)
+    )
+    county: str | None = attrs.field(
+        default=None, converter=optional_text, **text("the county holding it")
+    )
+    starts_on: pendulum.Date = attrs.field(converter=day, **date("its first day"))
+    ends_on: pendulum.Date = attrs.field(
+        converter=day,
+        **date("its last day (audits and exit plans are due)", not_before="starts_on"),
+    )
 
     @year.validator
     def _year_in_period(self, _: attrs.Attribute[Any], value: int) -> None:
@@ -73,46 +123,66 @@ class Campaign:
 
 
 @attrs.frozen(kw_only=True)
-class Township:
+class Township(_Pretty):
     """A township, town or subdistrict (乡镇 / 街道)."""
 
     table: ClassVar[str] = "townships"
-    id: str = key()
-    name: str | None = text()
-    kind: TownshipKind = choice(TownshipKind)
-    main_leader_id: str | None = ref(refs=("people",))
+    id: str = attrs.field(**key("the township's id, e.g. T01"))
+    name: str | None = attrs.field(default=None, converter=optional_text, **text("its name"))
+    kind: TownshipKind = attrs.field(
+        converter=township_kind, **choice("township, town or subdistrict", TownshipKind)
+    )
+    main_leader_id: str | None = attrs.field(
+        default=None,
+        converter=optional_text,
+        **ref("its main leader (a person), the directly responsible person", refs=("people",)),
+    )
 
 
 @attrs.frozen(kw_only=True)
-class Department:
+class Department(_Pretty):
     """A county department (部门)."""
 
     table: ClassVar[str] = "departments"
-    id: str = key()
-    name: str | None = text()
-    sector: Sector = choice(Sector)
+    id: str = attrs.field(**key("the department's id, e.g. D01"))
+    name: str | None = attrs.field(default=None, converter=optional_text, **text("its name"))
+    sector: Sector = attrs.field(
+        converter=sector, **choice("its sector; audit and leading_group matter to rules", Sector)
+    )
 
 
 @attrs.frozen(kw_only=True)
-class Person:
+class Person(_Pretty):
     """A person with a role in a unit. The name is personal data."""
 
     table: ClassVar[str] = "people"
-    id: str = key()
-    name: str | None = text(personal=True, repr=mask_name_repr)
-    unit_id: str = key(refs=UNITS)
-    role: Role = choice(Role)
+    id: str = attrs.field(**key("the person's id"))
+    name: str | None = attrs.field(
+        default=None,
+        converter=optional_text,
+        **text(
+            "the person's name (personal data, masked when shown)",
+            personal=True,
+            repr=mask_name_repr,
+        ),
+    )
+    unit_id: str = attrs.field(**key("the township or department they work in", refs=UNITS))
+    role: Role = attrs.field(
+        converter=role, **choice("county_leader, township_main_leader, cadre, auditor, other", Role)
+    )
 
 
 @attrs.frozen(kw_only=True)
-class Village:
+class Village(_Pretty):
     """A village (村) in a township; ``poor`` marks a registered poor village."""
 
     table: ClassVar[str] = "villages"
-    id: str = key()
-    name: str | None = text()
-    township_id: str = key(refs=("townships",))
-    poor: bool = flag(default=False)
+    id: str = attrs.field(**key("the village's id, e.g. V01"))
+    name: str | None = attrs.field(default=None, converter=optional_text, **text("its name"))
+    township_id: str = attrs.field(**key("the township it lies in", refs=("townships",)))
+    poor: bool = attrs.field(
+        default=False, converter=false_if_none, **flag("whether it is a registered poor village")
+    )
 
 
 def _none_if_empty(value: str | None) -> str | None:
@@ -136,36 +206,60 @@ def _check_resident_id(inst: object, attr: attrs.Attribute[Any], value: object) 
 
 
 @attrs.frozen(kw_only=True)
-class Household:
+class Household(_Pretty):
     """A household; ``registered_poor`` marks a registered poor household (建档立卡).
 
     ``head_name`` and ``resident_id`` are personal data and masked in the repr.
     """
 
     table: ClassVar[str] = "households"
-    id: str = key()
-    village_id: str = key(refs=("villages",))
-    head_name: str | None = text(personal=True, repr=mask_name_repr)
+    id: str = attrs.field(**key("the household's id (never a resident ID number)"))
+    village_id: str = attrs.field(**key("the village it lives in", refs=("villages",)))
+    head_name: str | None = attrs.field(
+        default=None,
+        converter=optional_text,
+        **text("the head of household's name (personal data)", personal=True, repr=mask_name_repr),
+    )
     resident_id: str | None = attrs.field(
         default=None,
         converter=_none_if_empty,
         validator=_check_resident_id,
         repr=mask_resident_id_repr,
-        metadata={"cell": "resident_id", "required": False, "refs": (), "personal": True},
+        metadata={
+            "doc": "the head's resident ID number (GB 11643; personal data)",
+            "cell": "resident_id",
+            "required": False,
+            "refs": (),
+            "personal": True,
+        },
     )
-    members: int | None = count(minimum=1, maximum=99, required=False)
-    registered_poor: bool = flag(default=False)
-    responsible_person_id: str | None = ref(refs=("people",))
+    members: int | None = attrs.field(
+        default=None, **count("how many people it has", minimum=1, maximum=99, required=False)
+    )
+    registered_poor: bool = attrs.field(
+        default=False,
+        converter=false_if_none,
+        **flag("whether it is a registered poor household (建档立卡)"),
+    )
+    responsible_person_id: str | None = attrs.field(
+        default=None,
+        converter=optional_text,
+        **ref("the person responsible for helping it (帮扶责任人)", refs=("people",)),
+    )
 
 
 @attrs.frozen(kw_only=True)
-class Pairing:
+class Pairing(_Pretty):
     """An official assistance pair (对口帮扶): a department and a township or village."""
 
     table: ClassVar[str] = "pairings"
-    department_id: str = key(refs=("departments",))
-    partner_id: str = key(refs=("townships", "villages"))
-    since: pendulum.Date | None = date(required=False)
+    department_id: str = attrs.field(**key("the helping department", refs=("departments",)))
+    partner_id: str = attrs.field(
+        **key("the township or village it helps", refs=("townships", "villages"))
+    )
+    since: pendulum.Date | None = attrs.field(
+        default=None, converter=optional_day, **date("the day the pair began", required=False)
+    )
 
     @property
     def id(self) -> str:
@@ -174,26 +268,36 @@ class Pairing:
 
 
 @attrs.frozen(kw_only=True)
-class WorkTeam:
+class WorkTeam(_Pretty):
     """A work team stationed in a village (驻村工作队)."""
 
     table: ClassVar[str] = "work_teams"
-    id: str = key()
-    village_id: str = key(refs=("villages",))
-    dispatched_by: str | None = ref(refs=UNITS)
-    leader_id: str | None = ref(refs=("people",))
-    members: int | None = count(minimum=1, maximum=9999, required=False)
-    starts_on: pendulum.Date = date()
-    ends_on: pendulum.Date | None = date(required=False, not_before="starts_on")
+    id: str = attrs.field(**key("the team's id"))
+    village_id: str = attrs.field(**key("the village it is stationed in", refs=("villages",)))
+    dispatched_by: str | None = attrs.field(
+        default=None, converter=optional_text, **ref("the unit that sent it", refs=UNITS)
+    )
+    leader_id: str | None = attrs.field(
+        default=None, converter=optional_text, **ref("its leader (a person)", refs=("people",))
+    )
+    members: int | None = attrs.field(
+        default=None, **count("how many members it has", minimum=1, maximum=9999, required=False)
+    )
+    starts_on: pendulum.Date = attrs.field(converter=day, **date("the first day it is stationed"))
+    ends_on: pendulum.Date | None = attrs.field(
+        default=None,
+        converter=optional_day,
+        **date("its last day, or None while it stays", required=False, not_before="starts_on"),
+    )
 
 
 @attrs.frozen(kw_only=True)
-class ExitPlan:
+class ExitPlan(_Pretty):
     """A poor village's plan to leave poverty (脱贫规划)."""
 
     table: ClassVar[str] = "exit_plans"
-    village_id: str = key(refs=("villages",))
-    adopted_on: pendulum.Date = date()
+    village_id: str = attrs.field(**key("the village whose plan it is", refs=("villages",)))
+    adopted_on: pendulum.Date = attrs.field(converter=day, **date("the day it was adopted"))
 
     @property
     def id(self) -> str:
@@ -202,13 +306,19 @@ class ExitPlan:
 
 
 @attrs.frozen(kw_only=True)
-class WorkPlan:
+class WorkPlan(_Pretty):
     """A township's work plan for the campaign (工作方案)."""
 
     table: ClassVar[str] = "work_plans"
-    township_id: str = key(refs=("townships",))
-    responsible_person_id: str | None = ref(refs=("people",))
-    tasks: int | None = count(minimum=0, maximum=9999, required=False)
+    township_id: str = attrs.field(**key("the township whose plan it is", refs=("townships",)))
+    responsible_person_id: str | None = attrs.field(
+        default=None,
+        converter=optional_text,
+        **ref("the directly responsible person it names", refs=("people",)),
+    )
+    tasks: int | None = attrs.field(
+        default=None, **count("how many tasks it assigns", minimum=0, maximum=9999, required=False)
+    )
 
     @property
     def id(self) -> str:
@@ -217,52 +327,105 @@ class WorkPlan:
 
 
 @attrs.frozen(kw_only=True)
-class Activity:
+class Activity(_Pretty):
     """Anything held during the campaign: a ceremony, a drive, a visit, a tour, …
 
     ``township_id`` is where it takes place; ``organizer_id`` the unit organising it.
     """
 
     table: ClassVar[str] = "activities"
-    id: str = key()
-    kind: ActivityKind = choice(ActivityKind)
-    organizer_id: str | None = ref(refs=UNITS)
-    township_id: str | None = ref(refs=("townships",))
-    on: pendulum.Date = date()
-    place: str | None = text()
-    populous: bool | None = flag()
-    in_seat: bool | None = flag()
-    led_by: str | None = ref(refs=("people",))
-    participants: tuple[str, ...] = ids(refs=("people",))
-    villages: tuple[str, ...] = ids(refs=("villages",))
-    households: tuple[str, ...] = ids(refs=("households",))
-    fee: Money | None = money(required=False)
+    id: str = attrs.field(**key("the activity's id"))
+    kind: ActivityKind = attrs.field(
+        converter=activity_kind, **choice("what it is: ceremony, donation_drive, …", ActivityKind)
+    )
+    organizer_id: str | None = attrs.field(
+        default=None, converter=optional_text, **ref("the unit organising it", refs=UNITS)
+    )
+    township_id: str | None = attrs.field(
+        default=None,
+        converter=optional_text,
+        **ref("the township where it takes place", refs=("townships",)),
+    )
+    on: pendulum.Date = attrs.field(converter=day, **date("the day it takes place"))
+    place: str | None = attrs.field(
+        default=None, converter=optional_text, **text("where, in words")
+    )
+    populous: bool | None = attrs.field(
+        default=None, **flag("whether the place is a populous one (ceremonies)")
+    )
+    in_seat: bool | None = attrs.field(
+        default=None, **flag("whether it is in the township seat (ceremonies)")
+    )
+    led_by: str | None = attrs.field(
+        default=None, converter=optional_text, **ref("the person leading it", refs=("people",))
+    )
+    participants: tuple[str, ...] = attrs.field(
+        default=(), converter=id_list, **ids("the people taking part", refs=("people",))
+    )
+    villages: tuple[str, ...] = attrs.field(
+        default=(), converter=id_list, **ids("the villages it visits or serves", refs=("villages",))
+    )
+    households: tuple[str, ...] = attrs.field(
+        default=(),
+        converter=id_list,
+        **ids("the households it visits or serves", refs=("households",)),
+    )
+    fee: Money | None = attrs.field(
+        default=None,
+        converter=optional_money,
+        **money("what it charges participants (trainings)", required=False),
+    )
 
 
 @attrs.frozen(kw_only=True)
-class Solicitation:
+class Solicitation(_Pretty):
     """One unit asking a target (unit or donor) to donate, within a donation drive (互请)."""
 
     table: ClassVar[str] = "solicitations"
-    id: str = key()
-    activity_id: str = key(refs=("activities",))
-    organizer_id: str = key(refs=UNITS)
-    target_id: str = key(refs=(*UNITS, "donors"))
-    on: pendulum.Date = date()
-    quota: Money | None = money(required=False)
+    id: str = attrs.field(**key("the solicitation's id"))
+    activity_id: str = attrs.field(
+        **key("the activity (donation drive, …) it is made in", refs=("activities",))
+    )
+    organizer_id: str = attrs.field(**key("the unit that asks", refs=UNITS))
+    target_id: str = attrs.field(
+        **key("who is asked: a township, a department or a donor", refs=(*UNITS, "donors"))
+    )
+    on: pendulum.Date = attrs.field(converter=day, **date("the day it is made"))
+    quota: Money | None = attrs.field(
+        default=None,
+        converter=optional_money,
+        **money("an amount it requires (a quota breaks CP123)", required=False),
+    )
 
 
 @attrs.frozen(kw_only=True, repr=False)
-class Donor:
+class Donor(_Pretty):
     """Someone who gives. A natural person's name is personal data."""
 
     table: ClassVar[str] = "donors"
-    id: str = key()
-    name: str | None = text(personal=True)
-    kind: DonorKind = choice(DonorKind)
-    unit_id: str | None = ref(refs=UNITS)
-    home_township_id: str | None = ref(refs=("townships",))
-    publicity_consent: bool | None = flag()
+    id: str = attrs.field(**key("the donor's id"))
+    name: str | None = attrs.field(
+        default=None,
+        converter=optional_text,
+        **text("the donor's name (personal data for a natural person)", personal=True),
+    )
+    kind: DonorKind = attrs.field(
+        converter=donor_kind,
+        **choice("who gives: cadre, resident, private_enterprise, …", DonorKind),
+    )
+    unit_id: str | None = attrs.field(
+        default=None,
+        converter=optional_text,
+        **ref("the unit a cadre or unit donor stands for", refs=UNITS),
+    )
+    home_township_id: str | None = attrs.field(
+        default=None,
+        converter=optional_text,
+        **ref("a local notable's home township", refs=("townships",)),
+    )
+    publicity_consent: bool | None = attrs.field(
+        default=None, **flag("whether the donor agreed to be named in public")
+    )
 
     @property
     def display_name(self) -> str | None:
@@ -271,66 +434,104 @@ class Donor:
 
     def __repr__(self) -> str:
         # Written out because whether the name is masked depends on the kind.
-        shown = {a.name: getattr(self, a.name) for a in attrs.fields(Donor)}
-        shown["name"] = self.display_name
-        return "Donor(" + ", ".join(f"{k}={masked_repr(v)}" for k, v in shown.items()) + ")"
+        shown = []
+        for field in attrs.fields(Donor):
+            if field.name == "name":
+                shown.append(f"name={masked_repr(self.display_name)}")
+            else:
+                value = getattr(self, field.name)
+                show = field.repr if callable(field.repr) else masked_repr
+                shown.append(f"{field.name}={show(value)}")
+        return "Donor(" + ", ".join(shown) + ")"
 
 
 @attrs.frozen(kw_only=True)
-class Project:
+class Project(_Pretty):
     """A published assistance project (帮扶项目) located in a village."""
 
     table: ClassVar[str] = "projects"
-    id: str = key()
-    name: str | None = text()
-    purpose: str | None = text()
-    village_id: str = key(refs=("villages",))
-    published_on: pendulum.Date | None = date(required=False)
-    government_obligated: bool = flag(default=False)
+    id: str = attrs.field(**key("the project's id"))
+    name: str | None = attrs.field(default=None, converter=optional_text, **text("its name"))
+    purpose: str | None = attrs.field(
+        default=None, converter=optional_text, **text("what it is for (a purpose name)")
+    )
+    village_id: str = attrs.field(**key("the village it lies in", refs=("villages",)))
+    published_on: pendulum.Date | None = attrs.field(
+        default=None,
+        converter=optional_day,
+        **date("the day it was published, or None if never", required=False),
+    )
+    government_obligated: bool = attrs.field(
+        default=False,
+        converter=false_if_none,
+        **flag("whether the government must fund it (raised money may not)"),
+    )
 
 
 @attrs.frozen(kw_only=True)
-class Pledge:
+class Pledge(_Pretty):
     """A directed pledge to donate to (认捐) or build (认建) a project."""
 
     table: ClassVar[str] = "pledges"
-    id: str = key()
-    donor_id: str = key(refs=("donors",))
-    project_id: str = key(refs=("projects",))
-    kind: PledgeKind = choice(PledgeKind)
-    amount: Money = money()
-    on: pendulum.Date = date()
+    id: str = attrs.field(**key("the pledge's id"))
+    donor_id: str = attrs.field(**key("the donor who pledges", refs=("donors",)))
+    project_id: str = attrs.field(**key("the project pledged to", refs=("projects",)))
+    kind: PledgeKind = attrs.field(
+        converter=pledge_kind, **choice("donate (认捐) or build (认建)", PledgeKind)
+    )
+    amount: Money = attrs.field(converter=money_amount, **money("the amount pledged"))
+    on: pendulum.Date = attrs.field(converter=day, **date("the day of the pledge"))
 
 
 @attrs.frozen(kw_only=True)
-class Fund:
+class Fund(_Pretty):
     """Where raised money and goods are held."""
 
     table: ClassVar[str] = "funds"
-    id: str = key()
-    name: str | None = text()
-    holder: FundHolder = choice(FundHolder)
+    id: str = attrs.field(**key("the fund's id"))
+    name: str | None = attrs.field(default=None, converter=optional_text, **text("its name"))
+    holder: FundHolder = attrs.field(
+        converter=fund_holder, **choice("who holds it: charity, designated_account, …", FundHolder)
+    )
 
 
 @attrs.frozen(kw_only=True)
-class Donation:
+class Donation(_Pretty):
     """Money (or goods at their assessed value) given into a fund.
 
     Naming a project or a village makes it directed (定向).
     """
 
     table: ClassVar[str] = "donations"
-    id: str = key()
-    donor_id: str = key(refs=("donors",))
-    fund_id: str = key(refs=("funds",))
-    activity_id: str | None = ref(refs=("activities",))
-    amount: Money = money()
-    goods: str | None = text()
-    on: pendulum.Date = date()
-    designated_project_id: str | None = ref(refs=("projects",))
-    designated_village_id: str | None = ref(refs=("villages",))
-    badge: bool | None = flag()
-    receipt: bool | None = flag()
+    id: str = attrs.field(**key("the donation's id"))
+    donor_id: str = attrs.field(**key("the donor who gives", refs=("donors",)))
+    fund_id: str = attrs.field(**key("the fund it goes into", refs=("funds",)))
+    activity_id: str | None = attrs.field(
+        default=None,
+        converter=optional_text,
+        **ref("the activity it was made in (a drive, …)", refs=("activities",)),
+    )
+    amount: Money = attrs.field(
+        converter=money_amount, **money("the amount, or the goods' assessed value")
+    )
+    goods: str | None = attrs.field(
+        default=None, converter=optional_text, **text("the goods given, in words")
+    )
+    on: pendulum.Date = attrs.field(converter=day, **date("the day it was given"))
+    designated_project_id: str | None = attrs.field(
+        default=None,
+        converter=optional_text,
+        **ref("the project it is directed to", refs=("projects",)),
+    )
+    designated_village_id: str | None = attrs.field(
+        default=None,
+        converter=optional_text,
+        **ref("the village it is directed to", refs=("villages",)),
+    )
+    badge: bool | None = attrs.field(
+        default=None, **flag("whether the donor received an honour badge")
+    )
+    receipt: bool | None = attrs.field(default=None, **flag("whether a receipt was issued"))
 
     @property
     def directed(self) -> bool:
@@ -344,44 +545,66 @@ class Donation:
 
 
 @attrs.frozen(kw_only=True)
-class Disbursement:
+class Disbursement(_Pretty):
     """Money or goods leaving a fund, for a purpose."""
 
     table: ClassVar[str] = "disbursements"
-    id: str = key()
-    fund_id: str = key(refs=("funds",))
-    amount: Money = money()
-    purpose: str | None = text()
-    project_id: str | None = ref(refs=("projects",))
-    village_id: str | None = ref(refs=("villages",))
-    household_id: str | None = ref(refs=("households",))
-    on: pendulum.Date = date()
+    id: str = attrs.field(**key("the disbursement's id"))
+    fund_id: str = attrs.field(**key("the fund it leaves", refs=("funds",)))
+    amount: Money = attrs.field(converter=money_amount, **money("the amount paid out"))
+    purpose: str | None = attrs.field(
+        default=None,
+        converter=optional_text,
+        **text("what it pays for: a purpose name (housing, meals, …)"),
+    )
+    project_id: str | None = attrs.field(
+        default=None, converter=optional_text, **ref("the project it pays", refs=("projects",))
+    )
+    village_id: str | None = attrs.field(
+        default=None, converter=optional_text, **ref("the village it reaches", refs=("villages",))
+    )
+    household_id: str | None = attrs.field(
+        default=None,
+        converter=optional_text,
+        **ref("the household it reaches", refs=("households",)),
+    )
+    on: pendulum.Date = attrs.field(converter=day, **date("the day it was paid"))
 
 
 @attrs.frozen(kw_only=True)
-class Audit:
+class Audit(_Pretty):
     """An audit of a fund by a department, with the totals it found."""
 
     table: ClassVar[str] = "audits"
-    id: str = key()
-    fund_id: str = key(refs=("funds",))
-    auditor_id: str = key(refs=("departments",))
-    on: pendulum.Date = date()
-    received_total: Money = money()
-    disbursed_total: Money = money()
+    id: str = attrs.field(**key("the audit's id"))
+    fund_id: str = attrs.field(**key("the fund audited", refs=("funds",)))
+    auditor_id: str = attrs.field(**key("the auditing department", refs=("departments",)))
+    on: pendulum.Date = attrs.field(converter=day, **date("the day of the audit"))
+    received_total: Money = attrs.field(
+        converter=money_amount, **money("what the audit found the fund received")
+    )
+    disbursed_total: Money = attrs.field(
+        converter=money_amount, **money("what the audit found the fund paid out")
+    )
 
 
 @attrs.frozen(kw_only=True)
-class Waiver:
+class Waiver(_Pretty):
     """An exemption of one subject from one rule until a date, granted by the leading group."""
 
     table: ClassVar[str] = "waivers"
-    code: str = key()
+    code: str = attrs.field(**key("the code of the rule waived, e.g. CP106"))
     # Not checked as a reference: a waiver may be granted before its subject is recorded.
-    subject_id: str = key()
-    reason: str | None = text()
-    granted_by: str | None = ref(refs=("*",))
-    until: pendulum.Date = date()
+    subject_id: str = attrs.field(**key("the id of the subject exempted (a finding's first)"))
+    reason: str | None = attrs.field(
+        default=None, converter=optional_text, **text("why it was granted")
+    )
+    granted_by: str | None = attrs.field(
+        default=None,
+        converter=optional_text,
+        **ref("the unit that granted it (the leading group)", refs=("*",)),
+    )
+    until: pendulum.Date = attrs.field(converter=day, **date("the last day it is valid"))
 
     @property
     def id(self) -> str:
@@ -412,6 +635,9 @@ RECORD_TYPES: tuple[type[Any], ...] = (
     Waiver,
 )
 """Every record type, in the order of the format's table (and of loading)."""
+
+for _record_type in RECORD_TYPES:
+    document(_record_type)
 
 TABLES: dict[str, type[Any]] = {cls.table: cls for cls in RECORD_TYPES}
 """Record type by table (file) name."""

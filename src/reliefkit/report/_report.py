@@ -143,6 +143,13 @@ class Report:
 
         return plot(self, kind, dataset=dataset, lang=lang)
 
+    def __str__(self) -> str:
+        """A short summary: campaign, ``as_of``, counts by severity and the top rules (the
+        whole report is :meth:`to_text`)."""
+        from reliefkit.report._text import report_summary
+
+        return report_summary(self)
+
     def _repr_html_(self) -> str:
         from reliefkit.report._html import report_html
 
@@ -184,6 +191,12 @@ class Decision:
 
     def __bool__(self) -> bool:
         return self.allowed
+
+    def __str__(self) -> str:
+        """Allowed or refused, with the refusals, hints, obligations and other findings."""
+        from reliefkit.report._text import decision_text
+
+        return decision_text(self)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form (personal data made safe)."""

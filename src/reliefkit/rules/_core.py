@@ -17,7 +17,7 @@ import attrs
 import pendulum
 
 from reliefkit._display import render_html
-from reliefkit._privacy import masked_repr, safe_in
+from reliefkit._privacy import masked_repr, printable, safe_in
 from reliefkit.exceptions import ParameterError
 from reliefkit.models import Campaign, DateRange, Queries, to_date
 from reliefkit.rules._scope import Scope
@@ -54,11 +54,22 @@ _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 @attrs.frozen
 class Citation:
-    """A clause of a source text: ``county-plan §三(一)``."""
+    """A clause of a source text: ``county-plan §三(一)``.
+
+    ``summary`` and ``summary_zh`` say in a few words, in English and in Chinese, what the
+    clause asks (a paraphrase, never the source's own words); :meth:`summary_in` picks one.
+    Identity is the source and the clause.
+    """
 
     source: str
     clause: str
     summary: str = attrs.field(default="", eq=False)
+    summary_zh: str = attrs.field(default="", eq=False)
+
+    def summary_in(self, lang: str = "en") -> str:
+        """The summary in ``en`` or ``zh``; a citation without a Chinese summary (a
+        third-party pack's) keeps its English one."""
+        return (self.summary_zh or self.summary) if lang == "zh" else self.summary
 
     def __str__(self) -> str:
         return f"{self.source} {self.clause}"
@@ -148,6 +159,11 @@ class Finding:
             }
         )
         return out
+
+    def __str__(self) -> str:
+        """``CP101 error S1, T01, T02: message`` on one line, personal data masked."""
+        subjects = ", ".join(self.subjects)
+        return printable(f"{self.code} {self.severity.value} {subjects}: {self.message}")
 
     def _repr_html_(self) -> str:
         return render_html(self)
@@ -535,9 +551,13 @@ class Pack:
                 expected = type(values[name])
                 if isinstance(values[name], frozenset) and isinstance(value, list | tuple | set):
                     value = frozenset(value)
+                elif isinstance(values[name], frozenset) and isinstance(value, str):
+                    # A string of names is those names, as select="CP101,CP102" is those codes.
+                    value = frozenset(value.replace(",", " ").split())
                 if not isinstance(value, expected):
                     raise ParameterError(
-                        f"params[{name!r}]={value!r}: expected {expected.__name__}"
+                        f"params[{name!r}]={value!r}: expected {expected.__name__} like "
+                        f"{values[name]!r}, not {type(value).__name__}"
                     )
                 self.parameters[name].validate(value)
                 values[name] = value

@@ -76,7 +76,11 @@ def rules_markdown() -> str:
             out += [
                 "**Subjects and remedy.** " + rule.remedy + " / " + rule.remedy_zh,
                 "",
-                "**Cites.** " + "; ".join(f"{c} ({c.summary})" for c in rule.citations),
+                "**Cites.** "
+                + "; ".join(
+                    f"{c} ({c.summary}" + (f" / {c.summary_zh})" if c.summary_zh else ")")
+                    for c in rule.citations
+                ),
                 "",
                 f"**Scope.** {rule.scope.name} · **Kinds.** "
                 + ", ".join(k.value for k in rule.kinds)

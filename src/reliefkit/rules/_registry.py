@@ -75,7 +75,15 @@ class Registry:
         return frozenset(c for p in self._packs.values() for c in p.rules)
 
     def rule(self, code_or_name: str) -> Rule:
-        """The rule with this code (case-insensitive) or name (``cross-township-solicitation``)."""
+        """The rule with this code (case-insensitive) or name (``cross-township-solicitation``).
+
+        One code as a str; anything else (a list of codes) is a ``TypeError``.
+        """
+        if not isinstance(code_or_name, str):
+            raise TypeError(
+                f"code={code_or_name!r}: expected one rule code or name as a str, such as "
+                "'CP101' or 'cross-township-solicitation'"
+            )
         wanted = code_or_name.strip()
         for pack in self._packs.values():
             found = pack.rules.get(wanted.upper())

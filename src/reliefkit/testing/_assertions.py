@@ -37,17 +37,19 @@ def assert_compliant(
     report_or_dataset: Report | Dataset,
     *,
     as_of: Any = None,
-    severities: Iterable[str] = SEVERITIES,
+    severities: str | Iterable[str] = SEVERITIES,
     lang: str = "en",
 ) -> None:
     """Fail with a readable list of findings when a report (or a dataset, checked on
     ``as_of``) has a finding of one of ``severities``, or a rule that raised.
 
-    ``severities`` defaults to all three; pass ``("error",)`` to tolerate warnings and infos.
+    ``severities`` defaults to all three; pass ``("error",)`` (or ``"error"``) to tolerate
+    warnings and infos.
     """
     from reliefkit.models import Dataset
 
-    wanted = tuple(severities)
+    # One severity is that severity, as select="CP101" is that code.
+    wanted = (severities,) if isinstance(severities, str) else tuple(severities)
     unknown = set(wanted) - set(SEVERITIES)
     if unknown:
         raise ValueError(f"severities={wanted!r}: expected some of {SEVERITIES!r}")

@@ -54,6 +54,7 @@ from reliefkit.testing._draw import (
     resident_id,
     some,
 )
+from reliefkit.testing._shown import FROM_RECORDS, Records
 from reliefkit.testing._strategies import (
     COUNTIES,
     DEC_31,
@@ -72,16 +73,29 @@ EARLIEST_END = pendulum.Date(YEAR, 10, 18)
 _SIZE_DEFAULTS: dict[str, int] = {
     "min_townships": 1,
     "max_townships": 3,
+    "min_villages_per_township": 0,
     "max_villages_per_township": 3,
+    "min_households_per_village": 0,
     "max_households_per_village": 3,
+    "min_departments": 0,
     "max_departments": 3,
+    "min_donors": 0,
     "max_donors": 4,
+    "min_drives": 0,
     "max_drives": 2,
+    "min_activities": 0,
     "max_activities": 3,
+    "min_projects": 0,
     "max_projects": 3,
+    "min_funds": 0,
     "max_funds": 2,
+    "min_donations_per_fund": 0,
     "max_donations_per_fund": 3,
 }
+"""The size options of :func:`datasets` and :func:`~reliefkit.testing.violating`, with their
+defaults: every ``max_X`` has its ``min_X``."""
+
+SIZE_NAMES = tuple(_SIZE_DEFAULTS)
 
 
 @attrs.frozen
@@ -91,14 +105,23 @@ class Options:
     as_of: pendulum.Date
     min_townships: int = 1
     max_townships: int = 3
+    min_villages_per_township: int = 0
     max_villages_per_township: int = 3
+    min_households_per_village: int = 0
     max_households_per_village: int = 3
+    min_departments: int = 0
     max_departments: int = 3
+    min_donors: int = 0
     max_donors: int = 4
+    min_drives: int = 0
     max_drives: int = 2
+    min_activities: int = 0
     max_activities: int = 3
+    min_projects: int = 0
     max_projects: int = 3
+    min_funds: int = 0
     max_funds: int = 2
+    min_donations_per_fund: int = 0
     max_donations_per_fund: int = 3
     # Earliest and latest last day of the campaign (it spans the visit window; violations of
     # CP118 need the audit due by as_of).
@@ -136,10 +159,15 @@ def make_options(
             f"min_townships={sizes['min_townships']!r}: a campaign needs at least one township "
             "(its poor village is where county leaders visit, CP108)"
         )
-    if sizes["min_townships"] > sizes["max_townships"]:
+    for name in SIZE_NAMES:
+        if name.startswith("min_"):
+            high = "max_" + name.removeprefix("min_")
+            if sizes[name] > sizes[high]:
+                raise InvalidArgument(f"{name}={sizes[name]!r}: more than {high}={sizes[high]!r}")
+    if sizes["min_donations_per_fund"] and not sizes["max_donors"]:
         raise InvalidArgument(
-            f"min_townships={sizes['min_townships']!r}: more than "
-            f"max_townships={sizes['max_townships']!r}"
+            f"min_donations_per_fund={sizes['min_donations_per_fund']!r}: donations need a "
+            "donor, but max_donors=0"
         )
     if sizes["max_villages_per_township"] < 1:
         raise InvalidArgument(
@@ -202,14 +230,23 @@ def datasets(
     params: Mapping[str, Any] | None = None,
     min_townships: int = 1,
     max_townships: int = 3,
+    min_villages_per_township: int = 0,
     max_villages_per_township: int = 3,
+    min_households_per_village: int = 0,
     max_households_per_village: int = 3,
+    min_departments: int = 0,
     max_departments: int = 3,
+    min_donors: int = 0,
     max_donors: int = 4,
+    min_drives: int = 0,
     max_drives: int = 2,
+    min_activities: int = 0,
     max_activities: int = 3,
+    min_projects: int = 0,
     max_projects: int = 3,
+    min_funds: int = 0,
     max_funds: int = 2,
+    min_donations_per_fund: int = 0,
     max_donations_per_fund: int = 3,
 ) -> st.SearchStrategy[Dataset]:
     """Whole 2015 campaigns that break no county-plan rule: ``check(ds, as_of=as_of)`` finds
@@ -228,17 +265,33 @@ def datasets(
     campaigns comply on every day, so it is only validated here (:func:`violating` uses it).
     ``params`` overrides pack parameters by name, as ``check(..., params=...)`` does:
     campaigns then comply under those values (``{"poverty_day": "10-20"}`` dates ceremonies
-    by 20 October). The ``min_``/``max_`` options bound the counts; the defaults keep examples
-    small. Bad options raise :class:`hypothesis.errors.InvalidArgument` at once.
+    by 20 October). The ``min_``/``max_`` options bound the counts (every ``max_X`` has its
+    ``min_X``: ``min_funds=1, min_donations_per_fund=1`` makes sure there is a fund with
+    money in it, so that ``records_for(data, tables="donations")`` always has room); the
+    defaults keep examples small. Bad options (a ``min_`` above its ``max_``) raise
+    :class:`hypothesis.errors.InvalidArgument` at once.
+
+    A failing example prints as ``Dataset.from_records([Campaign(...), Township(...), …])``:
+    the records' reprs, which can be pasted back into a test.
     """
     sizes = {k: v for k, v in locals().items() if k in _SIZE_DEFAULTS}
     options = make_options(as_of, sizes, params)
-    return drafts(options).map(Draft.build)
+    # Through the records, so that a failing example prints as code (see _shown).
+    return drafts(options).map(records_of).map(FROM_RECORDS)
 
 
-def _draw_many(draw: Draw, items: tuple[T, ...] | list[T], max_size: int) -> list[T]:
-    """Up to ``max_size`` items, repeats allowed (kinds of departments, donors, activities)."""
-    return [items[i] for i in draw(st.lists(st.integers(0, len(items) - 1), max_size=max_size))]
+def records_of(draft: Draft) -> Records:
+    """A draft's records, campaign first, in the format's table order."""
+    return Records((draft.campaign, *(r for rows in draft.tables.values() for r in rows)))
+
+
+def _draw_many(
+    draw: Draw, items: tuple[T, ...] | list[T], max_size: int, min_size: int = 0
+) -> list[T]:
+    """``min_size`` to ``max_size`` items, repeats allowed (kinds of departments, donors,
+    activities)."""
+    indexes = st.lists(st.integers(0, len(items) - 1), min_size=min_size, max_size=max_size)
+    return [items[i] for i in draw(indexes)]
 
 
 # ---- the generator -----------------------------------------------------------------------------
@@ -275,7 +328,7 @@ def _units(draw: Choices, d: Draft, o: Options) -> None:
         )
     )
     d.add(Department(id="AU", name=DEPARTMENT_NAMES[Sector.AUDIT], sector=Sector.AUDIT))
-    for sector in _draw_many(draw, tuple(Sector), o.max_departments):
+    for sector in _draw_many(draw, tuple(Sector), o.max_departments, o.min_departments):
         d.add(Department(id=d.new_id("D"), name=DEPARTMENT_NAMES[sector], sector=sector))
     for _ in range(draw(st.integers(1, 2))):
         d.add_person(draw, "LG", Role.COUNTY_LEADER)  # CP108: someone to lead visits
@@ -310,7 +363,8 @@ def _villages(draw: Choices, d: Draft, o: Options) -> None:
     names = draw(st.permutations(VILLAGE_NAMES))
     for n, township in enumerate(d.townships):
         first = n == 0
-        count = draw(st.integers(1 if first else 0, o.max_villages_per_township))
+        least = max(o.min_villages_per_township, 1 if first else 0)
+        count = draw(st.integers(least, o.max_villages_per_township))
         for i in range(count):
             # CP108 needs a poor village somewhere: the first one is always poor.
             poor = True if first and i == 0 else draw(st.booleans())
@@ -328,7 +382,8 @@ def _villages(draw: Choices, d: Draft, o: Options) -> None:
             elif draw(st.booleans()):
                 d.add_team(draw, village.id)
             staff = [p.id for p in d.people_in(township.id)]
-            for _ in range(draw(st.integers(0, o.max_households_per_village))):
+            households = st.integers(o.min_households_per_village, o.max_households_per_village)
+            for _ in range(draw(households)):
                 registered = draw(st.booleans())
                 responsible = (
                     pick(draw, staff)  # CP110
@@ -389,7 +444,9 @@ def _ceremonies_and_visits(draw: Choices, d: Draft) -> None:
 
 
 def _donors(draw: Choices, d: Draft, o: Options) -> None:
-    for kind in _draw_many(draw, tuple(DonorKind), o.max_donors):
+    # min_donations_per_fund: a donation needs a donor.
+    least = max(o.min_donors, 1 if o.min_donations_per_fund else 0)
+    for kind in _draw_many(draw, tuple(DonorKind), o.max_donors, least):
         d.add_donor(draw, kind)
 
 
@@ -412,7 +469,7 @@ def _drives(draw: Choices, d: Draft, o: Options) -> None:
     units = d.units()
     # CP102: the activity through which each unit was asked (its own activities aside).
     asked_in: dict[str, str] = {}
-    for _ in range(draw(st.integers(0, o.max_drives))):
+    for _ in range(draw(st.integers(o.min_drives, o.max_drives))):
         drive = d.add_drive(draw, pick(draw, units))
         organizer = drive.organizer_id
         assert organizer is not None
@@ -451,7 +508,7 @@ def _other_activities(draw: Choices, d: Draft, o: Options) -> None:
     ]
     departments = [dep.id for dep in d.departments]
     townships = [t.id for t in d.townships]
-    for kind in _draw_many(draw, kinds, o.max_activities):
+    for kind in _draw_many(draw, kinds, o.max_activities, o.min_activities):
         if kind is ActivityKind.HOMETOWN_RETURN:
             organizer: str | None = pick(draw, townships)
         elif kind is ActivityKind.INSPECTION_TOUR:
@@ -478,7 +535,7 @@ def _other_activities(draw: Choices, d: Draft, o: Options) -> None:
 
 def _projects_and_pledges(draw: Choices, d: Draft, o: Options) -> None:
     villages = d.rows("villages")
-    for _ in range(draw(st.integers(0, o.max_projects))):
+    for _ in range(draw(st.integers(o.min_projects, o.max_projects))):
         village = pick(draw, villages)
         d.add_project(
             draw,
@@ -532,11 +589,11 @@ def _designations(
 def _funds(draw: Choices, d: Draft, o: Options) -> None:
     donors = [e.id for e in d.rows("donors")]
     giving = d.activities(*GIVING_KINDS)
-    for _ in range(draw(st.integers(0, o.max_funds))):
+    for _ in range(draw(st.integers(o.min_funds, o.max_funds))):
         fund = d.add_fund(draw)
         if not donors:
             continue
-        for _ in range(draw(st.integers(0, o.max_donations_per_fund))):
+        for _ in range(draw(st.integers(o.min_donations_per_fund, o.max_donations_per_fund))):
             donor_id = pick(draw, donors)
             activity = maybe(draw, giving) if giving else None
             project_id, village_id = pick(draw, _designations(d, donor_id, activity))
@@ -602,4 +659,12 @@ def _designation_target(d: Draft, key: str) -> tuple[str | None, str | None, str
     return (None, key, poor_households[0].id) if poor_households else None
 
 
-__all__ = ["EARLIEST_END", "Options", "datasets", "drafts", "make_options", "resolve_params"]
+__all__ = [
+    "EARLIEST_END",
+    "SIZE_NAMES",
+    "Options",
+    "datasets",
+    "drafts",
+    "make_options",
+    "resolve_params",
+]

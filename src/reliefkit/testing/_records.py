@@ -640,7 +640,15 @@ def _check_dataset(dataset: object) -> Dataset:
 
 
 def _check_tables(tables: object) -> tuple[str, ...]:
-    if isinstance(tables, str) or not isinstance(tables, Iterable):
+    if isinstance(tables, str):
+        # One table name is that table, as select="CP101" is that code.
+        if tables in RECORD_TABLES:
+            return (tables,)
+        raise InvalidArgument(
+            f"tables={tables!r}: expected a table name or a tuple of them, among "
+            f"{', '.join(RECORD_TABLES)}"
+        )
+    if not isinstance(tables, Iterable):
         raise InvalidArgument(f"tables={tables!r}: expected a tuple of table names")
     chosen = tuple(tables)
     if not chosen or not set(chosen) <= set(RECORD_TABLES):
@@ -676,7 +684,7 @@ def _batches(
 
 
 def records_for(
-    dataset: Dataset, *, tables: Iterable[str] = RECORD_KINDS
+    dataset: Dataset, *, tables: str | Iterable[str] = RECORD_KINDS
 ) -> st.SearchStrategy[Record]:
     """One new record for ``dataset``: by default a solicitation, donation, disbursement or
     activity; ``tables`` selects among every table but the campaign (:data:`RECORD_TABLES`).
@@ -688,7 +696,11 @@ def records_for(
     (``CP101``…, ``RK001``…) and an id of the dataset (or the campaign) as its subject. A
     table the dataset leaves no room for (a donation with no fund or no donor, a work plan
     when every township has one) is left out; if none is left, this raises
-    :class:`~hypothesis.errors.InvalidArgument`.
+    :class:`~hypothesis.errors.InvalidArgument`. ``tables="donations"`` is that one table.
+
+    To be sure of room, draw the dataset with the ``min_`` options of
+    :func:`~reliefkit.testing.datasets`: ``datasets(min_funds=1)`` always leaves room for a
+    disbursement or an audit, and ``datasets(min_funds=1, min_donors=1)`` for a donation.
     """
     base = _Base(_check_dataset(dataset))
     chosen = _check_tables(tables)
@@ -703,7 +715,7 @@ def records_for(
 def record_batches_for(
     dataset: Dataset,
     *,
-    tables: Iterable[str] = RECORD_TABLES,
+    tables: str | Iterable[str] = RECORD_TABLES,
     min_size: int = 1,
     max_size: int = 4,
 ) -> st.SearchStrategy[tuple[Record, ...]]:

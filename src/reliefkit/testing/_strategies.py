@@ -159,7 +159,7 @@ def fen_amounts(min_fen: int = 100, max_fen: int = 2_000_000) -> st.SearchStrate
     return st.one_of(whole, exact).filter(lambda f: min_fen <= f <= max_fen)
 
 
-def _to_money(name: str, value: object) -> Money:
+def _to_money(name: str, value: Money | int | str | Decimal) -> Money:
     if isinstance(value, Money):
         return value
     try:

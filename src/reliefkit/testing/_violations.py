@@ -16,27 +16,14 @@ from typing import Any
 import attrs
 from hypothesis import strategies as st
 
-from reliefkit.exceptions import CannotViolateError, UnknownRuleError
+from reliefkit.exceptions import CannotViolateError
 from reliefkit.models import Dataset
 from reliefkit.rules import Registry, Rule, default_registry
 from reliefkit.rules.recipes import Bounds, Recipe, Subjects
-from reliefkit.testing._datasets import Options, drafts, make_options
+from reliefkit.testing._datasets import SIZE_NAMES, Options, drafts, make_options
 from reliefkit.testing._draft import Draft
 from reliefkit.testing._draw import Choices, Draw
-
-_SIZE_NAMES = (
-    "min_townships",
-    "max_townships",
-    "max_villages_per_township",
-    "max_households_per_village",
-    "max_departments",
-    "max_donors",
-    "max_drives",
-    "max_activities",
-    "max_projects",
-    "max_funds",
-    "max_donations_per_fund",
-)
+from reliefkit.testing._shown import Case
 
 
 # ---- the public strategy -----------------------------------------------------------------------
@@ -48,14 +35,23 @@ def violating(
     params: Mapping[str, Any] | None = None,
     min_townships: int = 1,
     max_townships: int = 3,
+    min_villages_per_township: int = 0,
     max_villages_per_township: int = 3,
+    min_households_per_village: int = 0,
     max_households_per_village: int = 3,
+    min_departments: int = 0,
     max_departments: int = 3,
+    min_donors: int = 0,
     max_donors: int = 4,
+    min_drives: int = 0,
     max_drives: int = 2,
+    min_activities: int = 0,
     max_activities: int = 3,
+    min_projects: int = 0,
     max_projects: int = 3,
+    min_funds: int = 0,
     max_funds: int = 2,
+    min_donations_per_fund: int = 0,
     max_donations_per_fund: int = 3,
 ) -> st.SearchStrategy[tuple[Dataset, tuple[str, ...]]]:
     """Campaigns that break rule ``code`` exactly once: ``(dataset, subjects)`` pairs.
@@ -69,6 +65,10 @@ def violating(
     RK003 unused waiver); so may the rules of a pack in ``registry``. ``params`` overrides
     pack parameters by name, as ``check`` does.
 
+    ``code`` is one code (or rule name) as a str; anything else is a ``TypeError``. The size
+    options are those of :func:`~reliefkit.testing.datasets` (every ``max_X`` with its
+    ``min_X``). A failing example prints as ``(Dataset.from_records([...]), subjects)``.
+
     An unknown code raises :class:`~reliefkit.exceptions.UnknownRuleError`, and a rule without
     a recipe, or that cannot be broken on ``as_of``, raises
     :class:`~reliefkit.exceptions.CannotViolateError`, both at once (not when drawing). Of
@@ -81,7 +81,7 @@ def violating(
     """
     registry = default_registry() if registry is None else registry
     rule = _rule(registry, code)
-    sizes = {k: v for k, v in locals().items() if k in _SIZE_NAMES}
+    sizes = {k: v for k, v in locals().items() if k in SIZE_NAMES}
     options = make_options(as_of, sizes, params, registry)
     bounds = _bounds(options)
     possible = [r for r in rule.recipes if r.impossible(bounds) is None]
@@ -98,7 +98,11 @@ def violating(
 
 def _rule(registry: Registry, code: object) -> Rule:
     if not isinstance(code, str):
-        raise UnknownRuleError(f"code={code!r}: expected a rule code such as 'CP101'")
+        # violating breaks one rule at a time: a list of codes is a misuse, said at once.
+        raise TypeError(
+            f"code={code!r}: expected one rule code as a str, such as 'CP101' "
+            f"(violating breaks one rule; draw several with st.sampled_from(codes).flatmap(...))"
+        )
     rule = registry.rule(code)  # raises UnknownRuleError
     if not rule.recipes:
         raise CannotViolateError(
@@ -121,7 +125,8 @@ def _adjusted(options: Options, recipe: Recipe) -> Options:
 def _violations(draw: Draw, recipe: Recipe, options: Options) -> tuple[Dataset, Subjects]:
     draft = draw(drafts(options))
     subjects = plant(draw, draft, recipe, options.as_of)
-    return draft.build(), subjects
+    # A tuple that prints its dataset as code in a failing example (see _shown).
+    return Case(draft.build(), subjects)
 
 
 def plant(draw: Draw, draft: Draft, recipe: Recipe, as_of: Any) -> Subjects:

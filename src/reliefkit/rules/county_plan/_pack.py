@@ -34,9 +34,10 @@ WHAT, WHY, EXAMPLE, COMPLIANT = "What it checks", "Why it matters", "Example", "
 SOURCE = "county-plan"
 
 
-def cite(clause: str, summary: str = "") -> Citation:
-    """A clause of the county plan."""
-    return Citation(SOURCE, clause, summary)
+def cite(clause: str, summary: str = "", summary_zh: str = "") -> Citation:
+    """A clause of the county plan, with what it asks in English and in Chinese (our own
+    paraphrase, not the plan's words)."""
+    return Citation(SOURCE, clause, summary, summary_zh)
 
 
 PACK = Pack(
@@ -95,65 +96,69 @@ def _window_check(value: tuple[str, ...]) -> None:
 PACK.parameter(
     "permitted_purposes",
     PERMITTED,
-    source=cite("§二(一)", "raised money goes to poverty relief"),
+    source=cite("§二(一)", "raised money goes to poverty relief", "募集款物用于扶贫开发"),
     doc="Purposes raised money may pay for (poverty relief and the charity purposes of §二(六)).",
 )
 PACK.parameter(
     "other_expense_purposes",
     OTHER_EXPENSES,
-    source=cite("§三(三)", "no other expenses"),
+    source=cite("§三(三)", "no other expenses", "募集资金不得用于其他开支"),
     doc="Purposes that are 'other expenses' (CP114): never paid from raised money.",
 )
 PACK.parameter(
     "government_purposes",
     GOVERNMENT,
-    source=cite("§三(三)", "no government-funded projects"),
+    source=cite("§三(三)", "no government-funded projects", "募集资金不得用于应由政府投资的项目"),
     doc="Purposes that are government-obligated investment (CP113).",
 )
 PACK.parameter(
     "poverty_day",
     "10-17",
-    source=cite("§preamble", "17 October is Poverty Alleviation Day"),
+    source=cite("§preamble", "17 October is Poverty Alleviation Day", "10月17日为扶贫日"),
     doc="Month-day of Poverty Alleviation Day in the campaign year.",
     check=_month_day,
 )
 PACK.parameter(
     "ceremony_deadline_inclusive",
     True,
-    source=cite("§三(一)", "ceremony before the day"),
+    source=cite("§三(一)", "ceremony before the day", "纪念仪式在扶贫日前举行"),
     doc="Whether a ceremony held on 17 October itself is on time ('前' read as inclusive).",
 )
 PACK.parameter(
     "visit_window",
     ("10-12", "10-18"),
-    source=cite("§二(三)", "visits around 15 October"),
+    source=cite("§二(三)", "visits around 15 October", "10月15日前后访贫慰问"),
     doc="Inclusive month-day window of 'around 15 October' for county leaders' visits.",
     check=_window_check,
 )
 PACK.parameter(
     "audit_due",
     "campaign_end",
-    source=cite("§三(三)", "the audit department audits funds"),
+    source=cite("§三(三)", "the audit department audits funds", "审计部门审计募集资金"),
     doc="When audits are due: 'campaign_end' (the campaign's ends_on) or a month-day 'MM-DD'.",
     check=_due,
 )
 PACK.parameter(
     "forbid_department_to_department",
     False,
-    source=cite("§三(一)", "no mutual solicitation"),
+    source=cite("§三(一)", "no mutual solicitation", "单位之间不得互相募捐"),
     doc="Whether CP101 also forbids departments soliciting departments (the clause does not).",
 )
 PACK.parameter(
     "exit_plan_due",
     "campaign_end",
-    source=cite("§二(四)", "exit plans for poor villages"),
+    source=cite("§二(四)", "exit plans for poor villages", "贫困村制定脱贫规划"),
     doc="When exit plans are due: 'campaign_end' or a month-day 'MM-DD'.",
     check=_due,
 )
 PACK.parameter(
     "due_day_counts",
     True,
-    source=cite("§三(三)", "exit plans and audits by the end of the campaign"),
+    source=cite(
+        "§三(三)",
+        "exit plans and audits by the end of the campaign",
+        "活动结束前完成脱贫规划和审计",
+    ),
     doc="Whether a missing exit plan (CP111) or audit (CP118) is judged on its due day itself "
     "(a check as of the campaign's last day is its closing review) or only from the day after.",
     confidence="I",

@@ -55,6 +55,7 @@ DOC_ZH: dict[str, str] = {
             "§三(一)",
             "no mutual solicitation between townships, or townships and departments, "
             "except paired units",
+            "除对口帮扶单位外，乡镇之间、乡镇与部门之间不得互相募捐",
         )
     ],
     title="A township solicits another township, or a township and a department solicit each other, "
@@ -93,29 +94,37 @@ def cross_township_solicitation(ctx: Context, sol: Solicitation) -> Iterator[Vio
         return
     org_t, tgt_t = is_township(ds, organizer), is_township(ds, target)
     if org_t and tgt_t:
-        kind, kind_zh = "township asks township", "乡镇向乡镇"
+        kind = "township asks township"
     elif org_t or tgt_t:
         department, township = (target, organizer) if org_t else (organizer, target)
         if paired(ds, department, township):
             return
-        kind, kind_zh = (
-            ("township asks department", "乡镇向部门")
-            if org_t
-            else ("department asks township", "部门向乡镇")
-        )
+        kind = "township asks department" if org_t else "department asks township"
     elif (
         is_department(ds, organizer)
         and is_department(ds, target)
         and ctx.param("forbid_department_to_department")
     ):
-        kind, kind_zh = "department asks department", "部门向部门"
+        kind = "department asks department"
     else:
         return
+    org_en, org_zh = ("township", "乡镇") if org_t else ("department", "部门")
+    tgt_en, tgt_zh = ("township", "乡镇") if tgt_t else ("department", "部门")
+    via, via_zh = "", " "
+    if sol.target_id != target:
+        via = f" (through donor {sol.target_id}, who stands for it)"
+        via_zh = f"（通过代表该单位的捐赠人 {sol.target_id}）"
+    if org_t or tgt_t:
+        why = "and no pairing (对口帮扶) joins them"
+        why_zh = "双方之间没有对口帮扶关系"
+    else:
+        why = "which forbid_department_to_department=True forbids"
+        why_zh = "而参数 forbid_department_to_department 禁止部门之间互相募捐"
     yield Violation(
         (sol.id, sol.organizer_id, sol.target_id),
-        f"Solicitation {sol.id}: {sol.organizer_id} asks {sol.target_id} to donate "
-        f"({kind}) with no pairing between them.",
-        f"募捐请求 {sol.id}：{sol.organizer_id} 向 {sol.target_id} 募捐（{kind_zh}），双方不是对口帮扶单位。",
+        f"Solicitation {sol.id}: {org_en} {organizer} asks {tgt_en} {target}{via} to donate, "
+        f"{why}.",
+        f"募捐请求 {sol.id}：{org_zh} {organizer} 向{tgt_zh} {target}{via_zh}募捐，{why_zh}。",
         {"organizer": organizer, "target_unit": target, "relation": kind, "paired": False},
     )
 

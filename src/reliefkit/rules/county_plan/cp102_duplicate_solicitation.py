@@ -53,7 +53,7 @@ def solicitations_of_unit(ds: Queries, unit: str) -> list[Solicitation]:
     code="CP102",
     name="duplicate-solicitation",
     severity=Severity.ERROR,
-    cites=[cite("§三(一)", "no duplicate or repeated drives")],
+    cites=[cite("§三(一)", "no duplicate or repeated drives", "单位之间不得重复募捐")],
     title="The same unit is solicited through more than one activity",
     title_zh="同一单位被多个活动重复募捐",
     remedy="Ask each unit through one activity: merge the activities or withdraw the extra "
@@ -98,10 +98,15 @@ def duplicate_solicitation(ctx: Context, target: str) -> Iterator[Violation]:
         return
     sols = sorted(s.id for group in drives.values() for s in group)
     names = sorted(drives)
+    through = {a: sorted(s.id for s in drives[a]) for a in names}
     yield Violation(
         (target, *sols),
-        f"Unit {target} is solicited through {len(drives)} activities ({', '.join(names)}).",
-        f"单位 {target} 通过 {len(drives)} 个活动被重复募捐（{'、'.join(names)}）。",
+        f"Unit {target} is solicited through {len(drives)} activities, where one is the limit: "
+        + "; ".join(f"{a} (solicitations {', '.join(ids)})" for a, ids in through.items())
+        + ".",
+        f"单位 {target} 通过 {len(drives)} 个活动被重复募捐（限 1 个）："
+        + "；".join(f"{a}（募捐请求 {'、'.join(ids)}）" for a, ids in through.items())
+        + "。",
         {"activities": names, "solicitations": sols, "limit": 1},
     )
 

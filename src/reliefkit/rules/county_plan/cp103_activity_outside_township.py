@@ -40,7 +40,7 @@ DOC_ZH: dict[str, str] = {
     code="CP103",
     name="activity-outside-township",
     severity=Severity.WARNING,
-    cites=[cite("§三(一)", "territorial principle 属地原则")],
+    cites=[cite("§三(一)", "territorial principle 属地原则", "按属地原则由所在乡镇组织活动")],
     title="A township's activity takes place outside the township",
     title_zh="乡镇组织的活动不在本乡镇内（属地原则）",
     remedy="Hold the activity in the organising township, or let the host township organise it.",
@@ -82,12 +82,24 @@ def activity_outside_township(ctx: Context, activity: Activity) -> Iterator[Viol
     if foreign:
         problems["villages_elsewhere"] = foreign
     if problems:
+        parts, parts_zh = [], []
+        if "place" in problems:
+            parts.append(f"it is held in township {activity.township_id}")
+            parts_zh.append(f"举办地在乡镇 {activity.township_id}")
+        if foreign:
+            where = {v: getattr(ds.get(v), "township_id", "?") for v in foreign}
+            parts.append("it lists " + ", ".join(f"village {v} (of {t})" for v, t in where.items()))
+            parts_zh.append(
+                "所列的"
+                + "、".join(f"村 {v}（属乡镇 {t}）" for v, t in where.items())
+                + "不在本乡镇"
+            )
         yield Violation(
             (activity.id,),
             f"Activity {activity.id} of township {home} takes place outside it: "
-            + "; ".join(f"{k}={v}" for k, v in problems.items())
+            + "; ".join(parts)
             + ".",
-            f"乡镇 {home} 组织的活动 {activity.id} 不在本乡镇内开展。",
+            f"乡镇 {home} 组织的活动 {activity.id} 不在本乡镇内开展：" + "；".join(parts_zh) + "。",
             {"organizer": home, **problems},
         )
 

@@ -41,7 +41,11 @@ DOC_ZH: dict[str, str] = {
     name="missing-work-plan",
     severity=Severity.ERROR,
     cites=[
-        cite("§三(一)", "each township makes a work plan; its main leader is directly responsible")
+        cite(
+            "§三(一)",
+            "each township makes a work plan; its main leader is directly responsible",
+            "各乡镇制定工作方案，主要领导为直接责任人",
+        )
     ],
     title="A township has no work plan naming its main leader and assigning tasks",
     title_zh="乡镇未制定工作方案，或方案未明确主要领导为直接责任人、未分解任务",
@@ -74,26 +78,46 @@ def missing_work_plan(ctx: Context, township: Township) -> Iterator[Violation]:
     plans = ctx.view.work_plans_of(township_id)
     problem = problem_zh = ""
     named_other = False
+    leader = township.main_leader_id
     if not plans:
-        problem, problem_zh = "has no work plan", "未制定工作方案"
-    elif township.main_leader_id is None:
-        problem, problem_zh = "has no main leader to name in its plan", "未登记主要领导"
+        start = ctx.campaign.starts_on.isoformat()
+        problem = f"Township {township_id} has no work plan for the campaign (due by {start})"
+        problem_zh = f"乡镇 {township_id} 未制定活动工作方案（应于 {start} 前制定）"
+    elif leader is None:
+        problem = (
+            f"Township {township_id} records no main leader, so its work plan cannot name one "
+            "as the directly responsible person"
+        )
+        problem_zh = f"乡镇 {township_id} 未登记主要领导，工作方案无法明确其为直接责任人"
     else:
         plan = plans[0]
-        if plan.responsible_person_id != township.main_leader_id:
-            named_other = plan.responsible_person_id is not None
-            problem = (
-                f"work plan names {plan.responsible_person_id or 'nobody'}, not the main leader "
-                f"{township.main_leader_id}"
-            )
-            problem_zh = "工作方案未明确主要领导为直接责任人"
+        named = plan.responsible_person_id
+        if named != leader:
+            named_other = named is not None
+            if named is None:
+                problem = (
+                    f"Township {township_id}'s work plan names no directly responsible person; "
+                    f"it should name the main leader {leader}"
+                )
+                problem_zh = f"乡镇 {township_id} 的工作方案未写明直接责任人，应为主要领导 {leader}"
+            else:
+                problem = (
+                    f"Township {township_id}'s work plan names {named} as the directly "
+                    f"responsible person, not the main leader {leader}"
+                )
+                problem_zh = (
+                    f"乡镇 {township_id} 的工作方案以 {named} 为直接责任人，而非主要领导 {leader}"
+                )
         elif not plan.tasks:
-            problem, problem_zh = "work plan assigns no task", "工作方案未分解任务"
+            count = "tasks=0" if plan.tasks == 0 else "no task count recorded"
+            count_zh = "任务数为 0" if plan.tasks == 0 else "未填任务数"
+            problem = f"Township {township_id}'s work plan assigns no task ({count})"
+            problem_zh = f"乡镇 {township_id} 的工作方案未分解任务（{count_zh}）"
     if problem:
         yield Violation(
             (township_id,),
-            f"Township {township_id} {problem}.",
-            f"乡镇 {township_id}{problem_zh}。",
+            f"{problem}.",
+            f"{problem_zh}。",
             {
                 "work_plans": len(plans),
                 "main_leader": township.main_leader_id,

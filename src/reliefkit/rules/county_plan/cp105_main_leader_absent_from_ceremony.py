@@ -43,7 +43,13 @@ DOC_ZH: dict[str, str] = {
     code="CP105",
     name="main-leader-absent-from-ceremony",
     severity=Severity.WARNING,
-    cites=[cite("§三(一)", "the township's main leader takes part in the ceremony")],
+    cites=[
+        cite(
+            "§三(一)",
+            "the township's main leader takes part in the ceremony",
+            "乡镇主要领导参加本乡镇的纪念仪式",
+        )
+    ],
     title="The township's main leader does not take part in its ceremony",
     title_zh="乡镇主要领导未参加本乡镇扶贫日纪念活动仪式",
     remedy="Record the main leader as leading or taking part in the ceremony.",
@@ -75,11 +81,31 @@ def main_leader_absent_from_ceremony(ctx: Context, ceremony: Activity) -> Iterat
     leader = township.main_leader_id
     if leader is not None and (leader == ceremony.led_by or leader in ceremony.participants):
         return
+    led = ceremony.led_by or "nobody"
+    led_zh = ceremony.led_by or "无人"
+    if leader is None:
+        message = (
+            f"Ceremony {ceremony.id} of township {township.id}: the township records no main "
+            "leader, so none is shown to take part"
+        )
+        message_zh = (
+            f"乡镇 {township.id} 的纪念活动仪式 {ceremony.id}：乡镇未登记主要领导，无法表明其参加"
+        )
+    else:
+        listed = ", ".join(ceremony.participants) or "none"
+        listed_zh = "、".join(ceremony.participants) or "无"
+        message = (
+            f"Ceremony {ceremony.id} of township {township.id}: its main leader {leader} "
+            f"neither leads it (led by {led}) nor takes part (participants: {listed})"
+        )
+        message_zh = (
+            f"乡镇 {township.id} 的纪念活动仪式 {ceremony.id}：主要领导 {leader} 既未带队"
+            f"（带队：{led_zh}），也不在参加人员中（参加人员：{listed_zh}）"
+        )
     yield Violation(
         (ceremony.id, township.id),
-        f"Ceremony {ceremony.id}: the main leader of {township.id} "
-        f"({leader or 'not recorded'}) takes no part.",
-        f"纪念活动仪式 {ceremony.id}：乡镇 {township.id} 主要领导未参加。",
+        f"{message}.",
+        f"{message_zh}。",
         {"main_leader": leader, "led_by": ceremony.led_by, "participants": ceremony.participants},
     )
 

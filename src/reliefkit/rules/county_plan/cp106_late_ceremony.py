@@ -56,7 +56,13 @@ def ceremonies_due(ctx: Context) -> bool:
     code="CP106",
     name="late-ceremony",
     severity=Severity.ERROR,
-    cites=[cite("§三(一)", "each township holds its ceremony before 17 October")],
+    cites=[
+        cite(
+            "§三(一)",
+            "each township holds its ceremony before 17 October",
+            "各乡镇在10月17日前举行纪念仪式",
+        )
+    ],
     title="A township holds no ceremony on or before Poverty Alleviation Day",
     title_zh="乡镇未在扶贫日（10月17日）前举行纪念活动仪式",
     remedy="Hold the township's ceremony on or before 17 October of the campaign year.",
@@ -91,25 +97,51 @@ def late_ceremony(ctx: Context, township: Township) -> Iterator[Violation]:
     ceremonies = ceremonies_of(ctx.view, township_id)
     after = [c for c in ceremonies if late(ctx, c.on)]
     deadline = ceremony_deadline(ctx)
+    day = deadline.isoformat()
     if after:
         ids = ids_of(after)
+        dated = sorted(after, key=lambda c: c.id)
         yield Violation(
             (township_id, *ids),
-            f"Township {township_id} holds its ceremony after {deadline.isoformat()} "
-            f"({', '.join(f'{c.id} on {c.on.isoformat()}' for c in sorted(after, key=lambda c: c.id))}).",
-            f"乡镇 {township_id} 在扶贫日（{deadline.isoformat()}）之后举行纪念活动仪式。",
+            f"Township {township_id} holds its ceremony too late: "
+            + "; ".join(
+                f"{c.id} on {c.on.isoformat()} ({_lateness(c.on, deadline)})" for c in dated
+            )
+            + f"; Poverty Alleviation Day, the deadline, is {day}.",
+            f"乡镇 {township_id} 的纪念活动仪式晚于扶贫日（{day}）："
+            + "；".join(
+                f"{c.id} 于 {c.on.isoformat()} 举行（{_lateness_zh(c.on, deadline)}）"
+                for c in dated
+            )
+            + "。",
             {"deadline": deadline, "ceremonies": {c.id: c.on for c in after}},
             kind=Kind.BREACH,
         )
     elif not ceremonies and late(ctx, ctx.as_of):
         yield Violation(
             (township_id,),
-            f"Township {township_id} held no ceremony by {deadline.isoformat()}.",
-            f"乡镇 {township_id} 未在扶贫日（{deadline.isoformat()}）前举行纪念活动仪式。",
+            f"Township {township_id} held no ceremony of its own by Poverty Alleviation Day "
+            f"({day}); none is recorded as of {ctx.as_of.isoformat()}.",
+            f"乡镇 {township_id} 未在扶贫日（{day}）前举行本乡镇组织的纪念活动仪式，截至 "
+            f"{ctx.as_of.isoformat()} 仍无记录。",
             {"deadline": deadline, "as_of": ctx.as_of, "ceremonies": 0},
             kind=Kind.OBLIGATION,
             due=deadline,
         )
+
+
+def _lateness(on: pendulum.Date, deadline: pendulum.Date) -> str:
+    days = (on - deadline).days
+    if days == 0:
+        return "on the day itself, which ceremony_deadline_inclusive=False does not count"
+    return f"{days} day{'s' if days != 1 else ''} after it"
+
+
+def _lateness_zh(on: pendulum.Date, deadline: pendulum.Date) -> str:
+    days = (on - deadline).days
+    if days == 0:
+        return "正值扶贫日当天，而参数 ceremony_deadline_inclusive=False 不算按时"
+    return f"晚 {days} 天"
 
 
 # ---- recipes: how violating("CP106") breaks this rule --------------------------------------------

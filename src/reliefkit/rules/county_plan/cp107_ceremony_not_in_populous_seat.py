@@ -39,7 +39,13 @@ DOC_ZH: dict[str, str] = {
     code="CP107",
     name="ceremony-not-in-populous-seat",
     severity=Severity.WARNING,
-    cites=[cite("§三(一)", "ceremony at a populous place in the township seat")],
+    cites=[
+        cite(
+            "§三(一)",
+            "ceremony at a populous place in the township seat",
+            "纪念仪式在乡镇所在地人口集中处举行",
+        )
+    ],
     title="A ceremony is not held at a populous place in the township seat",
     title_zh="纪念活动仪式未在乡镇所在地人口集中的地点举行",
     remedy="Hold the ceremony at a populous place in the township seat, and record both facts.",
@@ -70,11 +76,28 @@ def ceremony_not_in_populous_seat(ctx: Context, ceremony: Activity) -> Iterator[
         return
     township_id = ceremony.organizer_id
     assert township_id is not None  # in reach: a township's ceremony
+    facts = {
+        "in_seat": ("是否在乡镇所在地", ceremony.in_seat),
+        "populous": ("是否人口集中的地点", ceremony.populous),
+    }
+    failed = [
+        f"{name} is {'false' if value is False else 'not recorded'}"
+        for name, (_, value) in facts.items()
+        if value is not True
+    ]
+    failed_zh = [
+        f"{what_zh}：{'否' if value is False else '未填'}"
+        for what_zh, value in facts.values()
+        if value is not True
+    ]
+    place = f" at {ceremony.place}" if ceremony.place else ""
+    place_zh = f"（地点：{ceremony.place}）" if ceremony.place else ""
     yield Violation(
         (ceremony.id, township_id),
-        f"Ceremony {ceremony.id} of {township_id} is not shown to be at a populous place in the "
-        f"township seat (in_seat={ceremony.in_seat}, populous={ceremony.populous}).",
-        f"乡镇 {township_id} 的纪念活动仪式 {ceremony.id} 未在乡镇所在地人口集中的地点举行。",
+        f"Ceremony {ceremony.id} of township {township_id}{place} is not shown to be at a "
+        f"populous place in the township seat: {'; '.join(failed)}.",
+        f"乡镇 {township_id} 的纪念活动仪式 {ceremony.id}{place_zh}未表明在乡镇所在地人口集中的"
+        f"地点举行：{'；'.join(failed_zh)}。",
         {"in_seat": ceremony.in_seat, "populous": ceremony.populous, "place": ceremony.place},
     )
 

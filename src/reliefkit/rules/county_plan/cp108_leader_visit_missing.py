@@ -7,6 +7,7 @@ from typing import Any
 
 import pendulum
 
+from reliefkit._words import word
 from reliefkit.models import (
     Activity,
     ActivityKind,
@@ -72,7 +73,13 @@ def qualifies(ctx: Context, visit: Activity, window: tuple[Any, Any]) -> bool:
     code="CP108",
     name="leader-visit-missing",
     severity=Severity.WARNING,
-    cites=[cite("§二(三)", "around 15 October county leaders lead visits to the poor")],
+    cites=[
+        cite(
+            "§二(三)",
+            "around 15 October county leaders lead visits to the poor",
+            "10月15日前后县领导带队走访贫困村和贫困户",
+        )
+    ],
     title="No county-leader visit to the poor around 15 October, or a visit not led by a "
     "county leader",
     title_zh="10月15日前后县领导未带头访贫慰问，或访贫慰问未由县领导带队",
@@ -108,11 +115,12 @@ def leader_visit_missing(ctx: Context, subject: Campaign | Activity) -> Iterator
         visit = subject
         role = role_of(ctx, visit.led_by)
         if role is not Role.COUNTY_LEADER:
+            by, by_zh = _leader(visit.led_by, role)
             yield Violation(
                 (visit.id,),
-                f"Leader visit {visit.id} is led by {visit.led_by or 'nobody'}, "
+                f"Leader visit {visit.id} on {visit.on.isoformat()} is led by {by}, "
                 "not by a county leader.",
-                f"访贫慰问 {visit.id} 未由县领导带队。",
+                f"访贫慰问 {visit.id}（{visit.on.isoformat()}）由{by_zh}带队，而非县领导。",
                 {"led_by": visit.led_by, "role": role.value if role else None},
                 kind=Kind.BREACH,
             )
@@ -122,15 +130,47 @@ def leader_visit_missing(ctx: Context, subject: Campaign | Activity) -> Iterator
         return
     visits = ds.activities_of_kind(ActivityKind.LEADER_VISIT)
     if not any(qualifies(ctx, v, window) for v in visits):
+        first, last = window[0].isoformat(), window[1].isoformat()
+        if visits:
+            reasons = [_why_not(ctx, v, window) for v in sorted(visits, key=lambda v: v.id)]
+            found = f": of {len(visits)} leader visit(s), " + "; ".join(r[0] for r in reasons)
+            found_zh = f"：共 {len(visits)} 次访贫慰问，" + "；".join(r[1] for r in reasons)
+        else:
+            found, found_zh = ": no leader visit is recorded", "：没有访贫慰问记录"
         yield Violation(
             (subject.id,),
-            f"No county leader led a visit to a poor village or household between "
-            f"{window[0].isoformat()} and {window[1].isoformat()}.",
-            f"{window[0].isoformat()} 至 {window[1].isoformat()} 期间无县领导带队到贫困村或贫困户访贫慰问。",
+            f"Campaign {subject.id}: no county leader led a visit to a poor village or "
+            f"registered poor household between {first} and {last}{found}.",
+            f"活动 {subject.id}：{first} 至 {last} 期间没有县领导带队到贫困村或建档立卡贫困户访贫慰问"
+            f"{found_zh}。",
             {"window": [window[0], window[1]], "leader_visits": len(visits)},
             kind=Kind.OBLIGATION,
             due=window[1],
         )
+
+
+def _leader(person_id: str | None, role: Role | None) -> tuple[str, str]:
+    """Who leads a visit, in words: the person and their role."""
+    if person_id is None:
+        return "nobody recorded", "未记录的人"
+    if role is None:
+        return f"{person_id} (not a recorded person)", f" {person_id}（非已登记人员）"
+    return f"{person_id} ({word(role)})", f" {person_id}（{word(role, 'zh')}）"
+
+
+def _why_not(ctx: Context, visit: Activity, window: tuple[Any, Any]) -> tuple[str, str]:
+    """Why a leader visit does not count, in English and Chinese (the first reason found)."""
+    role = role_of(ctx, visit.led_by)
+    if role is not Role.COUNTY_LEADER:
+        by, by_zh = _leader(visit.led_by, role)
+        return f"{visit.id} was led by {by}", f"{visit.id} 由{by_zh}带队"
+    if not window[0] <= visit.on <= window[1]:
+        on = visit.on.isoformat()
+        return f"{visit.id} was on {on}, outside the window", f"{visit.id} 在窗口之外（{on}）"
+    return (
+        f"{visit.id} listed no poor village or registered poor household",
+        f"{visit.id} 未走访贫困村或建档立卡贫困户",
+    )
 
 
 # ---- recipes: how violating("CP108") breaks this rule --------------------------------------------

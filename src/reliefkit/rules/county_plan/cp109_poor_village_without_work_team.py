@@ -44,7 +44,13 @@ DOC_ZH: dict[str, str] = {
     code="CP109",
     name="poor-village-without-work-team",
     severity=Severity.ERROR,
-    cites=[cite("§二(四)", "every poor village has a work team 村村都有工作队")],
+    cites=[
+        cite(
+            "§二(四)",
+            "every poor village has a work team 村村都有工作队",
+            "每个贫困村都有驻村工作队",
+        )
+    ],
     title="A poor village has no work team during the campaign",
     title_zh="贫困村在活动期间没有驻村工作队",
     remedy="Station a work team in the village for a period that overlaps the campaign.",
@@ -76,10 +82,25 @@ def poor_village_without_work_team(ctx: Context, village: Village) -> Iterator[V
     teams = ctx.view.teams_in(village_id)
     if any(DateRange(t.starts_on, t.ends_on).overlaps(period) for t in teams):
         return
+    first, last = period.starts_on.isoformat(), period.ends_on.isoformat() if period.ends_on else ""
+    if teams:
+        stays = [
+            (t.id, t.starts_on.isoformat(), t.ends_on.isoformat() if t.ends_on else "")
+            for t in sorted(teams, key=lambda t: t.id)
+        ]
+        found = "; its teams are stationed outside it: " + ", ".join(
+            f"{i} from {a}" + (f" to {b}" if b else "") for i, a, b in stays
+        )
+        found_zh = "；其工作队驻村时间均不在活动期间：" + "、".join(
+            f"{i}（{a} 起" + (f"至 {b}" if b else "") + "）" for i, a, b in stays
+        )
+    else:
+        found, found_zh = "; none is recorded", "；没有工作队记录"
     yield Violation(
         (village_id,),
-        f"Poor village {village_id} has no work team active during the campaign.",
-        f"贫困村 {village_id} 在活动期间没有驻村工作队。",
+        f"Poor village {village_id} has no work team stationed during the campaign "
+        f"({first} to {last}){found}.",
+        f"贫困村 {village_id} 在活动期间（{first} 至 {last}）没有驻村工作队{found_zh}。",
         {"teams": ids_of(teams), "campaign": [period.starts_on, period.ends_on]},
         kind=Kind.OBLIGATION,
         due=ctx.campaign.starts_on,

@@ -38,7 +38,13 @@ DOC_ZH: dict[str, str] = {
     code="CP110",
     name="poor-household-without-responsible-person",
     severity=Severity.ERROR,
-    cites=[cite("§二(四)", "every poor household has a responsible person 户户都有责任人")],
+    cites=[
+        cite(
+            "§二(四)",
+            "every poor household has a responsible person 户户都有责任人",
+            "每户贫困户都有帮扶责任人",
+        )
+    ],
     title="A registered poor household has no responsible person",
     title_zh="建档立卡贫困户没有帮扶责任人",
     remedy="Assign a responsible person (帮扶责任人) to the household.",
@@ -69,8 +75,10 @@ def poor_household_without_responsible_person(
     if household.responsible_person_id is None:
         yield Violation(
             (household.id,),
-            f"Registered poor household {household.id} has no responsible person.",
-            f"建档立卡贫困户 {household.id} 没有帮扶责任人。",
+            f"Registered poor household {household.id} (village {household.village_id}) has "
+            "no responsible person: its responsible_person_id is empty.",
+            f"建档立卡贫困户 {household.id}（村 {household.village_id}）没有帮扶责任人："
+            "responsible_person_id 为空。",
             {"village": household.village_id},
             kind=Kind.OBLIGATION,
             due=ctx.campaign.starts_on,

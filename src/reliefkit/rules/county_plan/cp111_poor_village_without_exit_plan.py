@@ -51,7 +51,13 @@ def exit_plans_due(ctx: Context) -> bool:
     code="CP111",
     name="poor-village-without-exit-plan",
     severity=Severity.WARNING,
-    cites=[cite("§二(四)", "stationed teams help poor villages plan their exit from poverty")],
+    cites=[
+        cite(
+            "§二(四)",
+            "stationed teams help poor villages plan their exit from poverty",
+            "驻村工作队帮助贫困村制定脱贫规划",
+        )
+    ],
     title="A poor village has no exit plan adopted by the end of the campaign",
     title_zh="贫困村在活动结束前未制定脱贫规划",
     remedy="Adopt the village's exit plan (脱贫规划) by the end of the campaign.",
@@ -86,10 +92,31 @@ def poor_village_without_exit_plan(ctx: Context, village: Village) -> Iterator[V
     if any(p.adopted_on <= due for p in plans):
         return
     if plans or has_come(ctx, due):
+        day = due.isoformat()
+        if plans:
+            first = min(p.adopted_on for p in plans)
+            late = (first - due).days
+            message = (
+                f"Poor village {village_id}'s exit plan was adopted on {first.isoformat()}, "
+                f"{late} day{'s' if late != 1 else ''} after it was due ({day})."
+            )
+            message_zh = (
+                f"贫困村 {village_id} 的脱贫规划于 {first.isoformat()} 制定，比截止日（{day}）"
+                f"晚 {late} 天。"
+            )
+        else:
+            message = (
+                f"Poor village {village_id} has no exit plan; one was due by {day} "
+                f"(as of {ctx.as_of.isoformat()} none is recorded)."
+            )
+            message_zh = (
+                f"贫困村 {village_id} 没有脱贫规划，应于 {day} 前制定（截至 "
+                f"{ctx.as_of.isoformat()} 仍无记录）。"
+            )
         yield Violation(
             (village_id,),
-            f"Poor village {village_id} has no exit plan adopted by {due.isoformat()}.",
-            f"贫困村 {village_id} 未在 {due.isoformat()} 前制定脱贫规划。",
+            message,
+            message_zh,
             {"due": due, "adopted_on": [p.adopted_on for p in plans]},
             # A plan adopted after the due day is itself late; no plan is still lacking.
             kind=Kind.BREACH if plans else Kind.OBLIGATION,

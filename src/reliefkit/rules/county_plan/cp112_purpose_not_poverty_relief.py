@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pendulum
 
+from reliefkit._words import word
 from reliefkit.models import (
     Disbursement,
 )
@@ -39,8 +40,8 @@ DOC_ZH: dict[str, str] = {
     name="purpose-not-poverty-relief",
     severity=Severity.ERROR,
     cites=[
-        cite("§二(一)", "all money raised goes to poverty relief"),
-        cite("§二(六)", "charity purposes"),
+        cite("§二(一)", "all money raised goes to poverty relief", "募集款物全部用于扶贫开发"),
+        cite("§二(六)", "charity purposes", "公益慈善用途：扶老、助残、救孤、济困、医疗和教育救助"),
     ],
     title="A disbursement names no permitted poverty-relief purpose",
     title_zh="支出用途不属于扶贫开发",
@@ -70,12 +71,28 @@ def purpose_not_poverty_relief(ctx: Context, disbursement: Disbursement) -> Iter
     county-plan §二(一), §二(六).
     """
     if classify(ctx, disbursement) == "CP112":
+        paid = f"{disbursement.amount} from fund {disbursement.fund_id}"
+        paid_zh = f"资金 {disbursement.fund_id}，{disbursement.amount}"
+        permitted = len(ctx.param("permitted_purposes"))
+        if disbursement.purpose is None or not disbursement.purpose.strip():
+            message = (
+                f"Disbursement {disbursement.id} ({paid}) names no purpose; it must name one of "
+                f"the {permitted} permitted poverty-relief purposes."
+            )
+            message_zh = f"支出 {disbursement.id}（{paid_zh}）未填用途，须为 {permitted} 种允许的扶贫用途之一。"
+        else:
+            message = (
+                f"Disbursement {disbursement.id} ({paid}) has purpose {disbursement.purpose!r}, "
+                f"which is not one of the {permitted} permitted poverty-relief purposes."
+            )
+            message_zh = (
+                f"支出 {disbursement.id}（{paid_zh}）的用途“{word(disbursement.purpose, 'zh')}”"
+                f"不属于 {permitted} 种允许的扶贫用途。"
+            )
         yield Violation(
             (disbursement.id,),
-            f"Disbursement {disbursement.id} ({disbursement.amount}) has purpose "
-            f"{disbursement.purpose!r}, not a permitted poverty-relief purpose.",
-            f"支出 {disbursement.id}（{disbursement.amount}）的用途“{disbursement.purpose or '未填'}”"
-            "不属于扶贫开发。",
+            message,
+            message_zh,
             {
                 "purpose": disbursement.purpose,
                 "amount": disbursement.amount,

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pendulum
 
+from reliefkit._words import word
 from reliefkit.models import (
     Disbursement,
     Project,
@@ -38,7 +39,13 @@ DOC_ZH: dict[str, str] = {
     code="CP113",
     name="pays-government-obligation",
     severity=Severity.ERROR,
-    cites=[cite("§三(三)", "raised funds never pay for projects the government must fund")],
+    cites=[
+        cite(
+            "§三(三)",
+            "raised funds never pay for projects the government must fund",
+            "募集资金不得用于应由政府投资的项目",
+        )
+    ],
     title="Raised money pays for a project the government must fund",
     title_zh="募集资金用于应由政府承担投资的项目",
     remedy="Reverse the disbursement and fund the project from the government budget.",
@@ -69,11 +76,23 @@ def pays_government_obligation(ctx: Context, disbursement: Disbursement) -> Iter
         subjects = (disbursement.id,) + (
             (disbursement.project_id,) if disbursement.project_id else ()
         )
+        project = ctx.view.get(disbursement.project_id)
+        reasons, reasons_zh = [], []
+        if isinstance(project, Project) and project.government_obligated:
+            reasons.append(f"project {project.id} is one the government must fund")
+            reasons_zh.append(f"项目 {project.id} 应由政府承担投资")
+        purpose = (disbursement.purpose or "").strip().lower()
+        if purpose in ctx.param("government_purposes"):
+            reasons.append(f"its purpose is {disbursement.purpose!r}")
+            reasons_zh.append(f"用途为“{word(purpose, 'zh')}”")
         yield Violation(
             subjects,
-            f"Disbursement {disbursement.id} ({disbursement.amount}) pays for government-obligated "
-            f"investment (project={disbursement.project_id}, purpose={disbursement.purpose!r}).",
-            f"支出 {disbursement.id}（{disbursement.amount}）用于应由政府承担投资的项目。",
+            f"Disbursement {disbursement.id} ({disbursement.amount} from fund "
+            f"{disbursement.fund_id}) pays for government-obligated investment: "
+            + " and ".join(reasons)
+            + ".",
+            f"支出 {disbursement.id}（资金 {disbursement.fund_id}，{disbursement.amount}）用于应由"
+            "政府承担投资的项目：" + "，且".join(reasons_zh) + "。",
             {
                 "purpose": disbursement.purpose,
                 "project": disbursement.project_id,

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pendulum
 
+from reliefkit._words import word
 from reliefkit.models import (
     Disbursement,
 )
@@ -39,8 +40,8 @@ DOC_ZH: dict[str, str] = {
     name="pays-other-expenses",
     severity=Severity.ERROR,
     cites=[
-        cite("§三(三)", "raised funds never pay other expenses"),
-        cite("§一", "frugal and practical"),
+        cite("§三(三)", "raised funds never pay other expenses", "募集资金不得用于其他开支"),
+        cite("§一", "frugal and practical", "节俭务实"),
     ],
     title="Raised money pays for other expenses (administration, events, travel, meals, …)",
     title_zh="募集资金用于其他开支（行政、活动、差旅、招待等）",
@@ -71,9 +72,11 @@ def pays_other_expenses(ctx: Context, disbursement: Disbursement) -> Iterator[Vi
     if classify(ctx, disbursement) == "CP114":
         yield Violation(
             (disbursement.id,),
-            f"Disbursement {disbursement.id} ({disbursement.amount}) pays other expenses "
-            f"({disbursement.purpose}).",
-            f"支出 {disbursement.id}（{disbursement.amount}）用于其他开支（{disbursement.purpose}）。",
+            f"Disbursement {disbursement.id} ({disbursement.amount} from fund "
+            f"{disbursement.fund_id}) pays for {word(disbursement.purpose)}, an other expense "
+            "that raised money may not pay for.",
+            f"支出 {disbursement.id}（资金 {disbursement.fund_id}，{disbursement.amount}）用于"
+            f"其他开支“{word(disbursement.purpose, 'zh')}”，募集资金不得用于此类开支。",
             {"purpose": disbursement.purpose, "amount": disbursement.amount},
         )
 

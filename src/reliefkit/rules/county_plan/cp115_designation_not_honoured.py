@@ -44,7 +44,13 @@ DOC_ZH: dict[str, str] = {
     code="CP115",
     name="designation-not-honoured",
     severity=Severity.ERROR,
-    cites=[cite("§二(一)", "respect the donor's wishes; directed giving")],
+    cites=[
+        cite(
+            "§二(一)",
+            "respect the donor's wishes; directed giving",
+            "尊重捐赠人意愿，定向捐赠定向使用",
+        )
+    ],
     title="Directed (designated) money is spent on something else",
     title_zh="定向捐赠款物未按指定用途使用",
     remedy="Spend directed money only on its designated project or village; restore what was "
@@ -97,13 +103,25 @@ def designation_not_honoured(ctx: Context, fund: Fund) -> Iterator[Violation]:
         if d.designation is not None
         and book.spent.get(d.designation, ZERO) < book.designated[d.designation]
     ]
+    short = needed - book.undesignated
+    kept = sorted(
+        (k, given, book.spent.get(k, ZERO))
+        for k, given in book.designated.items()
+        if book.spent.get(k, ZERO) < given
+    )
+    left = "; ".join(f"{k}: ¥{given:,.2f} given, ¥{spent:,.2f} spent" for k, given, spent in kept)
+    left_zh = "；".join(f"{k}：定向 ¥{given:,.2f}，已用 ¥{spent:,.2f}" for k, given, spent in kept)
     yield Violation(
         (fund_id, *ids_of(drawing), *ids_of(unspent)),
-        f"Fund {fund_id} spends designated money elsewhere: disbursements need "
-        f"¥{needed:,.2f} of undesignated money, but undesignated donations gave "
-        f"¥{book.undesignated:,.2f}.",
-        f"资金 {fund_id} 挪用定向捐赠：支出需动用非定向资金 ¥{needed:,.2f}，而非定向捐赠仅 "
-        f"¥{book.undesignated:,.2f}。",
+        f"Fund {fund_id} spends ¥{short:,.2f} of designated money elsewhere: its disbursements "
+        f"need ¥{needed:,.2f} of undesignated money, but undesignated donations gave only "
+        f"¥{book.undesignated:,.2f}"
+        + (f" (designations not fully spent on: {left})" if kept else "")
+        + ".",
+        f"资金 {fund_id} 挪用定向捐赠 ¥{short:,.2f}：支出需动用非定向资金 ¥{needed:,.2f}，"
+        f"而非定向捐赠仅 ¥{book.undesignated:,.2f}"
+        + (f"（未按定向用足：{left_zh}）" if kept else "")
+        + "。",
         {
             "needed_from_undesignated": needed,
             "undesignated": book.undesignated,

@@ -40,7 +40,13 @@ DOC_ZH: dict[str, str] = {
     code="CP116",
     name="pledge-to-unpublished-project",
     severity=Severity.WARNING,
-    cites=[cite("§二(一)", "publish assistance projects; directed pledges")],
+    cites=[
+        cite(
+            "§二(一)",
+            "publish assistance projects; directed pledges",
+            "公布帮扶项目，供捐赠人定向认捐认建",
+        )
+    ],
     title="A pledge names a project not yet published on the day of the pledge",
     title_zh="认捐认建的项目在认捐时尚未公布",
     remedy="Publish the project before taking pledges for it, and record its publication date.",
@@ -72,11 +78,23 @@ def pledge_to_unpublished_project(ctx: Context, pledge: Pledge) -> Iterator[Viol
     assert isinstance(project, Project)
     if project.published_on is not None and project.published_on <= pledge.on:
         return
+    kind_zh = "认建" if pledge.kind is PledgeKind.BUILD else "认捐"
+    if project.published_on is None:
+        when = "has no publication date (it was never published)"
+        when_zh = "没有公布日期（从未公布）"
+    else:
+        early = (project.published_on - pledge.on).days
+        when = (
+            f"was published only on {iso(project.published_on)}, "
+            f"{early} day{'s' if early != 1 else ''} later"
+        )
+        when_zh = f"到 {iso(project.published_on)} 才公布，晚 {early} 天"
     yield Violation(
         (pledge.id, project.id),
-        f"Pledge {pledge.id} of {pledge.on.isoformat()} names project {project.id}, "
-        f"published {iso(project.published_on) if project.published_on else 'never'}.",
-        f"认捐 {pledge.id}（{pledge.on.isoformat()}）所指项目 {project.id} 当时尚未公布。",
+        f"Pledge {pledge.id} of {pledge.on.isoformat()} ({pledge.amount}) names project "
+        f"{project.id}, which {when}.",
+        f"{kind_zh} {pledge.id}（{pledge.on.isoformat()}，{pledge.amount}）所指项目 {project.id}"
+        f" {when_zh}。",
         {"pledged_on": pledge.on, "published_on": project.published_on},
     )
 

@@ -40,7 +40,13 @@ DOC_ZH: dict[str, str] = {
     code="CP117",
     name="no-honour-badge",
     severity=Severity.INFO,
-    cites=[cite("§二(一)", "give participants an honour badge")],
+    cites=[
+        cite(
+            "§二(一)",
+            "give participants an honour badge",
+            "向参与捐赠者颁发荣誉标识",
+        )
+    ],
     title="A donation made in an activity received no honour badge",
     title_zh="参与捐赠活动者未获赠荣誉标识",
     remedy="Give the donor an honour badge and record it.",
@@ -70,8 +76,11 @@ def no_honour_badge(ctx: Context, donation: Donation) -> Iterator[Violation]:
     if donation.activity_id is not None and donation.badge is not True:
         yield Violation(
             (donation.id, donation.donor_id),
-            f"Donation {donation.id} in activity {donation.activity_id} received no honour badge.",
-            f"捐赠 {donation.id}（活动 {donation.activity_id}）未赠予荣誉标识。",
+            f"Donation {donation.id} by donor {donation.donor_id} ({donation.amount}) in "
+            f"activity {donation.activity_id} received no honour badge (badge is "
+            f"{'false' if donation.badge is False else 'not recorded'}).",
+            f"捐赠人 {donation.donor_id} 在活动 {donation.activity_id} 中的捐赠 {donation.id}"
+            f"（{donation.amount}）未获赠荣誉标识（{'记为否' if donation.badge is False else '未记录'}）。",
             {"activity": donation.activity_id, "badge": donation.badge},
             kind=Kind.OBLIGATION,
         )

@@ -7,14 +7,17 @@ from collections.abc import Iterator
 import attrs
 import pendulum
 
+from reliefkit._words import word
 from reliefkit.models import (
     Audit,
+    Department,
     Fund,
     Money,
+    Queries,
     Sector,
 )
 from reliefkit.rules._core import Context, Kind, Severity, Violation
-from reliefkit.rules._ledger import ledger
+from reliefkit.rules._ledger import Ledger, ledger
 from reliefkit.rules.county_plan._pack import (
     COMPLIANT,
     EXAMPLE,
@@ -58,7 +61,13 @@ def audits_due(ctx: Context) -> bool:
     code="CP118",
     name="fund-not-audited",
     severity=Severity.ERROR,
-    cites=[cite("§三(三)", "the audit department audits raised funds")],
+    cites=[
+        cite(
+            "§三(三)",
+            "the audit department audits raised funds",
+            "审计部门对募集资金进行审计",
+        )
+    ],
     title="A fund that received donations has no matching audit by the audit department",
     title_zh="募集资金未经审计部门审计，或审计数与账面不符",
     remedy="Have the audit department audit the fund after its last movement and by the due day, "
@@ -112,12 +121,34 @@ def fund_not_audited(ctx: Context, fund: Fund) -> Iterator[Violation]:
 
     if any(good(a) for a in audits):
         return
+    day = due.isoformat()
+    received, disbursed = Money(book.received), Money(book.disbursed)
+    if audits:
+        found = [_faults(ds, a, book, due) for a in sorted(audits, key=lambda a: a.id)]
+        message = (
+            f"Fund {fund_id} has no audit by the audit department, dated after its last "
+            f"movement and by {day}, with the ledger's totals: "
+            + "; ".join(f"audit {a.id} {', and '.join(f[0])}" for a, f in found)
+            + "."
+        )
+        message_zh = (
+            f"资金 {fund_id} 没有由审计部门在最后一笔收支之后、{day} 之前出具且与账面一致的审计："
+            + "；".join(f"审计 {a.id} {'，且'.join(f[1])}" for a, f in found)
+            + "。"
+        )
+    else:
+        message = (
+            f"Fund {fund_id} (received {received}, disbursed {disbursed}) has no audit; the "
+            f"audit department was to audit it by {day}."
+        )
+        message_zh = (
+            f"资金 {fund_id}（收入 {received}，支出 {disbursed}）没有审计，应由审计部门在 {day} "
+            "前审计。"
+        )
     yield Violation(
         (fund_id, *ids_of(audits)),
-        f"Fund {fund_id} has no audit by the audit department, dated after its last movement "
-        f"and by {due.isoformat()}, with the ledger's totals (received "
-        f"¥{book.received:,.2f}, disbursed ¥{book.disbursed:,.2f}).",
-        f"资金 {fund_id} 未在 {due.isoformat()} 前经审计部门审计，或审计数与账面不符。",
+        message,
+        message_zh,
         {
             "due": due,
             "ledger_received": book.received,
@@ -136,6 +167,47 @@ def fund_not_audited(ctx: Context, fund: Fund) -> Iterator[Violation]:
         kind=Kind.BREACH if any(a.on > due for a in audits) else Kind.OBLIGATION,
         due=due,
     )
+
+
+def _faults(
+    ds: Queries, audit: Audit, book: Ledger, due: pendulum.Date
+) -> tuple[Audit, tuple[list[str], list[str]]]:
+    """What is wrong with an audit, in English and Chinese: each failed condition with its
+    numbers (auditor, date, totals)."""
+    en: list[str] = []
+    zh: list[str] = []
+    auditor = ds.get(audit.auditor_id)
+    if not isinstance(auditor, Department):
+        en.append(f"is by {audit.auditor_id}, not a recorded department")
+        zh.append(f"由 {audit.auditor_id} 出具，该单位不是已登记的部门")
+    elif auditor.sector is not Sector.AUDIT:
+        en.append(
+            f"is by {auditor.id}, a department of sector {auditor.sector.value} "
+            "(the audit department is of sector audit)"
+        )
+        zh.append(f"由 {auditor.id}（{word(auditor.sector, 'zh')}部门）出具，不是审计部门")
+    on = audit.on.isoformat()
+    if audit.on > due:
+        late = (audit.on - due).days
+        en.append(f"is dated {on}, {late} day{'s' if late != 1 else ''} after the due day")
+        zh.append(f"日期为 {on}，比截止日晚 {late} 天")
+    if book.last_movement is not None and audit.on < book.last_movement:
+        last = book.last_movement.isoformat()
+        en.append(f"is dated {on}, before the fund's last movement on {last}")
+        zh.append(f"日期为 {on}，早于资金最后一笔收支（{last}）")
+    for name, name_zh, stated, kept in (
+        ("received", "收入", audit.received_total, Money(book.received)),
+        ("disbursed", "支出", audit.disbursed_total, Money(book.disbursed)),
+    ):
+        if stated.yuan != kept.yuan:
+            gap = Money(abs(stated.yuan - kept.yuan))
+            more = stated.yuan > kept.yuan
+            en.append(
+                f"states {name} {stated}, {gap} {'more' if more else 'less'} than the "
+                f"ledger's {kept}"
+            )
+            zh.append(f"{name_zh}合计为 {stated}，比账面 {kept} {'多' if more else '少'} {gap}")
+    return audit, (en, zh)
 
 
 # ---- recipes: how violating("CP118") breaks this rule --------------------------------------------

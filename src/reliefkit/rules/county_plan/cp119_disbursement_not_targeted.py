@@ -50,7 +50,13 @@ def reaches_poor(ctx: Context, disbursement: Disbursement) -> bool:
     code="CP119",
     name="disbursement-not-targeted",
     severity=Severity.WARNING,
-    cites=[cite("§三(二)", "focus on poor villages and households; precise targeting")],
+    cites=[
+        cite(
+            "§三(二)",
+            "focus on poor villages and households; precise targeting",
+            "聚焦贫困村和贫困户，精准扶贫",
+        )
+    ],
     title="A disbursement reaches no poor village or registered poor household",
     title_zh="支出未精准投向贫困村或建档立卡贫困户",
     remedy="Direct the disbursement to a poor village, a registered poor household, or a "
@@ -79,11 +85,29 @@ def disbursement_not_targeted(ctx: Context, disbursement: Disbursement) -> Itera
     """
     if reaches_poor(ctx, disbursement):
         return
+    named, named_zh = [], []
+    project = ctx.view.get(disbursement.project_id)
+    if disbursement.project_id is not None:
+        where = getattr(project, "village_id", None)
+        named.append(f"project {disbursement.project_id} lies in village {where}, not a poor one")
+        named_zh.append(f"项目 {disbursement.project_id} 所在的村 {where} 不是贫困村")
+    if disbursement.village_id is not None:
+        named.append(f"village {disbursement.village_id} is not a poor village")
+        named_zh.append(f"村 {disbursement.village_id} 不是贫困村")
+    if disbursement.household_id is not None:
+        named.append(f"household {disbursement.household_id} is not a registered poor household")
+        named_zh.append(f"户 {disbursement.household_id} 不是建档立卡贫困户")
+    if not named:
+        named.append("it names no project, village or household")
+        named_zh.append("未指明项目、村或户")
     yield Violation(
         (disbursement.id,),
-        f"Disbursement {disbursement.id} ({disbursement.amount}) reaches no poor village or "
-        "registered poor household.",
-        f"支出 {disbursement.id}（{disbursement.amount}）未投向贫困村或建档立卡贫困户。",
+        f"Disbursement {disbursement.id} ({disbursement.amount} from fund "
+        f"{disbursement.fund_id}) reaches no poor village or registered poor household: "
+        + "; ".join(named)
+        + ".",
+        f"支出 {disbursement.id}（资金 {disbursement.fund_id}，{disbursement.amount}）未投向贫困村或"
+        "建档立卡贫困户：" + "；".join(named_zh) + "。",
         {
             "project": disbursement.project_id,
             "village": disbursement.village_id,

@@ -39,7 +39,13 @@ DOC_ZH: dict[str, str] = {
     code="CP120",
     name="training-not-free",
     severity=Severity.ERROR,
-    cites=[cite("§二(五)", "free vocational-skills training for the poor")],
+    cites=[
+        cite(
+            "§二(五)",
+            "free vocational-skills training for the poor",
+            "为贫困户免费提供职业技能培训",
+        )
+    ],
     title="Vocational-skills training for poor households charges a fee",
     title_zh="面向贫困户的职业技能培训收费",
     remedy="Offer the training free of charge and refund any fee taken.",
@@ -68,8 +74,10 @@ def training_not_free(ctx: Context, activity: Activity) -> Iterator[Violation]:
     if activity.fee is not None and activity.fee.yuan > 0:
         yield Violation(
             (activity.id,),
-            f"Vocational training {activity.id} charges {activity.fee}.",
-            f"职业技能培训 {activity.id} 收费 {activity.fee}。",
+            f"Vocational training {activity.id} on {activity.on.isoformat()} charges a fee of "
+            f"{activity.fee}; it must be free (fee empty or 0).",
+            f"职业技能培训 {activity.id}（{activity.on.isoformat()}）收费 {activity.fee}，"
+            "应免费（费用为空或 0）。",
             {"fee": activity.fee},
         )
 

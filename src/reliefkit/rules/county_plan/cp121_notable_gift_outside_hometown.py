@@ -44,7 +44,13 @@ DOC_ZH: dict[str, str] = {
     code="CP121",
     name="notable-gift-outside-hometown",
     severity=Severity.INFO,
-    cites=[cite("§二(七)", "local notables give back to their hometown (春晖行动)")],
+    cites=[
+        cite(
+            "§二(七)",
+            "local notables give back to their hometown (春晖行动)",
+            "乡贤回报家乡（春晖行动）",
+        )
+    ],
     title="A local notable's hometown-return gift goes outside the home township",
     title_zh="乡贤回报家乡的捐赠未投向其家乡乡镇",
     remedy="Direct the gift to a project or village in the notable's home township.",
@@ -87,15 +93,29 @@ def notable_gift_outside_hometown(ctx: Context, donation: Donation) -> Iterator[
         return
     yield Violation(
         (donation.id, donor.id),
-        f"Donation {donation.id} by local notable {donor.id} goes to {township}, not to the "
-        f"home township {donor.home_township_id}.",
-        f"乡贤 {donor.id} 的捐赠 {donation.id} 投向 {township}，而非其家乡 {donor.home_township_id}。",
+        f"Donation {donation.id} ({donation.amount}) by local notable {donor.id} is directed to "
+        f"{_what(donation)} in township {township}, not in the notable's home township "
+        f"{donor.home_township_id}.",
+        f"乡贤 {donor.id} 的捐赠 {donation.id}（{donation.amount}）定向到{_what_zh(donation)}，位于乡镇 "
+        f"{township}，而非其家乡乡镇 {donor.home_township_id}。",
         {
             "home_township": donor.home_township_id,
             "destination_township": township,
             "designation": donation.designation,
         },
     )
+
+
+def _what(donation: Donation) -> str:
+    if donation.designated_project_id is not None:
+        return f"project {donation.designated_project_id}"
+    return f"village {donation.designated_village_id}"
+
+
+def _what_zh(donation: Donation) -> str:
+    if donation.designated_project_id is not None:
+        return f"项目 {donation.designated_project_id}"
+    return f"村 {donation.designated_village_id}"
 
 
 # ---- recipes: how violating("CP121") breaks this rule --------------------------------------------

@@ -43,7 +43,7 @@ DOC_ZH: dict[str, str] = {
     code="CP122",
     name="fund-overspent",
     severity=Severity.ERROR,
-    cites=[cite("§三(三)", "supervision of raised funds")],
+    cites=[cite("§三(三)", "supervision of raised funds", "加强对募集资金的监督")],
     title="A fund pays out more than it received",
     title_zh="资金支出超过收入（余额为负）",
     remedy="Reverse the excess disbursements or record the missing donations.",
@@ -77,9 +77,10 @@ def fund_overspent(ctx: Context, fund: Fund) -> Iterator[Violation]:
     over = book.disbursed - book.received
     yield Violation(
         (fund_id, *ids_of(ctx.view.disbursements_from(fund_id))),
-        f"Fund {fund_id} disbursed ¥{book.disbursed:,.2f} but received ¥{book.received:,.2f} "
-        f"(¥{over:,.2f} over).",
-        f"资金 {fund_id} 支出 ¥{book.disbursed:,.2f}，收入仅 ¥{book.received:,.2f}，超支 ¥{over:,.2f}。",
+        f"Fund {fund_id} disbursed ¥{book.disbursed:,.2f} but received only "
+        f"¥{book.received:,.2f}: ¥{over:,.2f} more than it holds (balance −¥{over:,.2f}).",
+        f"资金 {fund_id} 支出 ¥{book.disbursed:,.2f}，收入仅 ¥{book.received:,.2f}，超支 ¥{over:,.2f}"
+        f"（余额 −¥{over:,.2f}）。",
         {"received": book.received, "disbursed": book.disbursed, "balance": -over},
     )
 

@@ -40,8 +40,12 @@ DOC_ZH: dict[str, str] = {
     name="solicitation-with-quota",
     severity=Severity.ERROR,
     cites=[
-        cite("§二(一)", "one gift, one heart: giving is voluntary"),
-        cite("§二(二)", "voluntary participation"),
+        cite(
+            "§二(一)",
+            "one gift, one heart: giving is voluntary",
+            "捐赠量力而行，奉献爱心，自愿为主",
+        ),
+        cite("§二(二)", "voluntary participation", "自愿参加"),
     ],
     title="A solicitation sets a quota or mandatory amount",
     title_zh="募捐摊派或规定捐赠数额",
@@ -71,8 +75,10 @@ def solicitation_with_quota(ctx: Context, sol: Solicitation) -> Iterator[Violati
     if sol.quota is not None and sol.quota.yuan > 0:
         yield Violation(
             (sol.id,),
-            f"Solicitation {sol.id} sets a quota of {sol.quota}.",
-            f"募捐请求 {sol.id} 规定了捐赠数额 {sol.quota}。",
+            f"Solicitation {sol.id} by {sol.organizer_id} to {sol.target_id} sets a quota of "
+            f"{sol.quota}; giving must be voluntary, with no amount set (quota empty or 0).",
+            f"募捐请求 {sol.id}（{sol.organizer_id} 向 {sol.target_id}）规定了捐赠数额 {sol.quota}；"
+            "捐赠应自愿，不得规定数额（额度为空或 0）。",
             {"quota": sol.quota},
         )
 

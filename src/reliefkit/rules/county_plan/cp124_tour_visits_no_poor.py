@@ -40,7 +40,13 @@ DOC_ZH: dict[str, str] = {
     code="CP124",
     name="tour-visits-no-poor",
     severity=Severity.WARNING,
-    cites=[cite("§二(二)", "inspection tours go into poor villages and households")],
+    cites=[
+        cite(
+            "§二(二)",
+            "inspection tours go into poor villages and households",
+            "考察活动深入贫困村和贫困户",
+        )
+    ],
     title="An inspection tour visits no poor village or registered poor household",
     title_zh="扶贫考察活动未深入贫困村或贫困户",
     remedy="Take the tour to at least one poor village or registered poor household.",
@@ -74,10 +80,31 @@ def tour_visits_no_poor(ctx: Context, activity: Activity) -> Iterator[Violation]
         return
     yield Violation(
         (activity.id,),
-        f"Inspection tour {activity.id} visits no poor village or registered poor household.",
-        f"扶贫考察活动 {activity.id} 未深入贫困村或建档立卡贫困户。",
+        f"Inspection tour {activity.id} on {activity.on.isoformat()} visits no poor village or "
+        f"registered poor household: it lists {_listed(activity)}.",
+        f"扶贫考察活动 {activity.id}（{activity.on.isoformat()}）未深入贫困村或建档立卡贫困户："
+        f"{_listed_zh(activity)}。",
         {"villages": activity.villages, "households": activity.households},
     )
+
+
+def _listed(activity: Activity) -> str:
+    """What a tour lists, in words (none of it poor)."""
+    parts = []
+    if activity.villages:
+        parts.append("villages " + ", ".join(activity.villages) + " (none poor)")
+    if activity.households:
+        parts.append("households " + ", ".join(activity.households) + " (none registered poor)")
+    return " and ".join(parts) or "no village and no household"
+
+
+def _listed_zh(activity: Activity) -> str:
+    parts = []
+    if activity.villages:
+        parts.append("所列村 " + "、".join(activity.villages) + " 均非贫困村")
+    if activity.households:
+        parts.append("所列户 " + "、".join(activity.households) + " 均非建档立卡贫困户")
+    return "，".join(parts) or "未列任何村或户"
 
 
 # ---- recipes: how violating("CP124") breaks this rule --------------------------------------------

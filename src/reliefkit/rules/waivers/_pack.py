@@ -13,9 +13,10 @@ from reliefkit.rules._core import Citation, Context, Pack
 WHAT, WHY, EXAMPLE, COMPLIANT = "What it checks", "Why it matters", "Example", "Compliant"
 
 
-def cite(summary: str) -> Citation:
-    """The interchange format's definition of waivers."""
-    return Citation("data-format", "waivers.csv", summary)
+def cite(summary: str, summary_zh: str = "") -> Citation:
+    """The interchange format's definition of waivers, with what it says in English and in
+    Chinese."""
+    return Citation("data-format", "waivers.csv", summary, summary_zh)
 
 
 PACK = Pack(
@@ -36,7 +37,7 @@ def _sector(value: str) -> None:
 PACK.parameter(
     "grantor_sector",
     Sector.LEADING_GROUP.value,
-    source=cite("only the county leading group grants waivers"),
+    source=cite("only the county leading group grants waivers", "豁免只能由县扶贫开发领导小组批准"),
     doc="The sector of the department that may grant waivers.",
     since="2000-01-01",
     check=_sector,

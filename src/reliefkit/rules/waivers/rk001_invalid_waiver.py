@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import pendulum
 
-from reliefkit.models import Sector, Waiver
+from reliefkit._words import word
+from reliefkit.models import Department, Sector, Waiver
 from reliefkit.rules._core import Context, Severity, Violation
 from reliefkit.rules.recipes import Draft, Draw, Subjects, reuse
 from reliefkit.rules.scopes import WAIVERS
@@ -34,7 +35,12 @@ DOC_ZH: dict[str, str] = {
     code="RK001",
     name="invalid-waiver",
     severity=Severity.ERROR,
-    cites=[cite("only the county leading group grants waivers, for a known rule")],
+    cites=[
+        cite(
+            "only the county leading group grants waivers, for a known rule",
+            "豁免只能由县扶贫开发领导小组针对已有规则批准",
+        )
+    ],
     title="A waiver not granted by the county leading group, or naming no known rule",
     title_zh="豁免并非由县扶贫开发领导小组批准，或所指规则不存在",
     remedy="Have the leading group office grant the waiver, and name an existing rule code.",
@@ -68,18 +74,40 @@ def invalid_waiver(ctx: Context, waiver: Waiver) -> Iterator[Violation]:
     if problem == INVALID_GRANTOR:
         yield Violation(
             (waiver.id,),
-            f"Waiver {waiver.id} was granted by {waiver.granted_by or 'nobody'}, not by the "
-            "county leading group.",
-            f"豁免 {waiver.id} 并非由县扶贫开发领导小组批准。",
+            f"Waiver {waiver.id} (rule {waiver.code}, subject {waiver.subject_id}) was granted "
+            f"by {_grantor(ctx, waiver)}, not by the county leading group (a department of "
+            f"sector {ctx.param('grantor_sector')}).",
+            f"豁免 {waiver.id}（规则 {waiver.code}，对象 {waiver.subject_id}）由"
+            f"{_grantor_zh(ctx, waiver)}批准，而非县扶贫开发领导小组。",
             {**evidence, "granted_by": waiver.granted_by},
         )
     elif problem == UNKNOWN_CODE:
         yield Violation(
             (waiver.id,),
-            f"Waiver {waiver.id} names no known rule {waiver.code!r}.",
-            f"豁免 {waiver.id} 所指规则 {waiver.code} 不存在。",
+            f"Waiver {waiver.id} names rule {waiver.code!r}, which no pack run here knows "
+            "(see `reliefkit rules`).",
+            f"豁免 {waiver.id} 所指规则 {waiver.code} 不存在（规则列表见 `reliefkit rules`）。",
             evidence,
         )
+
+
+def _grantor(ctx: Context, waiver: Waiver) -> str:
+    """Who granted a waiver, in words."""
+    grantor = ctx.view.get(waiver.granted_by)
+    if waiver.granted_by is None:
+        return "nobody recorded"
+    if isinstance(grantor, Department):
+        return f"{grantor.id} (a department of sector {grantor.sector.value})"
+    return f"{waiver.granted_by} (not a department)"
+
+
+def _grantor_zh(ctx: Context, waiver: Waiver) -> str:
+    grantor = ctx.view.get(waiver.granted_by)
+    if waiver.granted_by is None:
+        return "未记录的单位"
+    if isinstance(grantor, Department):
+        return f" {grantor.id}（{word(grantor.sector, 'zh')}部门）"
+    return f" {waiver.granted_by}（不是部门）"
 
 
 # ---- recipes: how violating("RK001") breaks this rule --------------------------------------------

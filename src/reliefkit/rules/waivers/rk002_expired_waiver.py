@@ -35,7 +35,7 @@ DOC_ZH: dict[str, str] = {
     code="RK002",
     name="expired-waiver",
     severity=Severity.WARNING,
-    cites=[cite("a waiver holds until its end date")],
+    cites=[cite("a waiver holds until its end date", "豁免在有效期届满前有效")],
     title="A waiver whose end date has passed on as_of",
     title_zh="豁免已过期",
     remedy="Renew the waiver with the leading group, or fix the finding it covered.",
@@ -65,8 +65,12 @@ def expired_waiver(ctx: Context, waiver: Waiver) -> Iterator[Violation]:
     if problem_of(ctx, waiver) == EXPIRED:
         yield Violation(
             (waiver.id,),
-            f"Waiver {waiver.id} expired on {waiver.until.isoformat()}.",
-            f"豁免 {waiver.id} 已于 {waiver.until.isoformat()} 到期。",
+            f"Waiver {waiver.id} (rule {waiver.code}, subject {waiver.subject_id}) expired on "
+            f"{waiver.until.isoformat()}, {_ago(waiver, ctx)} before as_of "
+            f"{ctx.as_of.isoformat()}; it no longer exempts the finding.",
+            f"豁免 {waiver.id}（规则 {waiver.code}，对象 {waiver.subject_id}）已于 "
+            f"{waiver.until.isoformat()} 到期（早于 {ctx.as_of.isoformat()} 共 "
+            f"{(ctx.as_of - waiver.until).days} 天），不再豁免相应问题。",
             {
                 "waived_code": waiver.code,
                 "subject": waiver.subject_id,
@@ -75,6 +79,11 @@ def expired_waiver(ctx: Context, waiver: Waiver) -> Iterator[Violation]:
             },
             due=waiver.until,
         )
+
+
+def _ago(waiver: Waiver, ctx: Context) -> str:
+    days = (ctx.as_of - waiver.until).days
+    return f"{days} day{'s' if days != 1 else ''}"
 
 
 # ---- recipes: how violating("RK002") breaks this rule --------------------------------------------

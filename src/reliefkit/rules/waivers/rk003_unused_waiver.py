@@ -33,7 +33,7 @@ DOC_ZH: dict[str, str] = {
     code="RK003",
     name="unused-waiver",
     severity=Severity.INFO,
-    cites=[cite("a waiver exempts one finding")],
+    cites=[cite("a waiver exempts one finding", "一项豁免对应一个问题")],
     title="A valid waiver that exempts no finding",
     title_zh="有效豁免未豁免任何问题",
     remedy="Remove the waiver: nothing needs it any more.",
@@ -67,8 +67,10 @@ def unused_waiver(ctx: Context, waiver: Waiver) -> Iterator[Violation]:
     if problem_of(ctx, waiver) is None and code in ctx.ran and not used:
         yield Violation(
             (waiver.id,),
-            f"Waiver {waiver.id} exempts no finding.",
-            f"豁免 {waiver.id} 未豁免任何问题。",
+            f"Waiver {waiver.id} exempts no finding: rule {code} reports nothing on "
+            f"{waiver.subject_id} as of {ctx.as_of.isoformat()}.",
+            f"豁免 {waiver.id} 未豁免任何问题：截至 {ctx.as_of.isoformat()}，规则 {code} 对 "
+            f"{waiver.subject_id} 没有报告问题。",
             {"waived_code": waiver.code, "subject": waiver.subject_id},
         )
 
