@@ -146,6 +146,12 @@ def _askers(draw: Draw, d: Draft, unit: str) -> list[str]:
     return [*found, unit]
 
 
+def _kept(activity: Activity) -> bool:
+    """Activities other recipes never take away (they remove ceremonies and leader visits),
+    so a campaign broken by several recipes keeps every reference whole."""
+    return activity.kind in PLAIN_KINDS
+
+
 def _new_activity(draw: Draw, d: Draft, organizer: str) -> Callable[[], Activity]:
     """How to make a new activity of a plain kind organised by ``organizer``."""
     return lambda: d.add_activity(draw, draw.pick(PLAIN_KINDS), organizer)
@@ -172,7 +178,7 @@ def ask_a_unit_twice(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
             held = [
                 a
                 for a in d.rows("activities")
-                if a.organizer_id not in (None, unit) and a.id not in used
+                if a.organizer_id not in (None, unit) and a.id not in used and _kept(a)
             ]
             organizer = draw.pick([u for u in d.units() if u != unit])
             activity = reuse(draw, held, _new_activity(draw, d, organizer))
@@ -183,7 +189,7 @@ def ask_a_unit_twice(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
             held = [
                 a
                 for a in d.rows("activities")
-                if a.organizer_id in (None, asker) and a.id not in used
+                if a.organizer_id in (None, asker) and a.id not in used and _kept(a)
             ]
             activity = reuse(draw, held, _new_activity(draw, d, asker))
             target = standing_for(draw, d, unit)
