@@ -225,11 +225,20 @@ def _keys(plan: Plan, base: Queries, view: Overlay) -> dict[str, list[str]]:
     sides += [(base, r) for r in view.removed]
     for side, record in sides:
         table = type(record).table
+        seen: dict[int, dict[str, None]] = {}  # rules of one scope share what it follows
         for rule in plan.by_table.get(table, ()):
-            changes = rule.scope.changes.get(table)
-            found = keys.setdefault(rule.code, {})
-            if changes is not None:
-                found.update(dict.fromkeys(changes(side, record)))
+            scope = rule.scope
+            touched = seen.get(id(scope))
+            if touched is None:
+                changes = scope.changes.get(table)
+                touched = seen[id(scope)] = (
+                    dict.fromkeys(changes(side, record)) if changes is not None else {}
+                )
+            found = keys.get(rule.code)
+            if found is None:
+                keys[rule.code] = dict(touched)
+            else:
+                found.update(touched)
     for code in list(keys):  # a deferring rule follows the subjects of the rules it defers to
         for other in plan.deferring.get(code, ()):
             keys.setdefault(other, {}).update(keys[code])
@@ -322,13 +331,16 @@ def _unused_waivers(
     for waiver in view.removed:
         if isinstance(waiver, Waiver):
             candidates[waiver.id] = waiver
-    for code, subjects in keys.items():
-        for key in subjects:
-            for book in (before.book, after.book):
-                found = book.get((code, key))
-                if found is not None:
-                    candidates.setdefault(found.id, found)
-    if after.book is not before.book:
+    if after.book is before.book:  # the same waivers: look only where a code has one
+        book = before.book
+        waived = _waived_codes(book)
+        for code, subjects in keys.items():
+            if code in waived:
+                for key in subjects:
+                    found = book.get((code, key))
+                    if found is not None:
+                        candidates.setdefault(found.id, found)
+    else:
         for book in (before.book, after.book):
             for found in book.values():
                 candidates.setdefault(found.id, found)
@@ -342,6 +354,21 @@ def _unused_waivers(
         new += (f for f in now if f.identity not in then_ids)
         gone += (f for f in then if f.identity not in now_ids)
     return new, gone
+
+
+_WAIVED: dict[int, tuple[Book, frozenset[str]]] = {}
+
+
+def _waived_codes(book: Book) -> frozenset[str]:
+    """The codes a book holds waivers for (remembered for the last books seen)."""
+    hit = _WAIVED.get(id(book))
+    if hit is not None and hit[0] is book:
+        return hit[1]
+    if len(_WAIVED) > 64:
+        _WAIVED.clear()
+    codes = frozenset(code for code, _ in book)
+    _WAIVED[id(book)] = (book, codes)
+    return codes
 
 
 def _rk003(rule: Rule, setting: Setting, waiver_id: str, side: _Side) -> list[Finding]:

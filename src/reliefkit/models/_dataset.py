@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
 import attrs
@@ -226,7 +226,7 @@ _REF_FIELDS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
 
 
 def _reference_problems(
-    by_table: Mapping[str, Iterable[Any]], table_of: Mapping[str, str]
+    by_table: Mapping[str, Iterable[Any]], table_of: Callable[[str], str | None]
 ) -> list[Problem]:
     """Every reference of ``by_table`` that names no record, or a record of the wrong table."""
     problems: list[Problem] = []
@@ -238,7 +238,7 @@ def _reference_problems(
                 for item in value if isinstance(value, tuple) else (value,):
                     if item is None:
                         continue
-                    found = table_of.get(item)
+                    found = table_of(item)
                     if found is None or ("*" not in refs and found not in refs):
                         wanted = "any record" if "*" in refs else " or ".join(refs)
                         what = "unknown id" if found is None else f"an id of {found}"
@@ -259,7 +259,7 @@ def _integrity_problems(tables: Mapping[str, tuple[Any, ...]]) -> list[Problem]:
                 )
             else:
                 seen[record.id] = table
-    problems += _reference_problems({t: r for t, r in tables.items() if t != "campaign"}, seen)
+    problems += _reference_problems({t: r for t, r in tables.items() if t != "campaign"}, seen.get)
     for table, (_, field, what) in _SECOND.items():
         keys: set[str] = set()
         for record in tables[table]:
@@ -283,6 +283,10 @@ class Queries:
     def rows(self, table: str) -> tuple[Any, ...]:  # pragma: no cover - abstract
         """Every record of one table (``"solicitations"``, …)."""
         raise NotImplementedError
+
+    def has_group(self, name: str, key: Any) -> bool:
+        """Whether a grouping index holds any record under ``key`` (without gathering them)."""
+        return bool(self.group(name, key))
 
     def find(self, table: str, record_id: str) -> Any:  # pragma: no cover - abstract
         """The record of ``table`` with this id (or key, for tables without an id column)."""
@@ -467,7 +471,7 @@ class Dataset(Queries):
         }
         index = _changed_index(self._index, olds, news)
         new = attrs.evolve(self, _index=index, **changes)
-        problems = _reference_problems(news, _TableOf(new))
+        problems = _reference_problems(news, new.table_of)
         if problems:
             raise IntegrityError(problems)
         return new
@@ -551,6 +555,10 @@ class Dataset(Queries):
     def group(self, name: str, key: Any) -> tuple[Any, ...]:
         """Records of a grouping index (see ``GROUPINGS``) under ``key``."""
         return self._index.groups[name].get(key, _EMPTY)
+
+    def has_group(self, name: str, key: Any) -> bool:
+        """Whether a grouping index holds any record under ``key``."""
+        return key in self._index.groups[name]
 
     def is_paired(self, department_id: str, partner_id: str) -> bool:
         """Whether an official pairing joins the department and the partner."""
@@ -711,7 +719,7 @@ def added_problems(view: Queries, by_table: Mapping[str, list[Any]]) -> list[Pro
     problems: list[Problem] = [
         (table, r.id, "id", r.id, "id already used")
         for table, records in by_table.items()
-        if table in KEYED_TABLES
+        if table in _KEYED
         for r in records
         if view.get(r.id) is not r
     ]
@@ -721,19 +729,7 @@ def added_problems(view: Queries, by_table: Mapping[str, list[Any]]) -> list[Pro
             first = next(s for s in view.group(grouping, value) if s.id == r.id)
             if first is not r:
                 problems.append((table, r.id, field, _shown(getattr(r, field)), what))
-    return problems + _reference_problems(by_table, _TableOf(view))
-
-
-class _TableOf(dict[str, str]):
-    """A view's ``table_of`` as the mapping ``_reference_problems`` reads."""
-
-    def __init__(self, view: Queries) -> None:
-        super().__init__()
-        self.view = view
-
-    def get(self, key: str, default: Any = None) -> Any:
-        found = self.view.table_of(key)
-        return default if found is None else found
+    return problems + _reference_problems(by_table, view.table_of)
 
 
 _KEYED = frozenset(KEYED_TABLES)
@@ -768,43 +764,13 @@ class Overlay(Queries):
         # What queries computed on this view (ledgers): it lives and dies with the view,
         # which exists for one decision, so it can never be served stale.
         self.scratch: dict[str, Any] = {}
-        replace, remove = tuple(replace), tuple(remove)
-        olds: dict[str, list[Any]] = {}
-        news: dict[str, list[Any]] = {}
-        gone: dict[str, list[Any]] = {}
-        problems: list[Problem] = []
-        if replace:
-            olds, news, problems = replacements(base, replace)
-        if remove:
-            gone, removal_problems = removals(base, remove, check_referrers=False)
-            problems += removal_problems
-        self.replaced: tuple[tuple[Any, Any], ...] = tuple(
-            pair for t in olds for pair in zip(olds[t], news[t], strict=True)
-        )
-        self.removed: tuple[Any, ...] = tuple(r for rs in gone.values() for r in rs)
-        if self.replaced or self.removed:
-            olds_all = (*self.removed, *(old for old, _ in self.replaced))
-            self._gone: frozenset[int] = frozenset(map(id, olds_all))
-            self._gone_keys: frozenset[tuple[str, str]] = frozenset(
-                (type(r).table, r.id) for r in olds_all
-            )
-            self._removed_ids: frozenset[str] = frozenset(r.id for r in self.removed)
-            self._gone_tables: frozenset[str] = frozenset(type(r).table for r in olds_all)
-            self._gone_pairs: frozenset[tuple[str, str]] = frozenset(
-                (p.department_id, p.partner_id) for p in olds_all if isinstance(p, Pairing)
-            )
-        else:  # a plain addition, the common case: nothing of the base is hidden
-            self._gone = self._gone_keys = self._removed_ids = _NOTHING
-            self._gone_tables = self._gone_pairs = _NOTHING
         self._by_id: dict[str, Record] = {}
         self._table_of: dict[str, str] = {}
-        self._synthetic: dict[str, tuple[str, Any]] = {}
         self._groups: dict[str, dict[Any, list[Any]]] = {}
-        self._pairs: set[tuple[str, str]] = set()
-        self._refs: dict[str, list[tuple[str, str, str]]] | None = None
-        self._by_table: dict[str, tuple[Any, ...]] | None = None
-        for _, new in self.replaced:
-            self._place(new)
+        news: dict[str, list[Any]] = {}
+        problems: list[Problem] = []
+        if replace or remove:
+            self._change(replace, remove, news, problems)
         added, add_problems = new_records(self, records)
         problems += add_problems
         self.added: tuple[Record, ...] = tuple(r for rs in added.values() for r in rs)
@@ -812,7 +778,7 @@ class Overlay(Queries):
             self._place(record)
         problems += added_problems(self, added)
         if news:
-            problems += _reference_problems(news, _TableOf(self))
+            problems += _reference_problems(news, self.table_of)
         for record in self.removed:
             for table, referrer, field in self.referrers(record.id):
                 problems.append(
@@ -827,19 +793,69 @@ class Overlay(Queries):
         if problems:
             raise IntegrityError(problems)
 
+    # What a plain addition (the common case) leaves as it is: nothing of the base is hidden.
+    replaced: tuple[tuple[Any, Any], ...] = ()
+    removed: tuple[Any, ...] = ()
+    _gone: frozenset[int] = frozenset()
+    _gone_keys: frozenset[tuple[str, str]] = frozenset()
+    _removed_ids: frozenset[str] = frozenset()
+    _gone_tables: frozenset[str] = frozenset()
+    _gone_pairs: frozenset[tuple[str, str]] = frozenset()
+    _synthetic: dict[str, tuple[str, Any]] = {}  # noqa: RUF012 - replaced per instance on write
+    _pairs: frozenset[tuple[str, str]] | set[tuple[str, str]] = frozenset()
+    _refs: dict[str, list[tuple[str, str, str]]] | None = None
+    _by_table: dict[str, tuple[Any, ...]] | None = None
+
+    def _change(
+        self,
+        replace: Iterable[Record],
+        remove: Iterable[str],
+        news: dict[str, list[Any]],
+        problems: list[Problem],
+    ) -> None:
+        """Take in replacements and removals (a change that is not only additions)."""
+        base = self.base
+        replace, remove = tuple(replace), tuple(remove)
+        olds: dict[str, list[Any]] = {}
+        gone: dict[str, list[Any]] = {}
+        if replace:
+            olds, found, replace_problems = replacements(base, replace)
+            news.update(found)
+            problems += replace_problems
+        if remove:
+            gone, removal_problems = removals(base, remove, check_referrers=False)
+            problems += removal_problems
+        self.replaced = tuple(pair for t in olds for pair in zip(olds[t], news[t], strict=True))
+        self.removed = tuple(r for rs in gone.values() for r in rs)
+        if self.replaced or self.removed:
+            olds_all = (*self.removed, *(old for old, _ in self.replaced))
+            self._gone: frozenset[int] = frozenset(map(id, olds_all))
+            self._gone_keys: frozenset[tuple[str, str]] = frozenset(
+                (type(r).table, r.id) for r in olds_all
+            )
+            self._removed_ids: frozenset[str] = frozenset(r.id for r in self.removed)
+            self._gone_tables: frozenset[str] = frozenset(type(r).table for r in olds_all)
+            self._gone_pairs: frozenset[tuple[str, str]] = frozenset(
+                (p.department_id, p.partner_id) for p in olds_all if isinstance(p, Pairing)
+            )
+        for _, new in self.replaced:
+            self._place(new)
+
     def _place(self, record: Any) -> None:
         table = type(record).table
         if table in _KEYED:
             self._by_id.setdefault(record.id, record)
             self._table_of.setdefault(record.id, table)
         else:
+            if not self._synthetic:
+                self._synthetic = {}
             self._synthetic.setdefault(record.id, (table, record))
         for name, field in _GROUPINGS_OF.get(table, ()):
             value = getattr(record, field)
             if value is not None:
                 self._groups.setdefault(name, {}).setdefault(value, []).append(record)
         if isinstance(record, Pairing):
-            self._pairs.add((record.department_id, record.partner_id))
+            self._pairs = {*self._pairs, (record.department_id, record.partner_id)}
 
     def _changed_records(self) -> tuple[Any, ...]:
         return (*(new for _, new in self.replaced), *self.added)
@@ -897,6 +913,14 @@ class Overlay(Queries):
             base = tuple(r for r in base if id(r) not in self._gone)
         extra = self._groups[name].get(key) if name in self._groups else None
         return base + tuple(extra) if extra else base
+
+    def has_group(self, name: str, key: Any) -> bool:
+        extra = self._groups.get(name)
+        if extra is not None and extra.get(key):
+            return True
+        if not self._gone:
+            return self.base.has_group(name, key)
+        return bool(self.group(name, key))
 
     def is_paired(self, department_id: str, partner_id: str) -> bool:
         pair = (department_id, partner_id)

@@ -254,12 +254,15 @@ def poor_household(ctx: Context, household: Household) -> bool:
 
 def moving_fund(ctx: Context, fund: Fund) -> bool:
     """A fund with at least one donation or disbursement."""
-    return bool(ctx.view.donations_to(fund.id) or ctx.view.disbursements_from(fund.id))
+    view = ctx.view
+    return view.has_group("donations_by_fund", fund.id) or view.has_group(
+        "disbursements_by_fund", fund.id
+    )
 
 
 def fund_with_donations(ctx: Context, fund: Fund) -> bool:
     """A fund that received donations."""
-    return bool(ctx.view.donations_to(fund.id))
+    return ctx.view.has_group("donations_by_fund", fund.id)
 
 
 def donation_in_activity(ctx: Context, donation: Donation) -> bool:
