@@ -161,48 +161,101 @@ def admit(
     keys = _keys(plan, dataset, view)
     consulted = sorted(keys)
     changed = {r.id for r in view.added} | {new.id for _, new in view.replaced}
-    refusing: list[Finding] = []
-    new: list[Finding] = []
-    gone: list[Finding] = []
-    superseded: list[Finding] = []
-    waived_new: list[Waived] = []
+    diff = _Diff(before, after, changed)
     errors: dict[str, str] = {}
     for code in consulted:
         rule, setting = plan.by_code[code]
         assert setting is not None
         try:
-            diff = _difference(rule, setting, keys[code], before, after, changed, refusing)
+            for key in keys[code]:
+                diff.judge(rule, setting, key)
         except Exception as exc:  # fail closed, and say why as check does
             errors[code] = rule_error(exc)
-            continue
-        new += diff[0]
-        gone += diff[1]
-        superseded += diff[2]
-        waived_new += diff[3]
     try:
         rk_new, rk_gone = _unused_waivers(plan, keys, before, after)
-        new += rk_new
-        gone += rk_gone
+        diff.added += rk_new
+        diff.gone += rk_gone
     except Exception as exc:
         errors["RK003"] = rule_error(exc)
-    if not (new or gone or superseded or waived_new or refusing):  # the common case
+    if not (diff.added or diff.refusing or diff.waived or diff.pending or diff.gone):
         return Decision(allowed=not errors, findings=(), consulted=tuple(consulted),
                         rule_errors=errors)  # fmt: skip
-    new.sort(key=Finding.sort_key)
-    newly_waived = {w.finding.identity for w in waived_new}
+    diff.added.sort(key=Finding.sort_key)
     return Decision(
-        allowed=not errors and not refusing,
-        refusals=tuple(sorted(refusing, key=Finding.sort_key)),
-        hints=_hints(plan, refusing, view),
-        findings=tuple(new),
+        allowed=not errors and not diff.refusing,
+        refusals=tuple(sorted(diff.refusing, key=Finding.sort_key)),
+        hints=_hints(plan, diff.refusing, view),
+        findings=tuple(diff.added),
         consulted=tuple(consulted),
-        waived=tuple(sorted(waived_new, key=lambda w: w.finding.sort_key())),
+        waived=tuple(sorted(diff.waived, key=lambda w: w.finding.sort_key())),
         rule_errors=errors,
-        resolved=tuple(
-            sorted((f for f in gone if f.identity not in newly_waived), key=Finding.sort_key)
-        ),
-        superseded=tuple(sorted(superseded, key=Finding.sort_key)),
+        gone=diff.taken_away,
     )
+
+
+class _Diff:
+    """What a change adds and takes away, subject by subject.
+
+    What it adds (and refuses, and newly waives) is judged at once; the dataset's side of a
+    subject is judged only when the change finds something there, or when what the change
+    takes away is read (``Decision.resolved``): an allowed record with nothing to say costs
+    one judgement per rule and subject.
+    """
+
+    def __init__(self, before: _Side, after: _Side, changed: set[str]) -> None:
+        self.before, self.after, self.changed = before, after, changed
+        self.added: list[Finding] = []
+        self.refusing: list[Finding] = []
+        self.waived: list[Waived] = []
+        self.gone: list[Finding] = []
+        self.superseded: list[Finding] = []
+        self.pending: list[tuple[Rule, Setting, str]] = []
+
+    def judge(self, rule: Rule, setting: Setting, key: str) -> None:
+        now = self.after.kept(rule, setting, key)
+        if not now:
+            self.pending.append((rule, setting, key))
+            return
+        self._compare(rule, setting, key, now)
+
+    def _compare(self, rule: Rule, setting: Setting, key: str, now: tuple[Finding, ...]) -> None:
+        before, after = self.before, self.after
+        then = before.kept(rule, setting, key)
+        if not now and not then:
+            return
+        now_kept, now_waived = apply_waivers(now, after.book)
+        then_kept, then_waived = apply_waivers(then, before.book)
+        then_ids = {f.identity for f in then_kept}
+        now_ids = {f.identity for f in now}
+        self.added += (f for f in now_kept if f.identity not in then_ids)
+        self.refusing += (
+            f
+            for f in now_kept
+            if f.severity is Severity.ERROR
+            and f.kind is Kind.BREACH
+            and (f.identity not in then_ids or not self.changed.isdisjoint(f.subjects))
+        )
+        waived_before = {w.finding.identity for w in then_waived}
+        self.waived += (w for w in now_waived if w.finding.identity not in waived_before)
+        lost = [f for f in then_kept if f.identity not in now_ids]
+        if lost and rule.defers_to:
+            raw = {f.identity for f in after.raw(rule, setting, key)}
+            self.superseded += (f for f in lost if f.identity in raw)
+            lost = [f for f in lost if f.identity not in raw]
+        self.gone += lost
+        newly = _ids(now_waived)
+        self.gone += (f for f in then_kept if f.identity in now_ids and f.identity in newly)
+
+    def taken_away(self) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
+        """(resolved, superseded): the subjects left pending are judged now."""
+        for rule, setting, key in self.pending:
+            self._compare(rule, setting, key, ())
+        self.pending = []
+        newly_waived = {w.finding.identity for w in self.waived}
+        resolved = sorted(
+            (f for f in self.gone if f.identity not in newly_waived), key=Finding.sort_key
+        )
+        return tuple(resolved), tuple(sorted(self.superseded, key=Finding.sort_key))
 
 
 def _book_after(base: Book, view: Overlay, day: pendulum.Date, plan: Plan) -> Book:
@@ -243,58 +296,6 @@ def _keys(plan: Plan, base: Queries, view: Overlay) -> dict[str, list[str]]:
         for other in plan.deferring.get(code, ()):
             keys.setdefault(other, {}).update(keys[code])
     return {code: list(found) for code, found in keys.items()}
-
-
-Difference = tuple[list[Finding], list[Finding], list[Finding], list[Waived]]
-
-
-def _difference(
-    rule: Rule,
-    setting: Setting,
-    keys: list[str],
-    before: _Side,
-    after: _Side,
-    changed: set[str],
-    refusing: list[Finding],
-) -> Difference:
-    """On the changed subjects: the findings the change adds (unwaived after, not unwaived
-    before), those it removes, those now silenced by a deferral, and those newly waived.
-
-    Appends to ``refusing`` the unwaived error-severity breaches after the change that are
-    new or name a record the change adds or replaces (replacing a meals disbursement by a
-    travel one keeps the finding's identity, and is still refused).
-    """
-    added: list[Finding] = []
-    gone: list[Finding] = []
-    superseded: list[Finding] = []
-    waived: list[Waived] = []
-    for key in keys:
-        now = after.kept(rule, setting, key)
-        then = before.kept(rule, setting, key)
-        if not now and not then:
-            continue
-        now_kept, now_waived = apply_waivers(now, after.book)
-        then_kept, then_waived = apply_waivers(then, before.book)
-        then_ids = {f.identity for f in then_kept}
-        now_ids = {f.identity for f in now}
-        added += (f for f in now_kept if f.identity not in then_ids)
-        refusing += (
-            f
-            for f in now_kept
-            if f.severity is Severity.ERROR
-            and f.kind is Kind.BREACH
-            and (f.identity not in then_ids or not changed.isdisjoint(f.subjects))
-        )
-        waived_before = {w.finding.identity for w in then_waived}
-        waived += (w for w in now_waived if w.finding.identity not in waived_before)
-        lost = [f for f in then_kept if f.identity not in now_ids]
-        if lost and rule.defers_to:
-            raw = {f.identity for f in after.raw(rule, setting, key)}
-            superseded += (f for f in lost if f.identity in raw)
-            lost = [f for f in lost if f.identity not in raw]
-        gone += lost
-        gone += (f for f in then_kept if f.identity in now_ids and f.identity in _ids(now_waived))
-    return added, gone, superseded, waived
 
 
 def _hints(plan: Plan, refusing: list[Finding], view: Overlay) -> tuple[str, ...]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from typing import Any
 
@@ -166,6 +166,9 @@ class Obligation:
     meets: str
 
 
+Gone = tuple[tuple[Finding, ...], tuple[Finding, ...]]
+
+
 @attrs.frozen
 class Decision:
     """The answer of ``admit``: would recording the record(s) break a rule?"""
@@ -175,10 +178,28 @@ class Decision:
     consulted: tuple[str, ...]
     waived: tuple[Waived, ...] = attrs.field(default=(), repr=masked_repr)
     rule_errors: Mapping[str, str] = attrs.field(factory=dict, repr=masked_repr)
-    resolved: tuple[Finding, ...] = attrs.field(default=(), repr=masked_repr)
-    superseded: tuple[Finding, ...] = attrs.field(default=(), repr=masked_repr)
     refusals: tuple[Finding, ...] = attrs.field(default=(), repr=masked_repr)
     hints: tuple[str, ...] = attrs.field(default=(), repr=masked_repr)
+    # (resolved, superseded), or how to work them out: what a change takes away is only
+    # judged when it is read, so a plain "may I?" costs no more than it must.
+    gone: Gone | Callable[[], Gone] = attrs.field(default=((), ()), eq=False, repr=False)
+
+    def _gone(self) -> Gone:
+        gone = self.gone
+        if callable(gone):
+            gone = gone()
+            object.__setattr__(self, "gone", gone)
+        return gone
+
+    @property
+    def resolved(self) -> tuple[Finding, ...]:
+        """Findings of the dataset that the change fixes."""
+        return self._gone()[0]
+
+    @property
+    def superseded(self) -> tuple[Finding, ...]:
+        """Findings of the dataset now reported by a rule they defer to."""
+        return self._gone()[1]
 
     @property
     def obligations(self) -> tuple[Obligation, ...]:
