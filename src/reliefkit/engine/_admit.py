@@ -261,9 +261,10 @@ class _Diff:
 def _book_after(base: Book, view: Overlay, day: pendulum.Date, plan: Plan) -> Book:
     """The waiver book after the change: the base book, unless the change touches waivers
     or their grantors."""
-    tables = {type(r).table for r in (*view.removed, *(old for old, _ in view.replaced))}
-    if view.changed and tables & {"waivers", "departments"}:
-        return rebuilt(view, day, plan)
+    if view.changed:
+        tables = {type(r).table for r in (*view.removed, *(old for old, _ in view.replaced))}
+        if tables & {"waivers", "departments"}:
+            return rebuilt(view, day, plan)
     added = waivers_of(view.added)
     return extended(base, view, added, day, plan) if added else base
 
@@ -276,22 +277,16 @@ def _keys(plan: Plan, base: Queries, view: Overlay) -> dict[str, list[str]]:
     for old, new in view.replaced:
         sides += [(base, old), (view, new)]
     sides += [(base, r) for r in view.removed]
+    follows = plan.follows
     for side, record in sides:
-        table = type(record).table
-        seen: dict[int, dict[str, None]] = {}  # rules of one scope share what it follows
-        for rule in plan.by_table.get(table, ()):
-            scope = rule.scope
-            touched = seen.get(id(scope))
-            if touched is None:
-                changes = scope.changes.get(table)
-                touched = seen[id(scope)] = (
-                    dict.fromkeys(changes(side, record)) if changes is not None else {}
-                )
-            found = keys.get(rule.code)
-            if found is None:
-                keys[rule.code] = dict(touched)
-            else:
-                found.update(touched)
+        for changes, codes in follows.get(type(record).table, ()):
+            touched = dict.fromkeys(changes(side, record)) if changes is not None else {}
+            for code in codes:
+                found = keys.get(code)
+                if found is None:
+                    keys[code] = dict(touched)
+                else:
+                    found.update(touched)
     for code in list(keys):  # a deferring rule follows the subjects of the rules it defers to
         for other in plan.deferring.get(code, ()):
             keys.setdefault(other, {}).update(keys[code])
@@ -335,6 +330,8 @@ def _unused_waivers(
     if after.book is before.book:  # the same waivers: look only where a code has one
         book = before.book
         waived = _waived_codes(book)
+        if not candidates and waived.isdisjoint(keys):
+            return [], []
         for code, subjects in keys.items():
             if code in waived:
                 for key in subjects:

@@ -42,6 +42,9 @@ class Plan:
     waiver_setting: Setting | None
     deferring: Mapping[str, tuple[str, ...]]
     """Per code, the codes of the rules in force that defer to it."""
+    follows: Mapping[str, tuple[tuple[Any, tuple[str, ...]], ...]]
+    """Per table, what a record of it changes: ``(changes, codes)`` for each scope whose
+    rules (``codes``, those in force that read the table) follow that table."""
     ran: frozenset[str]
     """Codes of the rules in force judged before the others (not ``after_all``)."""
 
@@ -86,7 +89,22 @@ def _build(
             for code in {c for r, s in planned if s is not None for c in r.defers_to}
         },
         ran=frozenset(r.code for r, s in planned if s is not None and not r.after_all),
+        follows=_follows(by_table),
     )
+
+
+def _follows(
+    by_table: Mapping[str, list[Rule]],
+) -> dict[str, tuple[tuple[Any, tuple[str, ...]], ...]]:
+    out: dict[str, tuple[tuple[Any, tuple[str, ...]], ...]] = {}
+    for table, rules in by_table.items():
+        scopes: dict[int, tuple[Any, list[str]]] = {}
+        for rule in rules:
+            changes = rule.scope.changes.get(table)
+            entry = scopes.setdefault(id(rule.scope), (changes, []))
+            entry[1].append(rule.code)
+        out[table] = tuple((changes, tuple(codes)) for changes, codes in scopes.values())
+    return out
 
 
 _PLANS: IdentityMemo[dict[Any, Plan]] = IdentityMemo()

@@ -723,8 +723,9 @@ def added_problems(view: Queries, by_table: Mapping[str, list[Any]]) -> list[Pro
         for r in records
         if view.get(r.id) is not r
     ]
-    for table, (grouping, field, what) in _SECOND.items():
-        for r in by_table.get(table, ()):
+    for table in by_table.keys() & _SECOND.keys():
+        grouping, field, what = _SECOND[table]
+        for r in by_table[table]:
             value = getattr(r, _GROUP_FIELD[grouping])
             first = next(s for s in view.group(grouping, value) if s.id == r.id)
             if first is not r:

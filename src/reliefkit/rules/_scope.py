@@ -28,7 +28,7 @@ def nothing(view: Queries, record: Any) -> Iterable[str]:
 
 def itself(view: Queries, record: Any) -> Iterable[str]:
     """The record is the subject."""
-    yield record.id
+    return (record.id,)
 
 
 def field(name: str) -> Changes:
@@ -36,8 +36,7 @@ def field(name: str) -> Changes:
 
     def changes(view: Queries, record: Any) -> Iterable[str]:
         value = getattr(record, name)
-        if value is not None:
-            yield value
+        return () if value is None else (value,)
 
     changes.__name__ = f"field_{name}"
     return changes
