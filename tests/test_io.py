@@ -23,12 +23,20 @@ from reliefkit.testing import datasets
 CAMPAIGN = [["id", "name", "year", "county", "starts_on", "ends_on"]]
 CAMPAIGN_ROW = ["C1", "扶贫日", "2015", "青山县", "2015-09-01", "2015-12-31"]
 FUNDS = [["id", "name", "holder"], ["F1", "扶贫基金", "charity"]]
-DONORS = [["id", "name", "kind"], ["E1", "山城建材", "private_enterprise"]]
-DONATIONS = ["id", "donor_id", "fund_id", "amount", "on"]
-TOWNSHIPS = [["id", "name", "kind"], ["T1", "龙潭镇", "town"]]
+DONORS = [["id", "name", "kind", "publicity_consent"], ["E1", "山城建材", "private_enterprise"]]
+DONATIONS = ["id", "donor_id", "fund_id", "amount", "on", "badge", "receipt"]
+TOWNSHIPS = [["id", "name", "kind", "main_leader_id"], ["T1", "龙潭镇", "town"]]
 VILLAGES = ["id", "name", "township_id", "poor"]
-HOUSEHOLDS = ["id", "village_id", "head_name", "resident_id", "members", "registered_poor"]
-RESIDENT_ID = "500101198001011234"
+HOUSEHOLDS = [
+    "id",
+    "village_id",
+    "head_name",
+    "resident_id",
+    "members",
+    "registered_poor",
+    "responsible_person_id",
+]
+RESIDENT_ID = "500101198001011235"
 
 
 def csv_text(*rows: list[str]) -> str:
@@ -55,9 +63,6 @@ def donation_with_amount(tmp_path: Path, amount: str) -> Path:
     """A folder with one donation whose amount cell is ``amount``."""
     donations = [DONATIONS, ["D1", "E1", "F1", amount, "2015-10-01"]]
     return folder_with(tmp_path, funds=FUNDS, donors=DONORS, donations=donations)
-
-
-_ABSENT = "column missing; every row reads it as not given"
 
 
 def problem_keys(error: LoadError) -> set[tuple[str, int | None, str | None]]:
@@ -170,21 +175,21 @@ def test_chinese_headers(tmp_path: Path) -> None:
     folder = folder_with(
         tmp_path,
         campaign=[["编号", "名称", "年份", "县", "开始日期", "结束日期"], CAMPAIGN_ROW],
-        townships=[["编号", "名称", "类型"], ["T1", "龙潭镇", "town"]],
+        townships=[["编号", "名称", "类型", "主要领导"], ["T1", "龙潭镇", "town"]],
         villages=[["编号", "名称", "乡镇", "贫困村"], ["V1", "红岩村", "T1", "是"]],
         households=[
-            ["编号", "村", "户主", "身份证号", "人口", "贫困户"],
+            ["编号", "村", "户主", "身份证号", "人口", "贫困户", "责任人"],
             ["H1", "V1", "张三", RESIDENT_ID, "4", "是"],
         ],
         funds=[["编号", "名称", "类型"], ["F1", "扶贫基金", "charity"]],
-        donors=[["编号", "名称", "种类"], ["E1", "山城建材", "private_enterprise"]],
+        donors=[["编号", "名称", "种类", "同意公开"], ["E1", "山城建材", "private_enterprise"]],
         donations=[
-            ["编号", "捐赠人", "基金", "金额（元）", "日期"],
+            ["编号", "捐赠人", "基金", "金额（元）", "日期", "荣誉证书", "收据"],
             ["D1", "E1", "F1", "1,000", "2015-10-01"],
         ],
     )
     data, notices = load_with_notices(folder)
-    assert [n for n in notices if n.message != _ABSENT] == []
+    assert notices == ()
     assert data.campaign.county == "青山县"
     assert data.villages[0].township_id == "T1"
     household = data.households[0]
@@ -225,12 +230,26 @@ def test_unknown_file_and_unnamed_column_give_notices(tmp_path: Path) -> None:
     assert {(n.file, n.column) for n in notices} == {("donation.csv", None), ("funds.csv", "#4")}
 
 
-def test_absent_optional_column_gives_a_notice(tmp_path: Path) -> None:
-    """A missing column that is not required loads as not given, with a notice."""
-    folder = folder_with(tmp_path, townships=[["id", "kind"], ["T1", "town"]])
+def test_absent_column_is_one_problem_per_column(tmp_path: Path) -> None:
+    """A column the format requires (not marked "(opt)") missing from its file is one problem
+    for the file and column, even where its cells may be empty; never one per row."""
+    rows = [["id", "kind"], ["T1", "town"], ["T2", "town"]]
+    with pytest.raises(LoadError) as caught:
+        load(folder_with(tmp_path, townships=rows))
+    assert problem_keys(caught.value) == {
+        ("townships.csv", None, "name"),
+        ("townships.csv", None, "main_leader_id"),
+    }
+    assert all("column missing" in p.expected for p in caught.value.problems)
+
+
+def test_absent_opt_column_loads_as_not_given(tmp_path: Path) -> None:
+    """A column marked "(opt)" may be absent: every row reads it as not given, silently."""
+    donations = [DONATIONS, ["D1", "E1", "F1", "100", "2015-10-01"]]
+    folder = folder_with(tmp_path, funds=FUNDS, donors=DONORS, donations=donations)
     data, notices = load_with_notices(folder)
-    assert data.townships[0].main_leader_id is None
-    assert {n.column for n in notices} == {"name", "main_leader_id"}
+    assert data.donations[0].activity_id is None
+    assert notices == ()
 
 
 # ---- cells -------------------------------------------------------------------------------------
@@ -369,8 +388,19 @@ def test_id_lists_split_on_both_semicolons(tmp_path: Path) -> None:
         townships=TOWNSHIPS,
         villages=[VILLAGES, ["V1", "a", "T1", ""], ["V2", "b", "T1", ""], ["V3", "c", "T1", ""]],
         activities=[
-            ["id", "kind", "on", "villages"],
-            ["A1", "inspection_tour", "2015-10-10", " V1；V2 ; ;V3"],
+            [
+                "id",
+                "kind",
+                "organizer_id",
+                "township_id",
+                "on",
+                "place",
+                "populous",
+                "in_seat",
+                "participants",
+                "villages",
+            ],
+            ["A1", "inspection_tour", "", "", "2015-10-10", "", "", "", "", " V1；V2 ; ;V3"],
         ],
     )
     assert load(folder).activities[0].villages == ("V1", "V2", "V3")
@@ -389,7 +419,7 @@ def test_bad_cells_in_several_files_give_one_error(tmp_path: Path) -> None:
             ["D2", "E1", "F1", "100", "2015-10-01"],
             ["D3", "E1", "F1", "100", "17/10/2015"],
         ],
-        townships=[["id", "name", "kind"], ["", "无编号", "town"]],
+        townships=[[*TOWNSHIPS[0]], ["", "无编号", "town"]],
     )
     with pytest.raises(LoadError) as caught:
         load(folder)
@@ -401,7 +431,9 @@ def test_bad_cells_in_several_files_give_one_error(tmp_path: Path) -> None:
         ("donations.csv", 3, "on", "17/10/2015"),
     }
     assert str(error).count("\n") == len(error.problems)
-    assert "donations.csv, row 3, column on: value='17/10/2015'" in str(error)
+    assert "donations.csv, data row 3 (spreadsheet row 4), column on: value='17/10/2015'" in str(
+        error
+    )
 
 
 def test_required_cell_may_not_be_empty(tmp_path: Path) -> None:
@@ -649,7 +681,7 @@ def test_second_record_with_the_same_key_is_an_error(
 
 def test_unreadable_file_is_one_problem(tmp_path: Path) -> None:
     """A file that cannot be read (here UTF-16) is one problem; the references to its
-    records are not reported again as unknown ids."""
+    records are not reported one by one: one line per referring file and column counts them."""
     from campaigns import build
 
     folder = dump(build(), tmp_path / "utf16")
@@ -657,5 +689,9 @@ def test_unreadable_file_is_one_problem(tmp_path: Path) -> None:
     funds.write_bytes(funds.read_text(encoding="utf-8").encode("utf-16"))
     with pytest.raises(LoadError) as caught:
         load(folder)
-    assert [(p.file, p.row, p.column) for p in caught.value.problems] == [("funds.csv", None, None)]
-    assert "not readable" in caught.value.problems[0].expected
+    first, *consequences = caught.value.problems
+    assert (first.file, first.row, first.column) == ("funds.csv", None, None)
+    assert "not readable" in first.expected
+    assert consequences
+    assert len({(p.file, p.column) for p in consequences}) == len(consequences)
+    assert all(p.row is None and "funds.csv could not be read" in p.expected for p in consequences)

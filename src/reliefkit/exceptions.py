@@ -70,10 +70,14 @@ class CannotViolateError(ReliefkitError, ValueError):
 
 
 def location(file: str, row: int | None, column: str | None) -> str:
-    """Where in the input: ``file, row N, column C`` (row and column when known)."""
+    """Where in the input: ``file, data row N (spreadsheet row N+1), column C`` for a CSV
+    file, ``file, record N, column C`` for a JSON table (row and column when known)."""
     where = file
-    if row is not None:
-        where += f", row {row}"
+    if row is not None and file.lower().endswith(".csv"):
+        # Row 1 is the first row under the header: a spreadsheet numbers it 2.
+        where += f", data row {row} (spreadsheet row {row + 1})"
+    elif row is not None:
+        where += f", record {row}"
     if column is not None:
         where += f", column {column}"
     return where
@@ -129,12 +133,22 @@ class IntegrityError(ReliefkitError, ValueError):
 
 
 class LoadError(ReliefkitError, ValueError):
-    """Everything wrong with an input, collected: one entry per bad cell, row or reference."""
+    """Everything wrong with an input, collected: one entry per bad cell, row or reference.
+
+    The message lists the first ``SHOWN`` problems and counts the rest; ``problems`` holds
+    them all.
+    """
+
+    SHOWN = 50
 
     def __init__(self, source: str, problems: Sequence[LoadProblem]) -> None:
         self.source = source
         self.problems = tuple(problems)
-        body = "\n  ".join(str(p) for p in self.problems)
+        lines = [str(p) for p in self.problems[: self.SHOWN]]
+        if len(self.problems) > self.SHOWN:
+            rest = len(self.problems) - self.SHOWN
+            lines.append(f"… and {rest:,} more problem(s), not listed (LoadError.problems has all)")
+        body = "\n  ".join(lines)
         super().__init__(f"cannot load {source}: {len(self.problems)} problem(s):\n  {body}")
 
     def to_dict(self) -> dict[str, object]:

@@ -4,6 +4,7 @@ checked, and every problem found on the way collected into one ``LoadError``."""
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -12,8 +13,8 @@ import attrs
 import pendulum
 
 from reliefkit.exceptions import IntegrityError, LoadError, LoadProblem
-from reliefkit.io._cells import CellError, parse_cell
 from reliefkit.io._notices import as_text, scrub, shown
+from reliefkit.io._rows import row_reader
 from reliefkit.io._source import Cells, RawTable, Reading
 from reliefkit.models import TABLES, Campaign, Dataset
 
@@ -36,69 +37,68 @@ class _Built:
 
     file: str
     records: list[Any] = attrs.Factory(list)
-    rows: list[int] = attrs.Factory(list)
+    rows: array[int] = attrs.Factory(lambda: array("q"))
     skipped_ids: set[str] = attrs.Factory(set)
-    raw_rows: tuple[int, ...] = ()
+    count: int = 0  # rows read (blank rows aside), built or not
+    later_rows: list[int] = attrs.Factory(list)  # of the campaign table: rows after the first
 
 
 def _personal_values(raw: RawTable, cells: Cells) -> tuple[str, ...]:
     return tuple(
-        as_text(cells[c.name])
-        for c in raw.table.columns
-        if c.personal and cells.get(c.name) is not None
+        as_text(value)
+        for c, value in zip(raw.table.columns, cells, strict=True)
+        if c.personal and value is not None
     )
 
 
 def _constructor_problem(raw: RawTable, number: int, cells: Cells, exc: Exception) -> LoadProblem:
     """A model's refusal of a whole row, pinned to the column its message names."""
     message = str(exc)
-    names = {c.name for c in raw.table.columns}
+    names = [c.name for c in raw.table.columns]
     column = next((m.group(1) for m in _FIELD.finditer(message) if m.group(1) in names), None)
     value = None
     if column is not None:
-        value = shown(cells.get(column), raw.table.column(column))
+        value = shown(cells[names.index(column)], raw.table.column(column))
     expected = scrub(_PREFIX.sub("", message, count=1), _personal_values(raw, cells))
     return LoadProblem(raw.file, number, column, value, expected)
 
 
-def _build_row(
-    raw: RawTable, number: int, cells: Cells, built: _Built, problems: list[LoadProblem]
-) -> None:
-    kwargs: dict[str, object] = {}
-    bad = bool(raw.missing)
-    for column in raw.table.columns:
-        if column.name in raw.missing:
-            continue
-        value = cells.get(column.name)
-        try:
-            parsed = parse_cell(column, value)
-        except CellError as error:
-            problems.append(
-                LoadProblem(raw.file, number, column.name, shown(value, column), error.expected)
-            )
-            bad = True
-            continue
-        if parsed is not None:
-            kwargs[column.name] = parsed
-    if bad:
-        if isinstance(kwargs.get("id"), str):
-            built.skipped_ids.add(str(kwargs["id"]))
-        return
-    try:
-        record = raw.table.record_type(**kwargs)
-    except (ValueError, TypeError) as exc:  # InvalidValueError is a ValueError
-        problems.append(_constructor_problem(raw, number, cells, exc))
-        if isinstance(kwargs.get("id"), str):
-            built.skipped_ids.add(str(kwargs["id"]))
-        return
-    built.records.append(record)
-    built.rows.append(number)
-
-
-def _build_table(raw: RawTable, problems: list[LoadProblem]) -> _Built:
-    built = _Built(raw.file, raw_rows=tuple(number for number, _ in raw.rows))
+def _build_table(raw: RawTable, problems: list[LoadProblem], shared: dict[str, str]) -> _Built:
+    """Parse and build every row of ``raw`` as it is read (a stream is consumed once)."""
+    table = raw.table
+    file = raw.file
+    built = _Built(file)
+    read = row_reader(table, raw.missing, shared)
+    columns = table.columns
+    # A missing required column leaves every row unbuildable, reported once by the reader.
+    buildable = not raw.missing
+    record_type = table.record_type
+    records, rows, skipped = built.records, built.rows, built.skipped_ids
+    is_campaign = table.name == "campaign"
     for number, cells in raw.rows:
-        _build_row(raw, number, cells, built, problems)
+        built.count += 1
+        if is_campaign and built.count > 1:
+            built.later_rows.append(number)
+        if cells is None:
+            continue
+        kwargs, bad = read(cells)
+        if bad or not buildable:
+            for i, expected in bad:
+                column = columns[i]
+                value = shown(cells[i], column)
+                problems.append(LoadProblem(file, number, column.name, value, expected))
+            if isinstance(kwargs.get("id"), str):
+                skipped.add(str(kwargs["id"]))
+            continue
+        try:
+            record = record_type(**kwargs)
+        except (ValueError, TypeError) as exc:  # InvalidValueError is a ValueError
+            problems.append(_constructor_problem(raw, number, cells, exc))
+            if isinstance(kwargs.get("id"), str):
+                skipped.add(str(kwargs["id"]))
+            continue
+        records.append(record)
+        rows.append(number)
     return built
 
 
@@ -106,12 +106,12 @@ def _campaign(built: _Built | None, problems: list[LoadProblem]) -> Campaign | N
     """The single campaign record, or ``None`` (with a problem) when there is not exactly one."""
     if built is None:
         return None  # the reader has reported the missing file
-    count = len(built.raw_rows)
+    count = built.count
     if count == 0:
         problems.append(LoadProblem(built.file, None, None, None, "exactly one row; found none"))
         return None
     if count > 1:
-        for row in built.raw_rows[1:]:
+        for row in built.later_rows:
             problems.append(
                 LoadProblem(built.file, row, None, None, f"exactly one row; found {count}")
             )
@@ -125,39 +125,59 @@ def _holds(field_value: object, value: str) -> bool:
     return field_value == value
 
 
-def _refers_to(table: str, field: str, unread: set[str] | frozenset[str]) -> bool:
-    """Whether ``table.field`` may name a record of a table whose file was not read."""
+def _unread_targets(table: str, field: str, unread: set[str] | frozenset[str]) -> list[str]:
+    """The tables whose file was not read (whole) that ``table.field`` may name."""
     attribute = attrs.fields_dict(TABLES[table]).get(field)
     refs = set(attribute.metadata.get("refs", ())) if attribute is not None else set()
-    return bool(refs & unread) or ("*" in refs and bool(unread))
+    if "*" in refs:
+        return sorted(unread)
+    return sorted(refs & unread)
+
+
+def _file(table: str, built: dict[str, _Built], reading: Reading) -> str:
+    """Where ``table`` was (or would have been) read: ``villages.csv``, ``c.json:villages``."""
+    if table in built:
+        return built[table].file
+    source, colon, _ = reading.campaign_file.rpartition(":")
+    return f"{source}:{table}" if colon else f"{table}.csv"
 
 
 def _locate(
     problems: Iterable[tuple[str, str, str, str, str]],
     built: dict[str, _Built],
-    unread: set[str] | frozenset[str] = frozenset(),
+    reading: Reading,
 ) -> list[LoadProblem]:
     """Integrity problems as load problems naming file, row and column.
 
     A problem names a record by id; when several rows share the id (a duplicate), the rows
     whose field holds the value are candidates, and the k problems of one kind go to the
     last k of them (duplicates are reported on the later rows).
+
+    An unknown id that may name a record of a file not read (whole) is a consequence, not a
+    cause: those are counted in one problem per referring file and column.
     """
     problems = list(problems)
+    unread = reading.unread
     skipped = set().union(*(b.skipped_ids for b in built.values()))
     rows_of: dict[tuple[str, str], list[tuple[int, Any]]] = defaultdict(list)
+    wanted = {(table, record_id) for table, record_id, *_ in problems}
     for name, b in built.items():
         for number, record in zip(b.rows, b.records, strict=True):
-            rows_of[name, record.id].append((number, record))
+            if (name, record.id) in wanted:
+                rows_of[name, record.id].append((number, record))
     totals = Counter(problems)
     seen: Counter[tuple[str, str, str, str, str]] = Counter()
+    consequences: Counter[tuple[str, str, tuple[str, ...]]] = Counter()
     out: list[LoadProblem] = []
     for problem in problems:
         table, record_id, field, value, expected = problem
-        if expected.startswith("unknown id") and (
-            value in skipped or (unread and _refers_to(table, field, unread))
-        ):
-            continue  # dangles only because its record or file was bad, reported already
+        if expected.startswith("unknown id"):
+            if value in skipped:
+                continue  # dangles only because its record's row was bad, reported already
+            targets = _unread_targets(table, field, unread) if unread else []
+            if targets:
+                consequences[table, field, tuple(targets)] += 1
+                continue
         candidates = rows_of.get((table, record_id), [])
         holding = [c for c in candidates if _holds(getattr(c[1], field, None), value)]
         candidates = holding or candidates
@@ -166,22 +186,40 @@ def _locate(
             index = len(candidates) - totals[problem] + seen[problem]
             row = candidates[max(0, min(index, len(candidates) - 1))][0]
         seen[problem] += 1
-        file = built[table].file if table in built else f"{table}.csv"
-        out.append(LoadProblem(file, row, field, shown(value), expected))
+        out.append(LoadProblem(_file(table, built, reading), row, field, shown(value), expected))
+    for (table, field, unread_tables), count in consequences.items():
+        files = " and ".join(_file(t, built, reading) for t in unread_tables)
+        out.append(
+            LoadProblem(
+                _file(table, built, reading),
+                None,
+                field,
+                None,
+                f"{count:,} id(s) not found, most likely because {files} could not be read "
+                "in full: fix that first",
+            )
+        )
     return out
 
 
 def assemble(reading: Reading) -> Dataset:
-    """The dataset the reading describes; raises ``LoadError`` listing every problem."""
-    problems = list(reading.problems)
-    built = {raw.table.name: _build_table(raw, problems) for raw in reading.tables}
+    """The dataset the reading describes; raises ``LoadError`` listing every problem.
+
+    Streamed tables are read here, while their records are built: the reader's problems
+    and notices are complete once every table has been built.
+    """
+    problems: list[LoadProblem] = []
+    shared: dict[str, str] = {}
+    built = {raw.table.name: _build_table(raw, problems, shared) for raw in reading.tables}
+    shared.clear()
+    problems = reading.problems + problems
     campaign = _campaign(built.get("campaign"), problems)
     tables = {name: b.records for name, b in built.items() if name != "campaign"}
     dataset: Dataset | None = None
     try:
         dataset = Dataset.build(campaign or _PLACEHOLDER, **tables)
     except IntegrityError as exc:
-        problems += _locate(exc.problems, built, reading.unread)
+        problems += _locate(exc.problems, built, reading)
     if problems or dataset is None:
         order = {raw.file: i for i, raw in enumerate(reading.tables)}
         problems.sort(key=lambda p: (order.get(p.file, -1), p.row or 0))

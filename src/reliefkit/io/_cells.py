@@ -2,35 +2,66 @@
 
 ``parse_cell`` takes a CSV string or a native JSON value and returns the Python value the
 record's constructor takes, ``None`` for "not given", or raises :class:`CellError` saying
-what was expected. Values are never guessed: ``3.0`` is not a count, ``1.005`` is not money.
+what was expected. Values are never guessed: ``3.0`` is not a count, ``1.005`` is not money,
+``1元5`` is not ¥15.
+
+``column_parser`` gives the same function for one column, with the kind looked up once: the
+loaders call it for every cell of a file, so equal values (amounts, dates, ids) are parsed
+once and shared between records.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections.abc import Callable
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 import pendulum
 
 from reliefkit.exceptions import InvalidValueError
+from reliefkit.io._limits import MAX_CELL_CHARS, MAX_YUAN
 from reliefkit.io._schema import Column
 from reliefkit.models import Money, to_date
 
 Json = str | int | float | bool | None | list[Any] | dict[str, Any]
+Parser = Callable[[object], object]
 
 REQUIRED = "required; may not be empty"
 
 _TRUE = frozenset({"true", "t", "yes", "y", "1", "是"})
 _FALSE = frozenset({"false", "f", "no", "n", "0", "否"})
 _LIST_SEPARATORS = re.compile(r"[;；]")
-_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
-_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-_WHOLE = re.compile(r"^[+-]?\d+$")
+_WHOLE = re.compile(r"^[+-]?[0-9]+$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]")
 _RESIDENT_ID = re.compile(r"^(\d{17}[\dXx]|\d{15})$")
-_CURRENCY = str.maketrans("", "", "¥元")
+
+# Money: one currency sign (¥, or 元) before or after the number, spaces between them
+# allowed; the number in ASCII digits after the full-width forms below are mapped.
+_MONEY = re.compile(
+    r"^(?P<pre>[¥元]\s*)?(?P<sign>[+-])?(?P<whole>[0-9][0-9,]*)(?:\.(?P<fen>[0-9]+))?"
+    r"(?P<post>\s*[¥元])?$"
+)
+_GROUPED = re.compile(r"^[0-9]{1,3}(?:,[0-9]{3})+$")
+_FULL_WIDTH = str.maketrans(
+    {
+        **{chr(0xFF10 + i): str(i) for i in range(10)},
+        "，": ",",
+        "．": ".",
+        "＋": "+",
+        "－": "-",
+        "￥": "¥",
+    }
+)
+_MAX_WHOLE_DIGITS = len(str(int(MAX_YUAN)))
+
+MONEY_SPELLING = (
+    "money in yuan, e.g. 1200.50, ¥1,200.50 or 1200元 (one ¥, ￥ or 元 before or after the "
+    "number; commas only between groups of three digits)"
+)
 
 
 class CellError(ValueError):
@@ -42,11 +73,63 @@ class CellError(ValueError):
         return str(self.args[0])
 
 
+class Unreadable:
+    """A value that stands in for a cell the reader would not hold: the cell is refused with
+    the reason when its column is read, and shown by its size only."""
+
+    __slots__ = ("size",)
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+    def refuse(self, what: str) -> CellError:
+        """The problem of the cell that held it, where ``what`` was expected."""
+        raise NotImplementedError
+
+
+class LongNumber(Unreadable):
+    """A JSON number with more digits than any cell needs (``size`` of them)."""
+
+    def refuse(self, what: str) -> CellError:
+        """Too long for any column."""
+        return CellError(f"{what} (a JSON number of {self.size:,} digits is far too long)")
+
+    def __repr__(self) -> str:
+        return f"<a number of {self.size:,} digits>"
+
+
+class Oversized(Unreadable):
+    """A cell longer than ``MAX_CELL_CHARS`` (``size`` characters)."""
+
+    def refuse(self, what: str) -> CellError:
+        """Too big for any column."""
+        return CellError(f"a cell of at most {MAX_CELL_CHARS:,} characters ({self.size:,} here)")
+
+    def __repr__(self) -> str:
+        return f"<a cell of {self.size:,} characters>"
+
+
+class NotUnicode(Unreadable):
+    """Text holding a lone surrogate (JSON can write ``"\\ud800"``): no file, terminal or
+    page can take it."""
+
+    def refuse(self, what: str) -> CellError:
+        """Not text at all."""
+        return CellError("valid Unicode text (a lone surrogate such as \\ud800 is no character)")
+
+    def __repr__(self) -> str:
+        return "<text with a lone surrogate>"
+
+
 def _empty(raw: object) -> bool:
-    return raw is None or raw == [] or (isinstance(raw, str) and not raw.strip())
+    return raw is None or raw == [] or (isinstance(raw, str) and (not raw or raw.isspace()))
 
 
 def _text_of(raw: object, what: str) -> str:
+    if type(raw) is str:
+        return raw
+    if isinstance(raw, Unreadable):
+        raise raw.refuse(what)
     if not isinstance(raw, str):
         raise CellError(f"{what} (a JSON string, not {type(raw).__name__})")
     return raw
@@ -65,11 +148,35 @@ def _ids(raw: object) -> tuple[str, ...]:
     return tuple(item for item in items if item)
 
 
-def _exact(value: int | str) -> Money:
+def _bounded(amount: Decimal) -> Money:
+    if amount < 0:
+        raise CellError("money that is not negative")
+    if amount > MAX_YUAN:
+        raise CellError(f"money of at most {MAX_YUAN:,} yuan (so that every sum stays exact)")
     try:
-        return Money(value)
+        return Money(amount)
     except (InvalidValueError, ArithmeticError):
-        raise CellError("money in yuan that fits an exact amount") from None
+        raise CellError(MONEY_SPELLING) from None
+
+
+@functools.lru_cache(maxsize=65_536)
+def _money_text(raw: str) -> Money:
+    """Money from its spelling; equal spellings share one (immutable) ``Money``."""
+    text = raw if raw.isascii() else raw.translate(_FULL_WIDTH)
+    match = _MONEY.match(text.strip())
+    if match is None or (match["pre"] and match["post"]):
+        raise CellError(MONEY_SPELLING)
+    whole, fen = match["whole"], match["fen"] or ""
+    if "," in whole:
+        if not _GROUPED.match(whole):
+            raise CellError("money in yuan, thousands separated every three digits")
+        whole = whole.replace(",", "")
+    if len(fen) > 2:
+        raise CellError("money with at most two decimal places (fen); never rounded")
+    if len(whole.lstrip("0")) > _MAX_WHOLE_DIGITS:
+        raise CellError(f"money of at most {MAX_YUAN:,} yuan (so that every sum stays exact)")
+    number = Decimal(f"{whole}.{fen}" if fen else whole)
+    return _bounded(-number if match["sign"] == "-" and number else number)
 
 
 def _money(raw: object) -> Money:
@@ -79,27 +186,15 @@ def _money(raw: object) -> Money:
             'never exact: write "1200.50")'
         )
     if isinstance(raw, int):
-        amount = _exact(raw)
-    else:
-        # NFKC turns full-width digits, commas and ￥ into their ASCII forms.
-        text = unicodedata.normalize("NFKC", _text_of(raw, "money")).translate(_CURRENCY)
-        text = "".join(text.split())
-        if "," in text:
-            if not _GROUPED.match(text):
-                raise CellError("money in yuan, thousands separated every three digits")
-            text = text.replace(",", "")
-        if not _NUMBER.match(text):
-            raise CellError("money in yuan, e.g. 1200.50")
-        if len(text.partition(".")[2]) > 2:
-            raise CellError("money with at most two decimal places (fen); never rounded")
-        amount = _exact(text)
-    if amount.yuan < 0:
-        raise CellError("money that is not negative")
-    return amount
+        return _bounded(Decimal(raw))
+    return _money_text(_text_of(raw, "money"))
 
 
 def _date(raw: object) -> pendulum.Date:
-    text = unicodedata.normalize("NFKC", _text_of(raw, "an ISO date YYYY-MM-DD")).strip()
+    text = _text_of(raw, "an ISO date YYYY-MM-DD")
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    text = text.strip()
     if _DATETIME.match(text):
         raise CellError("a date without a time of day, YYYY-MM-DD")
     try:
@@ -113,7 +208,10 @@ def _bool(raw: object) -> bool:
         return raw
     if isinstance(raw, int) and raw in (0, 1):
         return bool(raw)
-    text = unicodedata.normalize("NFKC", _text_of(raw, "true or false")).strip().lower()
+    text = _text_of(raw, "true or false")
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    text = text.strip().lower()
     if text in _TRUE:
         return True
     if text in _FALSE:
@@ -132,7 +230,10 @@ def _int(raw: object, column: Column) -> int:
     if isinstance(raw, int):
         number = raw
     else:
-        text = unicodedata.normalize("NFKC", _text_of(raw, wanted)).strip()
+        text = _text_of(raw, wanted)
+        if not text.isascii():
+            text = unicodedata.normalize("NFKC", text)
+        text = text.strip()
         if not _WHOLE.match(text) or len(text) > 18:
             raise CellError(wanted)
         number = int(text)
@@ -159,30 +260,56 @@ def _resident_id(raw: object) -> str:
     return text
 
 
-def parse_cell(column: Column, raw: object) -> object:
-    """The value of one cell, ``None`` when it is empty and may be; raises ``CellError``."""
-    if _empty(raw):
-        if column.required:
-            raise CellError(REQUIRED)
-        return None
+def _reader(column: Column) -> Parser:
+    """The function reading a non-empty cell of ``column``."""
     kind = column.cell
     if kind == "id":
-        return _id(raw)
+        return _id
     if kind == "ids":
-        return _ids(raw) or None
+        return lambda raw: _ids(raw) or None
     if kind == "money":
-        return _money(raw)
+        return _money
     if kind == "date":
-        return _date(raw)
+        return _date
     if kind == "bool":
-        return _bool(raw)
+        return _bool
     if kind == "int":
-        return _int(raw, column)
+        return lambda raw: _int(raw, column)
     if kind == "enum" and column.enum is not None:
-        return _enum(raw, column.enum)
+        enum = column.enum
+        return lambda raw: _enum(raw, enum)
     if kind == "resident_id":
-        return _resident_id(raw)
-    return _text_of(raw, "text")
+        return _resident_id
+    return lambda raw: _text_of(raw, "text")
+
+
+def column_parser(column: Column, shared: dict[str, str] | None = None) -> Parser:
+    """``parse_cell`` for one column; ids read through ``shared`` are one string object per
+    spelling, so a reference costs no memory beyond the record it names."""
+    read = _reader(column)
+    if column.cell == "id" and shared is not None:
+        setdefault = shared.setdefault
+
+        def read_id(raw: object) -> object:
+            text = _id(raw)
+            return setdefault(text, text)
+
+        read = read_id
+    required = column.required
+
+    def parse(raw: object) -> object:
+        if _empty(raw):
+            if required:
+                raise CellError(REQUIRED)
+            return None
+        return read(raw)
+
+    return parse
+
+
+def parse_cell(column: Column, raw: object) -> object:
+    """The value of one cell, ``None`` when it is empty and may be; raises ``CellError``."""
+    return column_parser(column)(raw)
 
 
 # ---- writing ------------------------------------------------------------------------------------
@@ -201,7 +328,7 @@ def _plain(value: object) -> str:
 
 
 def format_cell(value: object) -> str:
-    """A value as the CSV writes it; ``load`` reads it back to the same value."""
+    """A value as the CSV writer writes it; ``load`` reads it back to the same value."""
     return "" if value is None else _plain(value)
 
 

@@ -28,9 +28,37 @@ class Notice:
         return f"{location(self.file, self.row, self.column)}: {self.message}"
 
 
+_SHOWN_CHARS = 80
+"""How much of a value a problem shows: enough to find the cell, never a whole document."""
+
+
 def as_text(raw: object) -> str:
     """A raw cell as text: strings as they are, JSON values as JSON."""
-    return raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False)
+    if isinstance(raw, str):
+        return raw
+    if raw is None or isinstance(raw, bool | int | float | list | dict):
+        try:
+            return json.dumps(raw, ensure_ascii=False)
+        except (TypeError, ValueError, RecursionError):
+            return f"<a JSON {type(raw).__name__}>"
+    return repr(raw)
+
+
+def _cut(text: str) -> str:
+    """``text`` as a problem quotes it: at most ``_SHOWN_CHARS`` characters, and no lone
+    surrogate (which no terminal or file can take)."""
+    if len(text) > _SHOWN_CHARS:
+        text = f"{text[: _SHOWN_CHARS - 20]}… ({len(text):,} characters)"
+    if not text.isascii():
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
+def safe_name(name: str) -> str:
+    """A name found in the input (a file, a header, a JSON key) as a message may quote it:
+    cut to size, control characters written as escapes."""
+    name = _cut(name)
+    return name if name.isprintable() else repr(name)[1:-1]
 
 
 def scrub(text: str, personal: tuple[str, ...] = ()) -> str:
@@ -44,12 +72,13 @@ def scrub(text: str, personal: tuple[str, ...] = ()) -> str:
 
 
 def shown(raw: object, column: Column | None = None) -> str | None:
-    """A raw cell as an error may show it: personal data masked, ``None`` for no value."""
+    """A raw cell as an error may show it: personal data masked, cut to size, ``None`` for
+    no value."""
     if raw is None:
         return None
     text = as_text(raw)
     if column is not None and column.cell == "resident_id":
-        return mask_resident_id(text.strip())
+        return _cut(mask_resident_id(text.strip()))
     if column is not None and column.personal and text.strip():
-        return mask_name(text.strip())
-    return scrub(text)
+        return _cut(mask_name(text.strip()))
+    return _cut(scrub(text))

@@ -3,7 +3,8 @@ problems and notices found while reading them."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable
+from typing import IO
 
 import attrs
 
@@ -11,34 +12,49 @@ from reliefkit.exceptions import LoadProblem
 from reliefkit.io._notices import Notice
 from reliefkit.io._schema import Table
 
-Cells = Mapping[str, object]
+Cells = tuple[object, ...]
+"""One row's cells in the order of its table's columns; ``None`` where the file has none."""
 
 
 @attrs.frozen
 class RawTable:
-    """One table as read: ``(row number, cells by column name)`` pairs, blank rows left out.
+    """One table as read: ``(row number, cells)`` pairs, blank rows left out; ``None`` for
+    the cells of a row the reader refused whole (reported already).
 
-    ``missing`` names required columns the file lacks: its rows are still checked cell by
-    cell, but no record can be built from them.
+    ``rows`` may be a stream, read once: a CSV file is parsed while its records are built,
+    so that a big file is never held in memory whole. ``missing`` names required columns
+    the file lacks: its rows are still checked cell by cell, but no record can be built
+    from them.
     """
 
     table: Table
     file: str
-    rows: tuple[tuple[int, Cells], ...]
+    rows: Iterable[tuple[int, Cells | None]]
     missing: frozenset[str] = frozenset()
 
 
 @attrs.define
 class Reading:
-    """Everything a reader found; ``campaign_file`` names where the campaign row belongs."""
+    """Everything a reader found; ``campaign_file`` names where the campaign row belongs.
+
+    Readers that stream add problems and notices while their rows are consumed.
+    """
 
     source: str
     campaign_file: str
     tables: list[RawTable] = attrs.Factory(list)
     problems: list[LoadProblem] = attrs.Factory(list)
     notices: list[Notice] = attrs.Factory(list)
-    # Tables whose file could not be read at all: references to them are not reported again.
+    # Tables whose file could not be read (whole or to its end): references to their
+    # records are counted in one problem per referring column, not reported one by one.
     unread: set[str] = attrs.Factory(set)
+    # Files the streams read from: closed when loading ends, however it ends.
+    handles: list[IO[str]] = attrs.Factory(list)
+
+    def close(self) -> None:
+        """Close every file a stream of this reading still holds open."""
+        for handle in self.handles:
+            handle.close()
 
 
 def decode(data: bytes, file: str, reading: Reading) -> str | None:
@@ -58,10 +74,11 @@ def decode(data: bytes, file: str, reading: Reading) -> str | None:
     return text
 
 
-def note_blank_rows(file: str, rows: list[int], reading: Reading) -> None:
-    """One notice per file for the rows skipped because every cell was empty."""
-    if rows:
-        listed = ", ".join(str(r) for r in rows[:10]) + (", …" if len(rows) > 10 else "")
+def note_blank_rows(file: str, count: int, first: list[int], reading: Reading) -> None:
+    """One notice per file for the ``count`` rows skipped because every cell was empty;
+    ``first`` holds the numbers of the first ten (or more) of them."""
+    if count:
+        listed = ", ".join(str(r) for r in first[:10]) + (", …" if count > 10 else "")
         reading.notices.append(
-            Notice(file, None, None, f"skipped {len(rows)} empty row(s): row {listed}")
+            Notice(file, None, None, f"skipped {count} empty row(s): row {listed}")
         )
