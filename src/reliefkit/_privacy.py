@@ -23,6 +23,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Mapping
 from datetime import date
+from operator import mul
 from typing import Any
 
 __all__ = [
@@ -100,7 +101,10 @@ def _birth_date_problem(year: int, month: int, day: int) -> str | None:
 
 def check_character(body: str) -> str:
     """The ISO 7064 MOD 11-2 check character of the first 17 digits of a resident ID."""
-    total = sum(int(c) * w for c, w in zip(body, _WEIGHTS, strict=True))
+    if len(body) != len(_WEIGHTS):
+        raise ValueError(f"expected {len(_WEIGHTS)} digits, got {len(body)}")
+    # map over C-level functions: this runs once per household when a folder loads.
+    total = sum(map(mul, map(int, body), _WEIGHTS))
     return _CHECK_CHARACTERS[total % 11]
 
 
@@ -112,7 +116,7 @@ def resident_id_problem(value: str) -> str | None:
     form with the date of birth ``YYMMDD`` (positions 7–12, 19YY). ASCII digits only. The
     explanation never quotes the value.
     """
-    if not value.isascii() or not value.rstrip("Xx").isdigit() or "X" in value.upper()[:-1]:
+    if not (value.isascii() and (value.isdigit() or (value[:-1].isdigit() and value[-1] in "Xx"))):
         return "ASCII digits 0-9 only (and a final X)"
     if len(value) == 15:
         if not value.isdigit():
