@@ -302,16 +302,29 @@ def test_python_dash_m() -> None:
 
 
 def test_load_notices_are_printed(clean: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A misspelt header is never silent: the ignored column and the missing one go to stderr,
-    and stdout stays the report (here JSON, still parseable)."""
-    villages = clean / "villages.csv"
-    header, rest = villages.read_text(encoding="utf-8").split("\n", 1)
-    villages.write_text(header.replace("poor", "poverty") + "\n" + rest, encoding="utf-8")
+    """A misspelt optional header is never silent: the ignored column goes to stderr, and
+    stdout stays the report (here JSON, still parseable)."""
+    donations = clean / "donations.csv"
+    header, rest = donations.read_text(encoding="utf-8").split("\n", 1)
+    assert "goods" in header.split(",")
+    donations.write_text(header.replace("goods", "goodz") + "\n" + rest, encoding="utf-8")
     main(["check", str(clean), "--as-of", "2016-01-31", "--format", "json"])
     captured = capsys.readouterr()
     assert json.loads(captured.out)["schema"] == "reliefkit.report.v1"
-    assert "villages.csv, column poverty: unknown column; ignored" in captured.err
-    assert "column poor: column missing" in captured.err
+    assert "donations.csv, column goodz: unknown column; ignored" in captured.err
+
+
+def test_a_misspelt_required_header_is_a_load_error(
+    clean: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A required column spelt wrong stops the load (exit 2), naming the missing column."""
+    villages = clean / "villages.csv"
+    header, rest = villages.read_text(encoding="utf-8").split("\n", 1)
+    villages.write_text(header.replace("poor", "poverty") + "\n" + rest, encoding="utf-8")
+    code = main(["check", str(clean), "--as-of", "2016-01-31"])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "column poor: column missing" in captured.err + captured.out
 
 
 def test_no_notice_for_a_clean_folder(clean: Path, capsys: pytest.CaptureFixture[str]) -> None:
