@@ -66,8 +66,7 @@ def edited(draw: Any, data: Dataset, record: Any, avoid: set[str]) -> Any:
     fields = [
         f
         for f in attrs.fields(type(record))
-        if f.name != "id"
-        and f.metadata.get("cell") not in (None, "count", "text")
+        if (f.name != "id" and f.metadata.get("cell") not in (None, "count", "text"))
         or f.name == "purpose"
     ]
     new = record

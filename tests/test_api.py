@@ -100,7 +100,17 @@ LAYERS: dict[str, set[str]] = {
         "_privacy",
         "_words",
     },
-    "__init__": {"models", "rules", "report", "engine", "io", "exceptions", "_display", "_privacy", "_words"},
+    "__init__": {
+        "models",
+        "rules",
+        "report",
+        "engine",
+        "io",
+        "exceptions",
+        "_display",
+        "_privacy",
+        "_words",
+    },
     "__main__": {"cli"},
 }
 

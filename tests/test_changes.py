@@ -77,7 +77,7 @@ def test_a_different_record_under_an_existing_id_says_to_replace() -> None:
     """admit refuses a different record under an existing id as add does, pointing to replace."""
     data = example()
     changed = attrs.evolve(data.get("S-T05-99"), quota="100")
-    with pytest.raises(IntegrityError, match="use Dataset.replace") as added:
+    with pytest.raises(IntegrityError, match=r"use Dataset\.replace") as added:
         data.add(changed)
     with pytest.raises(IntegrityError) as admitted:
         rk.admit(data, changed, as_of=AS_OF)
@@ -123,11 +123,13 @@ def test_moving_a_village_fans_out_to_what_names_it() -> None:
 # ---- breaches and obligations ------------------------------------------------------------------
 # The catalogue's table "Breaches and obligations": the kinds each code can yield.
 KINDS = {
-    **dict.fromkeys(
-        ["CP101", "CP102", "CP103", "CP107", "CP112", "CP113", "CP114", "CP115", "CP116"],
-        {"breach"},
-    ),
-    **dict.fromkeys(["CP119", "CP120", "CP121", "CP122", "CP123", "CP124"], {"breach"}),
+    **{
+        code: {"breach"}
+        for code in (
+            *("CP101", "CP102", "CP103", "CP107", "CP112", "CP113", "CP114", "CP115", "CP116"),
+            *("CP119", "CP120", "CP121", "CP122", "CP123", "CP124"),
+        )
+    },
     "CP104": {"obligation", "breach"},
     "CP105": {"breach"},
     "CP106": {"breach", "obligation"},

@@ -111,7 +111,7 @@ def _leaves() -> list[Any]:
     return _unreferred(example())
 
 
-def _LEAVES() -> list[Any]:  # noqa: N802 - a cached constant
+def _LEAVES() -> list[Any]:
     return _leaves()
 
 
@@ -145,7 +145,7 @@ def test_add_is_idempotent_and_refuses_a_different_record_under_an_id() -> None:
     base = example()
     stored = base.solicitations[0]
     assert base.add(attrs.evolve(stored)) is base
-    with pytest.raises(IntegrityError, match="use Dataset.replace"):
+    with pytest.raises(IntegrityError, match=r"use Dataset\.replace"):
         base.add(attrs.evolve(stored, quota="100"))
 
 
@@ -156,7 +156,7 @@ def test_replace_and_remove_refuse_unknown_ids_and_the_campaign() -> None:
         id="S-GHOST", activity_id=base.activities[0].id, organizer_id=base.townships[0].id,
         target_id=base.townships[1].id, on="2015-10-01",
     )  # fmt: skip
-    with pytest.raises(IntegrityError, match="use Dataset.add"):
+    with pytest.raises(IntegrityError, match=r"use Dataset\.add"):
         base.replace(ghost)
     with pytest.raises(IntegrityError, match="no record has this id"):
         base.remove("S-GHOST")
