@@ -318,6 +318,11 @@ def drafts(raw: Draw, options: Options) -> Draft:
     _other_activities(draw, d, options)
     _projects_and_pledges(draw, d, options)
     _funds(draw, d, options)
+    # Villages added on the way (a poor village a visit or a tour needs) get their
+    # households too, so every minimum asked for holds for every village.
+    for village in d.rows("villages"):
+        for _ in range(options.min_households_per_village - len(d.households_in(village.id))):
+            d.add_household(draw, village.id)
     return d
 
 
