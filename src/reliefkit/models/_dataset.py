@@ -735,6 +735,7 @@ def added_problems(view: Queries, by_table: Mapping[str, list[Any]]) -> list[Pro
 
 _KEYED = frozenset(KEYED_TABLES)
 _GROUP_FIELD = {name: field for name, _, field in _GROUPINGS}
+_GROUPING_TABLE = {name: table for name, table, _ in _GROUPINGS}
 _GROUPINGS_OF: dict[str, tuple[tuple[str, str], ...]] = {
     table: tuple((name, field) for name, t, field in _GROUPINGS if t == table)
     for table in {t for _, t, _ in _GROUPINGS}
@@ -806,6 +807,7 @@ class Overlay(Queries):
     _pairs: frozenset[tuple[str, str]] | set[tuple[str, str]] = frozenset()
     _refs: dict[str, list[tuple[str, str, str]]] | None = None
     _by_table: dict[str, tuple[Any, ...]] | None = None
+    _filtered: dict[tuple[str, Any], tuple[Any, ...]] = {}  # noqa: RUF012 - set per change
 
     def _change(
         self,
@@ -826,6 +828,7 @@ class Overlay(Queries):
         if remove:
             gone, removal_problems = removals(base, remove, check_referrers=False)
             problems += removal_problems
+        self._filtered = {}
         self.replaced = tuple(pair for t in olds for pair in zip(olds[t], news[t], strict=True))
         self.removed = tuple(r for rs in gone.values() for r in rs)
         if self.replaced or self.removed:
@@ -910,8 +913,15 @@ class Overlay(Queries):
 
     def group(self, name: str, key: Any) -> tuple[Any, ...]:
         base = self.base.group(name, key)
-        if self._gone and base:
-            base = tuple(r for r in base if id(r) not in self._gone)
+        if self._gone and base and _GROUPING_TABLE[name] in self._gone_tables:
+            # A replacement or removal hides records of this bucket: filter it once.
+            slot = (name, key)
+            found = self._filtered.get(slot)
+            if found is None:
+                extra = self._groups[name].get(key) if name in self._groups else None
+                kept = tuple(r for r in base if id(r) not in self._gone)
+                found = self._filtered[slot] = kept + tuple(extra) if extra else kept
+            return found
         extra = self._groups[name].get(key) if name in self._groups else None
         return base + tuple(extra) if extra else base
 
