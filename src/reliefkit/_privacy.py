@@ -82,6 +82,10 @@ CHART_LABEL_LIMIT = 40
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARACTERS = "10X98765432"
+_ZERO_WEIGHT = ord("0") * sum(_WEIGHTS)
+# What _birth_date_problem said of each YYYYMMDD seen: a folder repeats dates of birth.
+_BIRTH_DATES: dict[str, str | None] = {}
+_BIRTH_DATES_KEPT = 1 << 16
 _EARLIEST_BIRTH_YEAR = 1900
 _LATEST_BIRTH_YEAR = 2099
 
@@ -125,10 +129,18 @@ def resident_id_problem(value: str) -> str | None:
         return None if found is None else f"positions 7-12 to be {found} (YYMMDD)"
     if len(value) != 18:
         return f"18 characters (17 digits and a digit or X), not {len(value)}"
-    found = _birth_date_problem(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    born = value[6:14]
+    found = _BIRTH_DATES.get(born, "")
+    if found == "":  # not seen yet: decide, and remember while there is room
+        found = _birth_date_problem(int(born[:4]), int(born[4:6]), int(born[6:]))
+        if len(_BIRTH_DATES) < _BIRTH_DATES_KEPT:
+            _BIRTH_DATES[born] = found
     if found is not None:
         return f"positions 7-14 to be {found} (YYYYMMDD)"
-    if check_character(value[:17]) != value[-1].upper():
+    # The first 17 characters are ASCII digits (checked above): weigh their byte values and
+    # take off what the code of "0" adds, rather than converting each one (check_character).
+    total = sum(map(mul, value[:17].encode("ascii"), _WEIGHTS)) - _ZERO_WEIGHT
+    if _CHECK_CHARACTERS[total % 11] != value[-1].upper():
         return "a check character (the last) that matches the others (ISO 7064 MOD 11-2)"
     return None
 

@@ -115,9 +115,104 @@ _EMPTY_INDEX = _Index({}, {}, {name: {} for name, _, _ in _GROUPINGS}, frozenset
 
 
 def _build_index(tables: Mapping[str, tuple[Any, ...]]) -> _Index:
-    return _changed_index(
-        _EMPTY_INDEX, {}, {t: list(rs) for t, rs in tables.items() if t != "campaign"}
-    )
+    return _initial_index(tables)[0]
+
+
+def _initial_index(tables: Mapping[str, tuple[Any, ...]]) -> tuple[_Index, list[Problem]]:
+    """The index of a whole dataset and its integrity problems, in one pass over the records.
+
+    Builds what ``_changed_index`` builds from an empty index (first record of an id wins;
+    buckets and referrers in record order) and lists, in this order, ids used twice (the
+    campaign's included), references ``_reference_problems`` refuses, and second records of
+    a synthetic key.
+    """
+    (campaign,) = tables["campaign"]
+    campaign_id = campaign.id
+    by_id: dict[str, Record] = {}
+    table_of: dict[str, str] = {}
+    synthetic: dict[str, tuple[str, Any]] = {}
+    duplicates: list[Problem] = []
+    seconds: dict[str, list[Problem]] = {}
+    for table, records in tables.items():
+        if table == "campaign":
+            continue
+        if table in _KEYED:
+            for record in records:
+                rid = record.id
+                if rid in table_of:
+                    used = "campaign" if rid == campaign_id else table_of[rid]
+                    duplicates.append((table, rid, "id", rid, f"id already used in {used}"))
+                else:
+                    by_id[rid] = record
+                    table_of[rid] = table
+                    if rid == campaign_id:
+                        duplicates.append((table, rid, "id", rid, "id already used in campaign"))
+        else:
+            keys: set[str] = set()
+            found_second: list[Problem] = []
+            second = _SECOND.get(table)
+            for record in records:
+                rid = record.id
+                synthetic.setdefault(rid, (table, record))
+                if second is not None:
+                    if rid in keys:
+                        field = second[1]
+                        found_second.append(
+                            (table, rid, field, _shown(getattr(record, field)), second[2])
+                        )
+                    keys.add(rid)
+            seconds[table] = found_second
+    groups: dict[str, dict[Any, tuple[Any, ...]]] = {}
+    for name, table, field in _GROUPINGS:
+        lists: dict[Any, list[Any]] = {}
+        for record in tables.get(table, _EMPTY):
+            value = getattr(record, field)
+            if value is not None:
+                bucket = lists.get(value)
+                if bucket is None:
+                    lists[value] = [record]
+                else:
+                    bucket.append(record)
+        groups[name] = {value: tuple(bucket) for value, bucket in lists.items()}
+    pairs = frozenset((p.department_id, p.partner_id) for p in tables.get("pairings", _EMPTY))
+    referrers: dict[str, list[tuple[str, str, str]]] = {}
+    bad_refs: list[Problem] = []
+    find = table_of.get
+    for table, records in tables.items():
+        fields = _REF_FIELDS[table]
+        if table == "campaign" or not fields:
+            continue
+        for record in records:
+            rid = record.id
+            for name, allowed in fields:
+                value = getattr(record, name)
+                if value is None:
+                    continue
+                entry = (table, rid, name)
+                items = value if isinstance(value, tuple) else (value,)
+                for item in items:
+                    if item is None:
+                        continue
+                    found = "campaign" if item == campaign_id else find(item)
+                    if found is None or ("*" not in allowed and found not in allowed):
+                        wanted = "any record" if "*" in allowed else " or ".join(allowed)
+                        what = "unknown id" if found is None else f"an id of {found}"
+                        bad_refs.append(
+                            (table, rid, name, item, f"{what}; expected an id of {wanted}")
+                        )
+                for item in dict.fromkeys(items) if len(items) > 1 else items:
+                    if item is not None:
+                        listed = referrers.get(item)
+                        if listed is None:
+                            referrers[item] = [entry]
+                        else:
+                            listed.append(entry)
+    refs = {target: tuple(entries) for target, entries in referrers.items()}
+    del referrers
+    problems = duplicates + bad_refs
+    for table in _SECOND:
+        problems += seconds.get(table, ())
+    return _Index(by_id, table_of, groups, pairs, synthetic, refs), problems
 
 
 def _references(table: str, record: Any) -> Iterator[tuple[str, str]]:
@@ -245,27 +340,6 @@ def _reference_problems(
                         problems.append(
                             (table, record.id, name, item, f"{what}; expected an id of {wanted}")
                         )
-    return problems
-
-
-def _integrity_problems(tables: Mapping[str, tuple[Any, ...]]) -> list[Problem]:
-    problems: list[Problem] = []
-    seen: dict[str, str] = {}
-    for table in KEYED_TABLES:
-        for record in tables[table]:
-            if record.id in seen:
-                problems.append(
-                    (table, record.id, "id", record.id, f"id already used in {seen[record.id]}")
-                )
-            else:
-                seen[record.id] = table
-    problems += _reference_problems({t: r for t, r in tables.items() if t != "campaign"}, seen.get)
-    for table, (_, field, what) in _SECOND.items():
-        keys: set[str] = set()
-        for record in tables[table]:
-            if record.id in keys:
-                problems.append((table, record.id, field, _shown(getattr(record, field)), what))
-            keys.add(record.id)
     return problems
 
 
@@ -408,10 +482,17 @@ class Dataset(Queries):
         unknown = set(tables) - set(TABLES)
         if unknown:
             raise InvalidValueError(f"tables={sorted(unknown)!r}: no such table")
-        dataset = cls(campaign, **{k: tuple(v) for k, v in tables.items()})  # type: ignore[arg-type]
-        problems = _integrity_problems(dataset.tables())
+        dataset = cls(
+            campaign,
+            **{k: tuple(v) for k, v in tables.items()},
+            _index=_EMPTY_INDEX,
+        )
+        # The converters have checked the tables; index and check them in one pass.
+        index, problems = _initial_index(dataset.tables())
         if problems:
             raise IntegrityError(problems)
+        # Still under construction (not yet returned): a frozen class allows this.
+        object.__setattr__(dataset, "_index", index)
         return dataset
 
     @classmethod

@@ -150,6 +150,10 @@ def _enum_repr(value: StrEnum) -> str:
 
 # ---- validators ----------------------------------------------------------------------------
 def _check_id(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if type(value) is str and 0 < len(value) < 15 and ";" not in value and value.strip() == value:
+        # The common case, decided at once: a clean id too short to hold a resident ID
+        # number (``resident_ids_in`` finds none in fewer than 15 characters).
+        return
     if not isinstance(value, str) or not value.strip():
         raise InvalidValueError(f"{type(inst).__name__}.{attr.name}={value!r}: expected an id")
     if value != value.strip() or ";" in value:
