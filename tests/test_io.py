@@ -695,3 +695,15 @@ def test_unreadable_file_is_one_problem(tmp_path: Path) -> None:
     assert consequences
     assert len({(p.file, p.column) for p in consequences}) == len(consequences)
     assert all(p.row is None and "funds.csv could not be read" in p.expected for p in consequences)
+
+
+def test_dump_to_a_json_path_writes_one_json_file(tmp_path: Path) -> None:
+    """rk.dump to a path ending in .json writes one JSON file (not a folder of CSVs)."""
+    import reliefkit as rk
+    from reliefkit.examples import county_2015
+
+    data = county_2015()
+    written = rk.dump(data, tmp_path / "campaign.JSON")
+    assert written.is_file()
+    assert json.loads(written.read_text(encoding="utf-8"))
+    assert rk.load(written) == data

@@ -63,9 +63,13 @@ def load(path: str | os.PathLike[str]) -> Dataset:
 
 
 def dump(dataset: Dataset, folder: str | os.PathLike[str]) -> Path:
-    """Write ``dataset`` as a folder of UTF-8 CSV files, one per table; ``load`` reads it
-    back to an equal dataset. Returns the folder."""
-    return write_folder(dataset, Path(folder))
+    """Write ``dataset`` as a folder of UTF-8 CSV files, one per table — or, for a path
+    ending in ``.json``, as one JSON file (as :func:`dump_json`); ``load`` reads either back
+    to an equal dataset. Returns the folder or file."""
+    path = Path(folder)
+    if path.suffix.lower() == ".json":
+        return write_json(dataset, path)
+    return write_folder(dataset, path)
 
 
 def dump_json(dataset: Dataset, path: str | os.PathLike[str]) -> Path:
