@@ -346,7 +346,8 @@ def test_a_failing_example_prints_as_records(pytester: pytest.Pytester) -> None:
     result.assert_outcomes(failed=2)
     out = result.stdout.str()
     assert "Draft(" not in out and "tables={" not in out
-    assert out.count("Dataset.from_records(") == 2
+    # Each failing test shows its example at least once (on CI Hypothesis may show it twice).
+    assert out.count("Dataset.from_records(") >= 2
     assert "Campaign(id='C2015'" in out and "Village(id='V1'" in out
     assert "kind='ceremony'" in out and "Date(" not in out
     case = out[out.index("case=(Dataset.from_records(") :]
