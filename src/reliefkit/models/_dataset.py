@@ -823,9 +823,6 @@ _GROUPINGS_OF: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
-_NOTHING: frozenset[Any] = frozenset()
-
-
 class Overlay(Queries):
     """A dataset changed by a few records — added, replacing stored ones, or removed —
     layered over it: nothing of the base is copied.
