@@ -10,9 +10,12 @@ The CP115/CP122 dependency through ``check`` (CP115 fails, not passes, with CP12
 
 from __future__ import annotations
 
+import gc
+import weakref
 from collections.abc import Callable
 from typing import Any
 
+import attrs
 import pytest
 
 import reliefkit as rk
@@ -103,3 +106,16 @@ def test_admit_existing_id_raises_like_add(case: str) -> None:
     with pytest.raises(IntegrityError) as by_admit:
         rk.admit(data, record, as_of="2015-10-20")
     assert str(by_admit.value) == str(by_add.value)
+
+
+def test_a_dataset_admitted_against_is_freed() -> None:
+    """The engine's memos keep judgements, not datasets: once the caller drops a dataset (and
+    the records it made), nothing of the engine holds it."""
+    data = build()
+    record = attrs.evolve(data.donations[0], id="N-freed")
+    rk.admit(data, [record], as_of="2015-12-31")
+    rk.admit(data, [record], as_of="2015-12-31")  # the second call reuses the memo
+    ref = weakref.ref(data)
+    del data
+    gc.collect()
+    assert ref() is None

@@ -5,11 +5,17 @@ records change; the rule judges those subjects on the dataset with the records (
 nothing copied) and, only when that can matter, on the dataset as it is (memoised per
 dataset by identity). Deferrals and waivers are applied on each side exactly as ``check``
 applies them, so the findings are those ``check`` of the dataset with the records adds.
+
+What a plan implies is worked out once per plan (by identity): every rule in force as the
+functions it calls, and, per table, the route a change of one record of it takes (the scopes
+that follow the table, the rules they lead to in code order, whether the record is itself
+the subject). A decision on one record then only follows its route, reading each subject
+once for all the rules of its scope; a larger change merges the keys rule by rule.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import pendulum
@@ -24,6 +30,7 @@ from reliefkit.engine._check import (
 from reliefkit.engine._plan import Plan, Setting, plan_for
 from reliefkit.engine._waivers import Book, book_of, extended, rebuilt
 from reliefkit.models import RECORD_TYPES, Dataset, Overlay, Queries, Record, Waiver
+from reliefkit.models._records import KEYED_TABLES
 from reliefkit.report import Decision, Waived
 from reliefkit.rules import (
     Context,
@@ -36,81 +43,231 @@ from reliefkit.rules import (
     as_date,
     default_registry,
 )
+from reliefkit.rules._scope import itself, record_class
 
 Identity = tuple[str, tuple[str, ...]]
+Gone = tuple[tuple[Finding, ...], tuple[Finding, ...]]
 RECORD_CLASSES = tuple(RECORD_TYPES)
+_RECORD_CLASS_SET = frozenset(RECORD_TYPES)
+_KEYED = frozenset(KEYED_TABLES)
+_NOTHING_GONE: Gone = ((), ())
+_BOOK_TABLES = frozenset({"waivers", "departments"})
+"""Tables whose records, replaced or removed, can change which waivers are valid."""
+
+Entry = tuple[str, Rule, Setting, int, Any, Any, Any, Any, bool]
+"""A rule in force as ``admit`` runs it: ``(code, rule, setting, slot, fetch, where, judge,
+stamp, defers)``, ``slot`` numbering its setting (one context per setting and side) and the
+functions read once."""
 
 # The base side of admit, per dataset and (day, plan): judged once per subject, then reused
-# by every decision against the same dataset.
-_BEFORE: IdentityMemo[dict[tuple[pendulum.Date, int], tuple[Plan, _Side]]] = IdentityMemo()
+# by every decision against the same dataset. Only judgements are kept: a memo entry must
+# not hold its dataset, or the dataset would never be collected.
+_BEFORE: IdentityMemo[dict[tuple[pendulum.Date, int], tuple[Plan, dict[Any, Any]]]] = IdentityMemo()
+
+
+class _Compiled:
+    """What admit reads of a plan, worked out once: the rules in force as entries, their
+    settings, and the route of a changed record per table (made on first use)."""
+
+    __slots__ = ("entries", "plan", "rk003", "routes", "settings")
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.settings: list[Setting] = []
+        slots: dict[int, int] = {}
+        self.entries: dict[str, Entry] = {}
+        for rule, setting in plan.rules:
+            if setting is None:
+                continue
+            slot = slots.get(id(setting))
+            if slot is None:
+                slot = slots[id(setting)] = len(self.settings)
+                self.settings.append(setting)
+            self.entries[rule.code] = (
+                rule.code,
+                rule,
+                setting,
+                slot,
+                rule.scope.fetch,
+                rule.where,
+                rule.judge,
+                rule.stamp,
+                bool(rule.defers_to),
+            )
+        self.routes: dict[str, _Route | None] = {}
+        self.rk003 = "RK003" in self.entries
+
+    def context(self, view: Queries, day: pendulum.Date, slot: int) -> Context:
+        """The context the rules of one setting judge in on a view (``context`` unrolled)."""
+        setting = self.settings[slot]
+        return Context(view, day, setting.params, setting.year, self.plan.known)
+
+    def route(self, table: str) -> _Route | None:
+        """The route of one record of ``table`` (``None``: take the general path)."""
+        try:
+            return self.routes[table]
+        except KeyError:
+            found = self.routes[table] = _Route.of(self, table)
+            return found
+
+
+class _Route:
+    """How one record of a table, added, replaced or removed, is followed: per scope that
+    follows the table, what the record changes (``direct``: the record is itself the
+    subject, read as the scope's fetch would read it); the rules consulted, in code order,
+    each with its scope's index; and whether the record is a waiver (which changes the
+    waiver book)."""
+
+    __slots__ = ("codes", "consulted", "follows", "order", "waived", "waiver")
+
+    def __init__(
+        self,
+        follows: tuple[tuple[Any, Any, type[Any] | None], ...],
+        order: tuple[tuple[Entry, int], ...],
+        waiver: bool,
+    ) -> None:
+        self.follows = follows
+        self.order = order
+        self.consulted = tuple(entry[0] for entry, _ in order)
+        self.codes = frozenset(self.consulted)
+        self.waiver = waiver
+        # For the last waiver book seen: the rules with a waiver in it, and their scopes.
+        self.waived: tuple[Book, tuple[tuple[str, int], ...]] | None = None
+
+    def waives(self, book: Book, touched: Sequence[Sequence[str]]) -> bool:
+        """Whether ``book`` holds a waiver of a rule of the route for a subject touched
+        (RK003 can only change there when the waivers stay the same)."""
+        waived = self.waived
+        if waived is None or waived[0] is not book:
+            codes = _waived_codes(book)
+            found = tuple((entry[0], index) for entry, index in self.order if entry[0] in codes)
+            waived = self.waived = (book, found)
+        for code, index in waived[1]:
+            for key in touched[index]:
+                if (code, key) in book:
+                    return True
+        return False
+
+    @classmethod
+    def of(cls, compiled: _Compiled, table: str) -> _Route | None:
+        plan = compiled.plan
+        follows: list[tuple[Any, Any, type[Any] | None]] = []
+        order: list[tuple[Entry, int]] = []
+        seen: set[str] = set()
+        for index, (changes, codes) in enumerate(plan.follows.get(table, ())):
+            # A deferring rule follows the subjects of the rules it defers to (its scope's).
+            led = dict.fromkeys(codes)
+            for code in codes:
+                led.update(dict.fromkeys(plan.deferring.get(code, ())))
+            if seen.intersection(led):  # a rule led to twice: merge keys on the general path
+                return None
+            seen.update(led)
+            entries = [compiled.entries[code] for code in led]
+            fetch = entries[0][4]
+            if any(entry[4] is not fetch for entry in entries):
+                return None  # rules of one scope share its fetch; anything else is general
+            direct = record_class(fetch) if changes is itself and table in _KEYED else None
+            follows.append((changes, fetch, direct))
+            order += ((entry, index) for entry in entries)
+        order.sort(key=lambda pair: pair[0][0])
+        return cls(tuple(follows), tuple(order), table == "waivers")
+
+
+_COMPILED: dict[int, _Compiled] = {}
+
+
+def _compiled(plan: Plan) -> _Compiled:
+    found = _COMPILED.get(id(plan))
+    if found is None or found.plan is not plan:
+        if len(_COMPILED) > 64:
+            _COMPILED.clear()
+        found = _COMPILED[id(plan)] = _Compiled(plan)
+    return found
 
 
 class _Side:
     """One side of a decision (before or after): a view, its waiver book and its judgements."""
 
-    __slots__ = ("book", "contexts", "day", "memo", "plan", "view")
+    __slots__ = ("book", "compiled", "contexts", "day", "memo", "view")
 
     def __init__(
         self,
         view: Queries,
         book: Book,
         day: pendulum.Date,
-        plan: Plan,
-        memo: dict[Any, tuple[Rule, Setting, tuple[Finding, ...]]] | None,
+        compiled: _Compiled,
+        memo: dict[Any, tuple[Finding, ...]] | None,
+        contexts: list[Context | None] | None = None,
     ) -> None:
-        self.view, self.book, self.day, self.plan, self.memo = view, book, day, plan, memo
-        self.contexts: dict[int, Context] = {}
+        self.view, self.book, self.day, self.compiled, self.memo = view, book, day, compiled, memo
+        self.contexts: list[Context | None] = (
+            contexts if contexts is not None else [None] * len(compiled.settings)
+        )
 
-    def context(self, setting: Setting) -> Context:
+    @property
+    def plan(self) -> Plan:
+        return self.compiled.plan
+
+    def context(self, slot: int) -> Context:
         """One context per pack setting on this side."""
-        found = self.contexts.get(id(setting))
+        found = self.contexts[slot]
         if found is None:
-            found = self.contexts[id(setting)] = context(self.view, self.day, setting, self.plan)
+            found = self.contexts[slot] = self.compiled.context(self.view, self.day, slot)
         return found
 
-    def raw(self, rule: Rule, setting: Setting, key: str) -> tuple[Finding, ...]:
+    def raw(self, entry: Entry, key: str) -> tuple[Finding, ...]:
         """The rule's findings on one subject, before deferrals and waivers."""
         memo = self.memo
         if memo is not None:
-            slot = (rule.code, key, id(setting))
-            hit = memo.get(slot)
-            if hit is not None and hit[0] is rule and hit[1] is setting:
-                return hit[2]
-        ctx = self.contexts.get(id(setting)) or self.context(setting)
-        subject = rule.scope.fetch(self.view, key)
-        found: tuple[Finding, ...] = ()
+            hit = memo.get((entry[0], key))
+            if hit is not None:
+                return hit
+        code, _, _, slot, fetch, where, judge, stamp, _ = entry
+        subject = fetch(self.view, key)
         if subject is None:
-            return found  # not memoised: new ids would grow the dataset's memo for ever
-        if rule.where is None or rule.where(ctx, subject):
-            found = tuple(map(rule.stamp, rule.judge(ctx, subject)))
+            return ()  # not memoised: new ids would grow the dataset's memo for ever
+        ctx = self.contexts[slot] or self.context(slot)
+        found: tuple[Finding, ...] = (
+            tuple(map(stamp, judge(ctx, subject))) if where is None or where(ctx, subject) else ()
+        )
         if memo is not None:
-            memo[slot] = (rule, setting, found)
+            memo[(code, key)] = found
         return found
 
-    def kept(self, rule: Rule, setting: Setting, key: str) -> tuple[Finding, ...]:
+    def kept(self, entry: Entry, key: str) -> tuple[Finding, ...]:
         """The rule's findings on one subject after deferrals (before waivers)."""
-        found = self.raw(rule, setting, key)
-        if found and rule.defers_to:
-            for code in rule.defers_to:
-                other, other_setting = self.plan.by_code[code]
-                if other_setting is None:
-                    continue
-                if (code, key) not in self.book and self.raw(other, other_setting, key):
-                    return ()
+        found = self.raw(entry, key)
+        if found and entry[8] and self.deferred(entry, key):
+            return ()
         return found
 
+    def deferred(self, entry: Entry, key: str) -> bool:
+        """Whether a rule this one defers to reports (unwaived) on the subject."""
+        entries = self.compiled.entries
+        for code in entry[1].defers_to:
+            other = entries.get(code)
+            if other is None:  # not in force for the campaign
+                continue
+            if (code, key) not in self.book and self.raw(other, key):
+                return True
+        return False
 
-def _before(dataset: Dataset, day: pendulum.Date, plan: Plan) -> _Side:
-    """The dataset's side of decisions on one day under one plan, kept with the dataset."""
+
+def _before_memo(dataset: Dataset, day: pendulum.Date, plan: Plan) -> dict[Any, Any]:
+    """The dataset's judgements on one day under one plan, kept with the dataset."""
     sides = _BEFORE.get(dataset, dict)
     found = sides.get((day, id(plan)))
     if found is None or found[0] is not plan:
-        side = _Side(dataset, book_of(dataset, day, plan), day, plan, {})
-        found = sides[(day, id(plan))] = (plan, side)
+        found = sides[(day, id(plan))] = (plan, {})
     return found[1]
 
 
 def _records(value: Record | Iterable[Record]) -> tuple[Record, ...]:
+    kind = type(value)
+    if kind in _RECORD_CLASS_SET:
+        return (value,)  # type: ignore[return-value]
+    if kind is tuple and not value:
+        return ()
     if isinstance(value, RECORD_CLASSES):
         return (value,)
     if isinstance(value, Mapping | str | bytes) or not isinstance(value, Iterable):
@@ -123,6 +280,22 @@ def _records(value: Record | Iterable[Record]) -> tuple[Record, ...]:
         if not hasattr(type(record), "table"):
             raise TypeError(f"records: {type(record).__name__} is not a reliefkit record")
     return records
+
+
+_DAYS: dict[str, pendulum.Date] = {}
+
+
+def _day(as_of: Any) -> pendulum.Date:
+    """``as_date``, remembered for the few ISO strings a system passes over and over."""
+    if type(as_of) is not str:
+        return as_date(as_of)
+    found = _DAYS.get(as_of)
+    if found is None:
+        found = as_date(as_of)
+        if len(_DAYS) > 256:
+            _DAYS.clear()
+        _DAYS[as_of] = found
+    return found
 
 
 def admit(
@@ -148,49 +321,117 @@ def admit(
     exists raises the :class:`~reliefkit.exceptions.IntegrityError` that ``Dataset.add``
     raises (a stored record added again is a retry: nothing changes).
     """
-    require_dataset(dataset)
+    if type(dataset) is not Dataset:
+        require_dataset(dataset)
     added = _records(records)
     replaced = _records(replace)
     removed = (remove,) if isinstance(remove, str) else tuple(remove)
-    day = as_date(as_of)
+    day = _day(as_of)
     plan = plan_for(registry or default_registry(), dataset.campaign, packs, params)
-    view: Overlay = dataset.overlay(*added, replace=replaced, remove=removed)
-    before = _before(dataset, day, plan)
-    after = _Side(view, _book_after(before.book, view, day, plan), day, plan, None)
+    view = Overlay(dataset, added, replace=replaced, remove=removed)
+    compiled = _compiled(plan)
+    book = book_of(dataset, day, plan)
+    # What the view holds: what a retry, or a replacement by an equal record, leaves out.
+    adds, swaps, drops = view.added, view.replaced, view.removed
+    if len(adds) + len(swaps) + len(drops) == 1:  # one record changes: follow its route
+        record: Any = None
+        sides: tuple[tuple[Queries, Any], ...]
+        if adds:
+            record = adds[0]
+            sides = ((view, record),)
+        elif swaps:
+            old, record = swaps[0]
+            sides = ((dataset, old), (view, record))
+        else:
+            sides = ((dataset, drops[0]),)
+        table = type(sides[-1][1]).table
+        # A waiver or its grantor replaced or removed changes the book: the general path.
+        if adds or table not in _BOOK_TABLES:
+            route = compiled.route(table)
+            if route is not None:
+                return _one(dataset, view, sides, record, route, compiled, day, book)
+    return _general(dataset, view, compiled, day, book)
 
+
+def _one(
+    dataset: Dataset,
+    view: Overlay,
+    sides: tuple[tuple[Queries, Any], ...],
+    record: Any,
+    route: _Route,
+    compiled: _Compiled,
+    day: pendulum.Date,
+    book: Book,
+) -> Decision:
+    """A decision on one record added, replaced or removed: it follows its table's route.
+    ``sides`` are the old record on the dataset and the new one on the view (as ``_keys``
+    takes them); ``record`` is the new one (``None`` for a removal)."""
+    touched: list[Sequence[str]] = []
+    subjects: list[Sequence[tuple[str, Any]] | None] = []
+    rid = sides[0][1].id
+    for changes, fetch, direct in route.follows:
+        if direct is not None:  # the record is the subject, as fetch would find it (by id)
+            touched.append((rid,))
+            subjects.append(((rid, record if isinstance(record, direct) else None),))
+            continue
+        if changes is None:
+            found: Any = ()
+        elif len(sides) == 1:
+            found = changes(*sides[0])
+        else:
+            found = [key for side, changed in sides for key in changes(side, changed)]
+        # One key or none (the common answer) needs no de-duplication.
+        keys = found if type(found) is tuple and len(found) < 2 else list(dict.fromkeys(found))
+        touched.append(keys)
+        subjects.append(_fetched(fetch, view, keys) if keys else ())
+    after_book = _book_after(book, view, day, compiled.plan) if route.waiver else book
+    diff = _Diff(dataset, view, day, compiled, book, after_book)
+    diff.run(route.order, touched, subjects)
+    if (
+        compiled.rk003
+        and (book or after_book)
+        and (route.waiver or after_book is not book or route.waives(book, touched))
+    ):
+        diff.unused_waivers({entry[0]: touched[index] for entry, index in route.order})
+    return diff.decision(route.consulted)
+
+
+def _general(
+    dataset: Dataset, view: Overlay, compiled: _Compiled, day: pendulum.Date, book: Book
+) -> Decision:
+    """A decision on any change: the keys of every record on its side, merged per rule."""
+    plan = compiled.plan
     keys = _keys(plan, dataset, view)
     consulted = sorted(keys)
-    changed = {r.id for r in view.added} | {new.id for _, new in view.replaced}
-    diff = _Diff(before, after, changed)
-    errors: dict[str, str] = {}
+    order: list[tuple[Entry, int]] = []
+    touched: list[Sequence[str]] = []
+    subjects: list[Sequence[tuple[str, Any]] | None] = []
+    fetched: dict[tuple[Any, tuple[str, ...]], list[tuple[str, Any]] | None] = {}
     for code in consulted:
-        rule, setting = plan.by_code[code]
-        assert setting is not None
-        try:
-            for key in keys[code]:
-                diff.judge(rule, setting, key)
-        except Exception as exc:  # fail closed, and say why as check does
-            errors[code] = rule_error(exc)
+        entry = compiled.entries[code]
+        order.append((entry, len(touched)))
+        found = keys[code]
+        touched.append(found)
+        # Rules of one scope mostly follow the same keys: read their subjects once.
+        slot = (entry[4], tuple(found))
+        pairs = fetched[slot] if slot in fetched else _fetched(entry[4], view, found)
+        subjects.append(fetched.setdefault(slot, pairs))
+    diff = _Diff(dataset, view, day, compiled, book, _book_after(book, view, day, plan))
+    diff.run(order, touched, subjects)
+    diff.unused_waivers(keys)
+    return diff.decision(tuple(consulted))
+
+
+def _fetched(fetch: Any, view: Queries, keys: Sequence[str]) -> list[tuple[str, Any]] | None:
+    """``(key, subject)`` for ``keys``, read once for all the rules of their scope (``None``
+    when a fetch raises: the rules then read them one by one and fail as ``check`` would)."""
     try:
-        rk_new, rk_gone = _unused_waivers(plan, keys, before, after)
-        diff.added += rk_new
-        diff.gone += rk_gone
-    except Exception as exc:
-        errors["RK003"] = rule_error(exc)
-    if not (diff.added or diff.refusing or diff.waived or diff.pending or diff.gone):
-        return Decision(allowed=not errors, findings=(), consulted=tuple(consulted),
-                        rule_errors=errors)  # fmt: skip
-    diff.added.sort(key=Finding.sort_key)
-    return Decision(
-        allowed=not errors and not diff.refusing,
-        refusals=tuple(sorted(diff.refusing, key=Finding.sort_key)),
-        hints=_hints(plan, diff.refusing, view),
-        findings=tuple(diff.added),
-        consulted=tuple(consulted),
-        waived=tuple(sorted(diff.waived, key=lambda w: w.finding.sort_key())),
-        rule_errors=errors,
-        gone=diff.taken_away,
-    )
+        if len(keys) == 1:  # the common case, without a comprehension's frame
+            key = keys[0]
+            return [(key, fetch(view, key))]
+        return [(key, fetch(view, key)) for key in keys]
+    except Exception:
+        return None
 
 
 class _Diff:
@@ -202,60 +443,206 @@ class _Diff:
     one judgement per rule and subject.
     """
 
-    def __init__(self, before: _Side, after: _Side, changed: set[str]) -> None:
-        self.before, self.after, self.changed = before, after, changed
-        self.added: list[Finding] = []
-        self.refusing: list[Finding] = []
-        self.waived: list[Waived] = []
-        self.gone: list[Finding] = []
-        self.superseded: list[Finding] = []
-        self.pending: list[tuple[Rule, Setting, str]] = []
+    def __init__(
+        self,
+        dataset: Dataset,
+        view: Overlay,
+        day: pendulum.Date,
+        compiled: _Compiled,
+        book: Book,
+        after_book: Book,
+    ) -> None:
+        self.dataset, self.view, self.day, self.compiled = dataset, view, day, compiled
+        self.book, self.after_book = book, after_book
+        self.contexts: list[Context | None] = [None] * len(compiled.settings)
+        self.errors: dict[str, str] = {}
+        self.pending: list[tuple[Entry, str]] = []
 
-    def judge(self, rule: Rule, setting: Setting, key: str) -> None:
-        now = self.after.kept(rule, setting, key)
-        if not now:
-            self.pending.append((rule, setting, key))
-            return
-        self._compare(rule, setting, key, now)
+    # Made when first needed (most decisions compare nothing and need neither side).
+    compared = False
+    added: list[Finding]
+    refusing: list[Finding]
+    waived: list[Waived]
+    gone: list[Finding]
+    superseded: list[Finding]
+    _before: _Side | None = None
+    _after: _Side | None = None
+    _changed: set[str] | None = None
 
-    def _compare(self, rule: Rule, setting: Setting, key: str, now: tuple[Finding, ...]) -> None:
+    @property
+    def before(self) -> _Side:
+        """The dataset's side (its judgements memoised with the dataset)."""
+        if self._before is None:
+            memo = _before_memo(self.dataset, self.day, self.compiled.plan)
+            self._before = _Side(self.dataset, self.book, self.day, self.compiled, memo)
+        return self._before
+
+    @property
+    def after(self) -> _Side:
+        """The changed view's side (nothing memoised: the view lives for one decision)."""
+        if self._after is None:
+            self._after = _Side(
+                self.view, self.after_book, self.day, self.compiled, None, self.contexts
+            )
+        return self._after
+
+    def context(self, slot: int) -> Context:
+        found = self.contexts[slot]
+        if found is None:
+            found = self.contexts[slot] = self.compiled.context(self.view, self.day, slot)
+        return found
+
+    def run(
+        self,
+        order: Iterable[tuple[Entry, int]],
+        touched: Sequence[Sequence[str]],
+        subjects: Sequence[Sequence[tuple[str, Any]] | None],
+    ) -> None:
+        """Judge the changed subjects after the change, rule by rule in code order; a rule
+        that raises is reported (it fails closed) and the others still judge."""
+        contexts = self.contexts
+        pending = self.pending
+        for entry, index in order:
+            fetched = subjects[index]
+            if not fetched and fetched is not None:
+                continue  # no subject
+            code, _, _, slot, _, where, judge, stamp, defers = entry
+            ctx = contexts[slot] or self.context(slot)
+            try:
+                if fetched is None:  # a fetch raised: read and judge key by key
+                    self._one_by_one(entry, touched[index])
+                    continue
+                for key, subject in fetched:
+                    if subject is None or (where is not None and not where(ctx, subject)):
+                        pending.append((entry, key))
+                        continue
+                    violations = iter(judge(ctx, subject))
+                    now: tuple[Finding, ...] = ()
+                    for violation in violations:  # found something (rarely): stamp it all
+                        now = (stamp(violation), *map(stamp, violations))
+                    if now and defers and self.after.deferred(entry, key):
+                        now = ()
+                    if now:
+                        self._compare(entry, key, now)
+                    else:
+                        pending.append((entry, key))
+            except Exception as exc:  # fail closed, and say why as check does
+                self.errors[code] = rule_error(exc)
+
+    def _one_by_one(self, entry: Entry, keys: Sequence[str]) -> None:
+        after = self.after
+        for key in keys:
+            now = after.kept(entry, key)
+            if now:
+                self._compare(entry, key, now)
+            else:
+                self.pending.append((entry, key))
+
+    def _start(self) -> None:
+        if not self.compared:
+            self.compared = True
+            self.added, self.refusing, self.waived, self.gone, self.superseded = [], [], [], [], []
+
+    def _compare(self, entry: Entry, key: str, now: tuple[Finding, ...]) -> None:
+        self._start()
         before, after = self.before, self.after
-        then = before.kept(rule, setting, key)
-        if not now and not then:
+        then = before.kept(entry, key)
+        if not then:
+            if now:  # all of it is new (the common case of a finding)
+                self._new(now)
             return
         now_kept, now_waived = apply_waivers(now, after.book)
         then_kept, then_waived = apply_waivers(then, before.book)
         then_ids = {f.identity for f in then_kept}
         now_ids = {f.identity for f in now}
         self.added += (f for f in now_kept if f.identity not in then_ids)
+        changed = self._changed
+        if changed is None:
+            changed = self._changed = {r.id for r in self.view.added} | {
+                new.id for _, new in self.view.replaced
+            }
         self.refusing += (
             f
             for f in now_kept
             if f.severity is Severity.ERROR
             and f.kind is Kind.BREACH
-            and (f.identity not in then_ids or not self.changed.isdisjoint(f.subjects))
+            and (f.identity not in then_ids or not changed.isdisjoint(f.subjects))
         )
         waived_before = {w.finding.identity for w in then_waived}
         self.waived += (w for w in now_waived if w.finding.identity not in waived_before)
         lost = [f for f in then_kept if f.identity not in now_ids]
-        if lost and rule.defers_to:
-            raw = {f.identity for f in after.raw(rule, setting, key)}
+        if lost and entry[8]:
+            raw = {f.identity for f in after.raw(entry, key)}
             self.superseded += (f for f in lost if f.identity in raw)
             lost = [f for f in lost if f.identity not in raw]
         self.gone += lost
         newly = _ids(now_waived)
         self.gone += (f for f in then_kept if f.identity in now_ids and f.identity in newly)
 
-    def taken_away(self) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
+    def _new(self, now: tuple[Finding, ...]) -> None:
+        """``_compare`` when the dataset had nothing there: every finding is new."""
+        book = self.after_book
+        if book:
+            now_kept, now_waived = apply_waivers(now, book)
+            self.waived += now_waived
+        else:
+            now_kept = list(now)
+        self.added += now_kept
+        self.refusing += (
+            f for f in now_kept if f.severity is Severity.ERROR and f.kind is Kind.BREACH
+        )
+
+    def unused_waivers(self, keys: Mapping[str, Sequence[str]]) -> None:
+        """RK003's findings that the change adds and takes away (it fails closed too)."""
+        try:
+            rk_new, rk_gone = _unused_waivers(self.compiled, keys, self)
+        except Exception as exc:
+            self.errors["RK003"] = rule_error(exc)
+            return
+        if rk_new or rk_gone:
+            self._start()
+            self.added += rk_new
+            self.gone += rk_gone
+
+    def taken_away(self) -> Gone:
         """(resolved, superseded): the subjects left pending are judged now."""
-        for rule, setting, key in self.pending:
-            self._compare(rule, setting, key, ())
+        for entry, key in self.pending:
+            self._compare(entry, key, ())
         self.pending = []
+        if not self.compared:
+            return _NOTHING_GONE
         newly_waived = {w.finding.identity for w in self.waived}
         resolved = sorted(
             (f for f in self.gone if f.identity not in newly_waived), key=Finding.sort_key
         )
         return tuple(resolved), tuple(sorted(self.superseded, key=Finding.sort_key))
+
+    def decision(self, consulted: tuple[str, ...]) -> Decision:
+        errors = self.errors
+        gone: Gone | Callable[[], Gone] = self.taken_away if self.pending else _NOTHING_GONE
+        if not self.compared:  # nothing found either side: the common, allowed case
+            return Decision(
+                allowed=not errors,
+                findings=(),
+                consulted=consulted,
+                waived=(),
+                rule_errors=errors,
+                refusals=(),
+                hints=(),
+                gone=gone,
+            )
+        self.added.sort(key=Finding.sort_key)
+        refusing = self.refusing
+        return Decision(
+            allowed=not errors and not refusing,
+            refusals=tuple(sorted(refusing, key=Finding.sort_key)) if refusing else (),
+            hints=_hints(self.compiled.plan, refusing, self.view) if refusing else (),
+            findings=tuple(self.added),
+            consulted=consulted,
+            waived=tuple(sorted(self.waived, key=lambda w: w.finding.sort_key())),
+            rule_errors=errors,
+            gone=self.taken_away,
+        )
 
 
 def _book_after(base: Book, view: Overlay, day: pendulum.Date, plan: Plan) -> Book:
@@ -311,14 +698,13 @@ def _ids(waived: list[Waived]) -> set[Identity]:
 
 
 def _unused_waivers(
-    plan: Plan, keys: Mapping[str, list[str]], before: _Side, after: _Side
+    compiled: _Compiled, keys: Mapping[str, Sequence[str]], diff: _Diff
 ) -> tuple[list[Finding], list[Finding]]:
     """RK003 findings the change adds and removes: a valid waiver whose finding comes or
     goes, or a waiver admitted, replaced, removed or made (in)valid by the change."""
-    rule, setting = plan.by_code.get("RK003", (None, None))
-    view = after.view
-    assert isinstance(view, Overlay)
-    if rule is None or setting is None or not (before.book or after.book):
+    rule, setting = compiled.plan.by_code.get("RK003", (None, None))
+    view = diff.view
+    if rule is None or setting is None or not (diff.book or diff.after_book):
         return [], []
     candidates: dict[str, Waiver] = {}
     for waiver in (*view.added, *(n for _, n in view.replaced), *(o for o, _ in view.replaced)):
@@ -327,8 +713,8 @@ def _unused_waivers(
     for waiver in view.removed:
         if isinstance(waiver, Waiver):
             candidates[waiver.id] = waiver
-    if after.book is before.book:  # the same waivers: look only where a code has one
-        book = before.book
+    if diff.after_book is diff.book:  # the same waivers: look only where a code has one
+        book = diff.book
         waived = _waived_codes(book)
         if not candidates and waived.isdisjoint(keys):
             return [], []
@@ -339,14 +725,14 @@ def _unused_waivers(
                     if found is not None:
                         candidates.setdefault(found.id, found)
     else:
-        for book in (before.book, after.book):
+        for book in (diff.book, diff.after_book):
             for found in book.values():
                 candidates.setdefault(found.id, found)
     new: list[Finding] = []
     gone: list[Finding] = []
     for waiver_id in candidates:
-        now = _rk003(rule, setting, waiver_id, after)
-        then = _rk003(rule, setting, waiver_id, before)
+        now = _rk003(rule, setting, waiver_id, diff.after)
+        then = _rk003(rule, setting, waiver_id, diff.before)
         then_ids = {f.identity for f in then}
         now_ids = {f.identity for f in now}
         new += (f for f in now if f.identity not in then_ids)
@@ -375,16 +761,17 @@ def _rk003(rule: Rule, setting: Setting, waiver_id: str, side: _Side) -> list[Fi
     waiver = side.book.get((code.upper(), subject))
     if waiver is None or waiver.id != waiver_id:
         return []  # not valid on this side (RK001/RK002 report it) or not there at all
-    target = side.plan.by_code.get(code.upper())
+    plan = side.plan
+    target = side.compiled.entries.get(code.upper())
     used = False
-    if target is not None and target[1] is not None and code.upper() in side.plan.ran:
-        used = bool(side.kept(target[0], target[1], subject))
+    if target is not None and code.upper() in plan.ran:
+        used = bool(side.kept(target, subject))
     ctx = context(
         side.view,
         side.day,
         setting,
-        side.plan,
-        ran=side.plan.ran,
+        plan,
+        ran=plan.ran,
         used_waivers=frozenset({(code.upper(), subject)}) if used else frozenset(),
     )
     return [rule.stamp(v) for v in rule.judge(ctx, waiver)]

@@ -118,8 +118,9 @@ def plan_for(
 ) -> Plan:
     """The plan for a campaign (memoised per registry, packs, campaign and parameters)."""
     # Most calls repeat the last one (admit after admit on one dataset): compare by identity
-    # first, and fall back to the full key only when something differs.
-    versions = tuple((p.in_force, id(p.rules), p.rules.version) for p in registry.packs())
+    # first (the same packs, each with the same dates and rules), and fall back to the full
+    # key when anything differs.
+    current = registry.packs()
     last = _LAST.get(id(registry))
     if (
         last is not None
@@ -127,12 +128,23 @@ def plan_for(
         and last[1] is campaign
         and last[2] is packs
         and last[3] is params
-        and last[4] == versions
+        and len(last[4]) == 4 * len(current)
     ):
-        plan: Plan = last[5]
-        return plan
+        marks = last[4]
+        i = 0
+        for pack in current:
+            rules = pack.rules
+            if pack is not marks[i] or pack.in_force is not marks[i + 1]:
+                break
+            if rules is not marks[i + 2] or rules.version != marks[i + 3]:
+                break
+            i += 4
+        else:
+            plan: Plan = last[5]
+            return plan
     found = _plan_for(registry, campaign, packs, params)
-    _LAST[id(registry)] = (registry, campaign, packs, params, versions, found)
+    marks = tuple(x for p in current for x in (p, p.in_force, p.rules, p.rules.version))
+    _LAST[id(registry)] = (registry, campaign, packs, params, marks, found)
     return found
 
 

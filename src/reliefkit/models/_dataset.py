@@ -817,6 +817,13 @@ def added_problems(view: Queries, by_table: Mapping[str, list[Any]]) -> list[Pro
 _KEYED = frozenset(KEYED_TABLES)
 _GROUP_FIELD = {name: field for name, _, field in _GROUPINGS}
 _GROUPING_TABLE = {name: table for name, table, _ in _GROUPINGS}
+_SCANNED = 4
+"""Up to this many changed records, an overlay finds their references by looking."""
+_REF_CHECKS: dict[str, tuple[tuple[str, frozenset[str] | None], ...]] = {
+    table: tuple((name, None if "*" in refs else frozenset(refs)) for name, refs in fields)
+    for table, fields in _REF_FIELDS.items()
+}
+"""``_REF_FIELDS`` for a quick check: the tables a field may name (``None``: any)."""
 _GROUPINGS_OF: dict[str, tuple[tuple[str, str], ...]] = {
     table: tuple((name, field) for name, t, field in _GROUPINGS if t == table)
     for table in {t for _, t, _ in _GROUPINGS}
@@ -844,19 +851,30 @@ class Overlay(Queries):
         # What queries computed on this view (ledgers): it lives and dies with the view,
         # which exists for one decision, so it can never be served stale.
         self.scratch: dict[str, Any] = {}
+        # The base's look-ups, read directly: every query of a rule goes through them.
+        index = base._index
+        self._base_by_id, self._base_table_of = index.by_id, index.table_of
+        self._base_groups, self._base_refs = index.groups, index.refs
+        if not (replace or remove):
+            records = records if isinstance(records, tuple) else tuple(records)
+            if len(records) == 1:  # the common case: one record added
+                self._add_one(records[0])
+                return
         self._by_id: dict[str, Record] = {}
         self._table_of: dict[str, str] = {}
-        self._groups: dict[str, dict[Any, list[Any]]] = {}
         news: dict[str, list[Any]] = {}
         problems: list[Problem] = []
         if replace or remove:
             self._change(replace, remove, news, problems)
-        added, add_problems = new_records(self, records)
-        problems += add_problems
-        self.added: tuple[Record, ...] = tuple(r for rs in added.values() for r in rs)
-        for record in self.added:
-            self._place(record)
-        problems += added_problems(self, added)
+        records = tuple(records)
+        self.added: tuple[Record, ...] = ()
+        if records:  # (nothing added has nothing to check)
+            added, add_problems = new_records(self, records)
+            problems += add_problems
+            self.added = tuple(r for rs in added.values() for r in rs)
+            for record in self.added:
+                self._place(record)
+            problems += added_problems(self, added)
         if news:
             problems += _reference_problems(news, self.table_of)
         for record in self.removed:
@@ -885,7 +903,69 @@ class Overlay(Queries):
     _pairs: frozenset[tuple[str, str]] | set[tuple[str, str]] = frozenset()
     _refs: dict[str, list[tuple[str, str, str]]] | None = None
     _by_table: dict[str, tuple[Any, ...]] | None = None
+    # The changed records' buckets, per grouping, made by its first query (most decisions
+    # ask few): ``_place`` drops them, so they always hold every record placed.
+    _groups: dict[str, dict[Any, list[Any]] | None] | None = None
     _filtered: dict[tuple[str, Any], tuple[Any, ...]] = {}  # noqa: RUF012 - set per change
+
+    def _add_one(self, record: Record) -> None:
+        """Take in one added record, checked exactly as ``new_records`` and
+        ``added_problems`` check it (nothing else changes, so the view is the base's)."""
+        table = getattr(type(record), "table", None)
+        if table is None or table == "campaign":
+            table = _table_of_record(record)  # raises, naming the record
+        rid = record.id
+        keyed = table in _KEYED
+        stored = self._base_by_id.get(rid) if keyed else self.base.find(table, rid)
+        if stored is not None:
+            if stored == record:  # a retried request: nothing changes
+                self.added = ()
+                self._by_id, self._table_of = {}, {}
+                return
+            where = self._base_table_of.get(rid) if keyed else table
+            raise IntegrityError(
+                [
+                    (
+                        table,
+                        rid,
+                        "id",
+                        rid,
+                        f"id already used in {where} by a different record; use "
+                        "Dataset.replace to change it",
+                    )
+                ]
+            )
+        self.added = (record,)
+        if keyed:
+            self._by_id, self._table_of = {rid: record}, {rid: table}
+            if not self._references_hold(table, record):
+                problems = _reference_problems({table: (record,)}, self.table_of)
+                if problems:
+                    raise IntegrityError(problems)
+            return
+        self._by_id, self._table_of = {}, {}
+        self._place(record)
+        problems = added_problems(self, {table: [record]})
+        if problems:
+            raise IntegrityError(problems)
+
+    def _references_hold(self, table: str, record: Any) -> bool:
+        """Whether each reference of the one record added (and placed, nothing else
+        changed) names a record of a table it may name; ``False`` when one does not, and
+        ``_reference_problems`` then says what is wrong."""
+        rid, base_table_of = record.id, self._base_table_of
+        for name, refs in _REF_CHECKS[table]:
+            value = getattr(record, name)
+            if value is None:
+                continue
+            for item in value if type(value) is tuple else (value,):
+                if item is None:
+                    continue
+                # As table_of answers with only this record placed.
+                found = table if item == rid else base_table_of.get(item)
+                if found is None or (refs is not None and found not in refs):
+                    return False
+        return True
 
     def _change(
         self,
@@ -911,15 +991,17 @@ class Overlay(Queries):
         self.removed = tuple(r for rs in gone.values() for r in rs)
         if self.replaced or self.removed:
             olds_all = (*self.removed, *(old for old, _ in self.replaced))
+            keys: list[tuple[str, str]] = []
+            pairs: list[tuple[str, str]] = []
+            for r in olds_all:
+                keys.append((type(r).table, r.id))
+                if isinstance(r, Pairing):
+                    pairs.append((r.department_id, r.partner_id))
             self._gone: frozenset[int] = frozenset(map(id, olds_all))
-            self._gone_keys: frozenset[tuple[str, str]] = frozenset(
-                (type(r).table, r.id) for r in olds_all
-            )
-            self._removed_ids: frozenset[str] = frozenset(r.id for r in self.removed)
-            self._gone_tables: frozenset[str] = frozenset(type(r).table for r in olds_all)
-            self._gone_pairs: frozenset[tuple[str, str]] = frozenset(
-                (p.department_id, p.partner_id) for p in olds_all if isinstance(p, Pairing)
-            )
+            self._gone_keys: frozenset[tuple[str, str]] = frozenset(keys)
+            self._removed_ids: frozenset[str] = frozenset([r.id for r in self.removed])
+            self._gone_tables: frozenset[str] = frozenset([table for table, _ in keys])
+            self._gone_pairs: frozenset[tuple[str, str]] = frozenset(pairs)
         for _, new in self.replaced:
             self._place(new)
 
@@ -932,14 +1014,33 @@ class Overlay(Queries):
             if not self._synthetic:
                 self._synthetic = {}
             self._synthetic.setdefault(record.id, (table, record))
-        for name, field in _GROUPINGS_OF.get(table, ()):
-            value = getattr(record, field)
-            if value is not None:
-                self._groups.setdefault(name, {}).setdefault(value, []).append(record)
+        self._groups = None
         if isinstance(record, Pairing):
             self._pairs = {*self._pairs, (record.department_id, record.partner_id)}
 
+    def _extra(self, name: str) -> dict[Any, list[Any]] | None:
+        """The buckets of one grouping holding changed records, in the order they were
+        placed (``None`` when none is in it)."""
+        groups = self._groups
+        if groups is None:
+            groups = self._groups = {}
+        elif name in groups:
+            return groups[name]
+        table, field = _GROUPING_TABLE[name], _GROUP_FIELD[name]
+        bucket: dict[Any, list[Any]] | None = None
+        for record in self._changed_records():
+            if type(record).table == table:
+                value = getattr(record, field)
+                if value is not None:
+                    if bucket is None:
+                        bucket = {}
+                    bucket.setdefault(value, []).append(record)
+        groups[name] = bucket
+        return bucket
+
     def _changed_records(self) -> tuple[Any, ...]:
+        if not self.replaced:
+            return self.added
         return (*(new for _, new in self.replaced), *self.added)
 
     @property
@@ -969,7 +1070,7 @@ class Overlay(Queries):
         found = self._by_id.get(record_id)
         if found is not None or record_id in self._removed_ids:
             return found
-        return self.base.get(record_id)
+        return self._base_by_id.get(record_id)
 
     def table_of(self, record_id: str | None) -> str | None:
         if record_id is None:
@@ -977,7 +1078,7 @@ class Overlay(Queries):
         found = self._table_of.get(record_id)
         if found is not None or record_id in self._removed_ids:
             return found
-        return self.base.table_of(record_id)
+        return self._base_table_of.get(record_id)
 
     def find(self, table: str, record_id: str) -> Any:
         if table in _KEYED:
@@ -990,25 +1091,26 @@ class Overlay(Queries):
         return self.base.find(table, record_id)
 
     def group(self, name: str, key: Any) -> tuple[Any, ...]:
-        base = self.base.group(name, key)
+        base = self._base_groups[name].get(key, _EMPTY)
+        bucket = self._extra(name)
         if self._gone and base and _GROUPING_TABLE[name] in self._gone_tables:
             # A replacement or removal hides records of this bucket: filter it once.
             slot = (name, key)
             found = self._filtered.get(slot)
             if found is None:
-                extra = self._groups[name].get(key) if name in self._groups else None
+                extra = bucket.get(key) if bucket else None
                 kept = tuple(r for r in base if id(r) not in self._gone)
                 found = self._filtered[slot] = kept + tuple(extra) if extra else kept
             return found
-        extra = self._groups[name].get(key) if name in self._groups else None
+        extra = bucket.get(key) if bucket else None
         return base + tuple(extra) if extra else base
 
     def has_group(self, name: str, key: Any) -> bool:
-        extra = self._groups.get(name)
-        if extra is not None and extra.get(key):
+        extra = self._extra(name)
+        if extra and extra.get(key):
             return True
         if not self._gone:
-            return self.base.has_group(name, key)
+            return key in self._base_groups[name]
         return bool(self.group(name, key))
 
     def is_paired(self, department_id: str, partner_id: str) -> bool:
@@ -1018,12 +1120,24 @@ class Overlay(Queries):
         return pair not in self._gone_pairs and self.base.is_paired(department_id, partner_id)
 
     def referrers(self, record_id: str) -> tuple[tuple[str, str, str], ...]:
-        base = self.base.referrers(record_id)
+        base = self._base_refs.get(record_id, _EMPTY)
         if self._gone_keys and base:
             base = tuple(e for e in base if (e[0], e[1]) not in self._gone_keys)
+        changed = self._changed_records()
+        if len(changed) <= _SCANNED:  # a few records: look through them (no index to build)
+            found: list[tuple[str, str, str]] = []
+            for record in changed:
+                table = type(record).table
+                for field, _ in _REF_FIELDS[table]:
+                    value = getattr(record, field)
+                    if value is not None and (
+                        value == record_id or (isinstance(value, tuple) and record_id in value)
+                    ):
+                        found.append((table, record.id, field))
+            return base + tuple(found) if found else base
         if self._refs is None:
             refs: dict[str, list[tuple[str, str, str]]] = {}
-            for record in self._changed_records():
+            for record in changed:
                 table = type(record).table
                 for field, target in _references(table, record):
                     refs.setdefault(target, []).append((table, record.id, field))

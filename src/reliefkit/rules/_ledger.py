@@ -164,7 +164,7 @@ def _extend(
         undesignated -= d.amount.yuan  # only undesignated donations are taken out by delta
     for b in less[1]:
         disbursed -= b.amount.yuan
-        key = target_of(base_view or view, b, base.designated)
+        key = target_of(base_view if base_view is not None else view, b, base.designated)
         if key is None:
             spent_other -= b.amount.yuan
         else:

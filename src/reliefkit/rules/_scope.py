@@ -8,6 +8,7 @@ on both paths, so a rule never enumerates, re-fetches or re-validates its subjec
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Generic, TypeVar
 
@@ -99,7 +100,21 @@ def records_of(table: str, cls: type[S]) -> Callable[[Queries, str], S | None]:
         found = view.get(key)
         return found if isinstance(found, cls) else None
 
+    _RECORD_FETCHES[fetch] = cls
     return fetch
+
+
+# Weakly: scopes made on the fly (a test's, a pack's) take their fetch with them.
+_RECORD_FETCHES: weakref.WeakKeyDictionary[Callable[..., Any], type[Any]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def record_class(fetch: Callable[..., Any]) -> type[Any] | None:
+    """The class a ``records_of`` fetch returns (a record with the key, when it is one),
+    so that the engine can hand a record it holds to the rules as its own subject;
+    ``None`` for any other fetch."""
+    return _RECORD_FETCHES.get(fetch)
 
 
 def record_scope(

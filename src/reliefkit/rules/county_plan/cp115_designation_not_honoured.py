@@ -56,7 +56,7 @@ DOC_ZH: dict[str, str] = {
     remedy="Spend directed money only on its designated project or village; restore what was "
     "used elsewhere.",
     remedy_zh="定向款物只能用于指定项目或村，挪用部分须予归还。",
-    reads=["funds", "donations", "disbursements"],
+    reads=["funds", "donations", "disbursements", "projects", "households"],
     scope=FUNDS,
     defers_to=["CP122"],
     where=moving_fund,
