@@ -110,6 +110,7 @@ LABELS: dict[str, dict[str, str]] = {
         "message": "Problem",
         "evidence": "Evidence",
         "citations": "Cites",
+        "caveat": "Not verified: ",
         "remedy": "Fix",
         "reason": "Reason",
         "granted_by": "Granted by",
@@ -188,6 +189,7 @@ LABELS: dict[str, dict[str, str]] = {
         "message": "问题",
         "evidence": "证据",
         "citations": "依据",
+        "caveat": "未经核实：",
         "remedy": "整改",
         "reason": "理由",
         "granted_by": "批准单位",
@@ -407,6 +409,7 @@ def _finding_view(finding: Finding, lang: str, dataset: Dataset | None = None) -
         "remedy_en": finding.remedy,
         "remedy_zh": finding.remedy_zh,
         "citations": [{"text": str(c), "summary": c.summary_in(lang)} for c in finding.citations],
+        "caveats": list(finding.caveats),
         "evidence": evidence_view(finding, lang, dataset),
     }
 

@@ -42,6 +42,7 @@ _LABELS = {
         "raised": "{n} raised an error, so the check is incomplete: {codes}",
         "remedy": "fix: ",
         "cites": "cites: ",
+        "caveat": "not verified: ",
         "explain": "about the rule: ",
         "due": "due {day}",
         "waived_heading": "Waived ({n}):",
@@ -61,6 +62,7 @@ _LABELS = {
         "raised": "{n}运行出错，检查不完整：{codes}",
         "remedy": "整改：",
         "cites": "依据：",
+        "caveat": "未经核实：",
         "explain": "规则说明：",
         "due": "期限 {day}",
         "waived_heading": "已豁免（{n} 项）：",
@@ -330,9 +332,12 @@ def report_lines(
         if len(remedies) == 1:
             (remedy,) = remedies
             add(words["remedy"] + p(remedy), indent="  ", hang="    ")
-        clauses = [p(str(c)) for c in group[0].citations]
+        # Findings on acts of different eras may cite different clauses: each once.
+        clauses = list(dict.fromkeys(p(str(c)) for f in group for c in f.citations))
         cites = words["cites"] + ("；" if zh else "; ").join(clauses)
         add(cites, "dim", indent="  ", hang="    ", keep=clauses)
+        for caveat in dict.fromkeys(c for f in group for c in f.caveats):
+            add(words["caveat"] + p(caveat), "dim", indent="  ", hang="    ")
         command = f"reliefkit rule {p(group[0].code)}"
         add(words["explain"] + command, "dim", indent="  ", hang="    ", keep=[command])
 

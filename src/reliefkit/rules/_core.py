@@ -8,6 +8,7 @@ and follows a record's changes for ``admit``: both paths run the same ``judge``.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
@@ -65,6 +66,21 @@ class Citation:
     clause: str
     summary: str = attrs.field(default="", eq=False)
     summary_zh: str = attrs.field(default="", eq=False)
+    in_force: DateRange | None = attrs.field(default=None, eq=False)
+    """When the clause is law (``None``: whenever its rule is)."""
+    confidence: str = attrs.field(default="V", eq=False)
+    """How sure we are of it: a mark of :data:`CONFIDENCE`."""
+
+    def __attrs_post_init__(self) -> None:
+        if self.confidence not in CONFIDENCE:
+            raise ValueError(
+                f"citation {self.source} {self.clause}: confidence={self.confidence!r}: "
+                f"expected one of {sorted(CONFIDENCE)}"
+            )
+
+    def in_force_on(self, day: pendulum.Date | None) -> bool:
+        """Whether the clause is law on ``day`` (always, for ``None`` or an undated clause)."""
+        return day is None or self.in_force is None or day in self.in_force
 
     def summary_in(self, lang: str = "en") -> str:
         """The summary in ``en`` or ``zh``; a citation without a Chinese summary (a
@@ -73,6 +89,15 @@ class Citation:
 
     def __str__(self) -> str:
         return f"{self.source} {self.clause}"
+
+
+CONFIDENCE: dict[str, str] = {
+    "V": "verified in the statute or an official page",
+    "V2": "read in a secondary copy",
+    "R": "recalled, not verified",
+    "I": "our reading of an ambiguous text",
+}
+"""Confidence marks of citations and parameter values (``V`` needs no caveat)."""
 
 
 def _subjects(ids: Iterable[str]) -> tuple[str, ...]:
@@ -94,6 +119,9 @@ class Violation:
     evidence: Mapping[str, Any] = attrs.field(factory=dict, eq=False, repr=masked_repr)
     kind: Kind | None = attrs.field(default=None, eq=False)
     due: pendulum.Date | None = attrs.field(default=None, eq=False)
+    on: pendulum.Date | None = attrs.field(default=None, eq=False)
+    """The date of the act judged (a dated rule's engine sets it): the citations and
+    parameter values in force on it are the finding's."""
 
 
 class Kind(StrEnum):
@@ -125,6 +153,9 @@ class Finding:
     # Not part of a finding's identity: one rule can yield both kinds.
     kind: Kind = attrs.field(eq=False, default=Kind.BREACH)
     due: pendulum.Date | None = attrs.field(eq=False, default=None)
+    caveats: tuple[str, ...] = attrs.field(eq=False, default=())
+    """What the finding rests on that is not verified (a parameter value or a clause
+    marked other than ``V``)."""
 
     @property
     def identity(self) -> tuple[str, tuple[str, ...]]:
@@ -158,6 +189,8 @@ class Finding:
                 "remedy": self.remedy,
             }
         )
+        if self.caveats:
+            out["caveats"] = list(self.caveats)
         return out
 
     def __str__(self) -> str:
@@ -185,19 +218,55 @@ def _jsonable(value: Any) -> Any:
 
 
 @attrs.frozen
-class Parameter:
-    """A dated value a rule reads (deadline, window, purpose lists), with its legal source.
+class ParameterValue:
+    """One era of a parameter: the value in force over ``in_force``, its legal source and
+    how sure we are of it (a mark of :data:`CONFIDENCE`)."""
 
-    ``values`` holds ``(in_force, value)`` pairs; the value in force on the campaign's first
-    day is used. A caller can override it per check by name.
+    in_force: DateRange
+    value: Any
+    source: Citation
+    confidence: str = "V"
+
+    def __attrs_post_init__(self) -> None:
+        if self.confidence not in CONFIDENCE:
+            raise ValueError(
+                f"confidence={self.confidence!r}: expected one of {sorted(CONFIDENCE)}"
+            )
+
+    @property
+    def verified(self) -> bool:
+        """Whether the value needs no caveat."""
+        return self.confidence == "V"
+
+
+@attrs.frozen
+class Parameter:
+    """A dated value a rule reads (deadline, window, purpose lists), era by era.
+
+    ``values`` holds the eras in date order, each with its range, value, source and
+    confidence; the value in force on the campaign's first day is used. A caller can
+    override it per check by name.
     """
 
     name: str
-    values: tuple[tuple[DateRange, Any], ...]
-    source: Citation
+    values: tuple[ParameterValue, ...]
     doc: str
-    confidence: str = "V"
     check: Callable[[Any], object] | None = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def source(self) -> Citation:
+        """The source of the latest era."""
+        return self.values[-1].source
+
+    @property
+    def confidence(self) -> str:
+        """The confidence mark of the latest era."""
+        return self.values[-1].confidence
+
+    @property
+    def latest(self) -> Any:
+        """The value of the latest era."""
+        return self.values[-1].value
 
     def validate(self, value: Any) -> None:
         """Refuse an override the rules cannot read, naming the parameter and the value."""
@@ -208,20 +277,59 @@ class Parameter:
         except (ValueError, TypeError) as exc:
             raise ParameterError(f"params[{self.name!r}]={value!r}: {exc}") from exc
 
-    def value_on(self, day: pendulum.Date) -> Any:
-        """The value in force on ``day`` (the latest that started on or before it)."""
-        current: Any = None
-        found = False
-        for period, value in self.values:
-            if day in period:
-                current, found = value, True
-        if not found:
+    def era_on(self, day: pendulum.Date) -> ParameterValue:
+        """The era in force on ``day`` (the latest that started on or before it)."""
+        found: ParameterValue | None = None
+        for era in self.values:
+            if day in era.in_force:
+                found = era
+        if found is None:
             raise ParameterError(f"parameter {self.name!r} has no value in force on {day}")
-        return current
+        return found
+
+    def value_on(self, day: pendulum.Date) -> Any:
+        """The value in force on ``day``."""
+        return self.era_on(day).value
+
+    def value_from(self, day: pendulum.Date) -> Any:
+        """The value in force on ``day``, or else of the first era after it (a parameter of
+        a law that takes effect during the campaign), or else of the last era before it."""
+        later = [e for e in self.values if e.in_force.starts_on > day]
+        try:
+            return self.value_on(day)
+        except ParameterError:
+            return (later[0] if later else self.values[-1]).value
+
+    def caveat_on(self, day: pendulum.Date | None) -> str | None:
+        """A caveat when the value in force on ``day`` (any era, for ``None``) is not
+        verified: ``parameter poverty_line=2855 (…): recalled, not verified``."""
+        if day is None:
+            eras = [e for e in self.values if not e.verified]
+        else:
+            try:
+                eras = [e for e in (self.era_on(day),) if not e.verified]
+            except ParameterError:
+                eras = []
+        if not eras:
+            return None
+        era = eras[-1]
+        return (
+            f"parameter {self.name}={_shown(era.value)} ({era.source}): "
+            f"[{era.confidence}] {CONFIDENCE[era.confidence]}"
+        )
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, frozenset | set):
+        return ",".join(sorted(str(v) for v in value))
+    if isinstance(value, tuple):
+        return ",".join(str(v) for v in value)
+    return str(value)
 
 
 Judge = Callable[["Context", Any], Iterable[Violation]]
 Where = Callable[["Context", Any], bool]
+Dated = Callable[[Any], "pendulum.Date | None"]
 
 CODE = re.compile(r"[A-Z]{2,4}\d{3}")
 PREFIX = re.compile(r"[A-Z]{2,4}")
@@ -261,6 +369,15 @@ class Rule:
     cured_by: Mapping[str, str] = attrs.field(factory=dict, eq=False, repr=False)
     doc_zh: Mapping[str, str] = attrs.field(factory=dict, eq=False, repr=False)
     recipes: tuple[Recipe, ...] = attrs.field(default=(), eq=False, repr=False)
+    dated: Dated | None = attrs.field(default=None, eq=False, repr=False)
+    """The date of the act a subject is (a donation's day): a rule with ``dated`` judges only
+    the subjects whose act falls within ``in_force``; undated subjects are judged whenever
+    the rule is in force during the campaign."""
+    parameters: Mapping[str, Parameter] = attrs.field(factory=dict, eq=False, repr=False)
+    """The pack's parameters (read for the caveats of unverified values)."""
+    _undated_caveats: tuple[str, ...] | None = attrs.field(
+        default=None, init=False, eq=False, repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
         if not CODE.fullmatch(self.code):
@@ -276,6 +393,42 @@ class Rule:
         unknown = set(self.doc_zh) - set(SECTIONS)
         if unknown:
             raise ValueError(f"{self.code}: unknown sections {sorted(unknown)}")
+
+    @property
+    def basis(self) -> str:
+        """The legal basis: the clauses cited, ``PWDL Art.4; CL Art.32``."""
+        return "; ".join(str(c) for c in self.citations)
+
+    @property
+    def confidence(self) -> str:
+        """The weakest confidence mark among the citations and the parameters read."""
+        marks = [c.confidence for c in self.citations]
+        marks += [e.confidence for n in self.params for e in self._parameter(n)]
+        return max(marks, key=list(CONFIDENCE).index, default="V")
+
+    def _parameter(self, name: str) -> tuple[ParameterValue, ...]:
+        found = self.parameters.get(name)
+        return () if found is None else found.values
+
+    def citations_on(self, day: pendulum.Date | None) -> tuple[Citation, ...]:
+        """The clauses in force on the day of an act (all of them when none is)."""
+        if day is None:
+            return self.citations
+        return tuple(c for c in self.citations if c.in_force_on(day)) or self.citations
+
+    def caveats_on(self, day: pendulum.Date | None) -> tuple[str, ...]:
+        """What a finding on an act of ``day`` rests on that is not verified."""
+        out = [
+            f"{c}: [{c.confidence}] {CONFIDENCE[c.confidence]}"
+            for c in self.citations_on(day)
+            if c.confidence != "V"
+        ]
+        for name in self.params:
+            parameter = self.parameters.get(name)
+            caveat = None if parameter is None else parameter.caveat_on(day)
+            if caveat is not None:
+                out.append(caveat)
+        return tuple(out)
 
     def in_reach(self, ctx: Context, subject: Any) -> bool:
         """Whether a subject of the scope is one this rule judges."""
@@ -299,6 +452,7 @@ class Rule:
             raise ValueError(
                 f"{self.code}: yields a {kind.value}, not among its kinds {self.kinds}"
             )
+        on = violation.on
         return Finding(
             code=self.code,
             severity=self.severity,
@@ -306,13 +460,23 @@ class Rule:
             message=violation.message,
             message_zh=violation.message_zh,
             evidence=violation.evidence,
-            citations=self.citations,
+            citations=self.citations if on is None else self.citations_on(on),
             remedy=self.remedy,
             remedy_zh=self.remedy_zh,
             name=self.name,
             kind=kind,
             due=violation.due,
+            caveats=self._caveats(on),
         )
+
+    def _caveats(self, on: pendulum.Date | None) -> tuple[str, ...]:
+        if on is None:
+            cached = self._undated_caveats
+            if cached is None:
+                cached = self.caveats_on(None)
+                object.__setattr__(self, "_undated_caveats", cached)
+            return cached
+        return self.caveats_on(on)
 
     def _repr_html_(self) -> str:
         return render_html(self)
@@ -368,8 +532,19 @@ class Context:
 
     def date_in_year(self, month_day: str) -> pendulum.Date:
         """``"10-17"`` in the year whose dates apply (normally the campaign's year)."""
-        month, day = (int(x) for x in month_day.split("-"))
-        return pendulum.Date(self.year or self.campaign.year, month, day)
+        year = self.year or self.campaign.year
+        # Rules ask for the same few days on every decision: dates are immutable, keep them.
+        found = _DAYS_IN_YEAR.get((year, month_day))
+        if found is None:
+            month, day = (int(x) for x in month_day.split("-"))
+            found = pendulum.Date(year, month, day)
+            if len(_DAYS_IN_YEAR) > 256:
+                _DAYS_IN_YEAR.clear()
+            _DAYS_IN_YEAR[(year, month_day)] = found
+        return found
+
+
+_DAYS_IN_YEAR: dict[tuple[int, str], pendulum.Date] = {}
 
 
 class RuleTable(dict[str, "Rule"]):
@@ -418,15 +593,34 @@ class Pack:
         value: Any,
         *,
         source: Citation,
-        doc: str,
+        doc: str = "",
         confidence: str = "V",
         since: str = "2014-01-01",
+        until: str | None = None,
         check: Callable[[Any], object] | None = None,
     ) -> None:
-        """Declare a parameter with one value in force from ``since``; ``check`` raises
-        ``ValueError`` for an override the rules cannot read."""
-        self.parameters[name] = Parameter(
-            name, ((DateRange(since), value),), source, doc, confidence, check
+        """Declare a parameter's value in force from ``since`` (to ``until``), with its
+        source and confidence; ``check`` raises ``ValueError`` for an override the rules
+        cannot read.
+
+        Declaring a name again adds an era (a later regime's value); eras may not overlap.
+        """
+        era = ParameterValue(DateRange(since, until), value, source, confidence)
+        known = self.parameters.get(name)
+        if known is None:
+            if not doc:
+                raise ValueError(f"pack {self.name!r}: parameter {name!r} needs a doc")
+            self.parameters[name] = Parameter(name, (era,), doc, check)
+            return
+        clash = [e for e in known.values if e.in_force.overlaps(era.in_force)]
+        if clash:
+            raise ValueError(
+                f"pack {self.name!r}: parameter {name!r}: era from {since} overlaps the era "
+                f"from {clash[0].in_force.starts_on.isoformat()}"
+            )
+        eras = tuple(sorted((*known.values, era), key=lambda e: e.in_force.starts_on))
+        self.parameters[name] = attrs.evolve(
+            known, values=eras, doc=doc or known.doc, check=check or known.check
         )
 
     def rule(
@@ -450,13 +644,25 @@ class Pack:
         doc_zh: Mapping[str, str] | None = None,
         kinds: Sequence[Kind | str] = (Kind.BREACH,),
         cured_by: Mapping[str, str] | None = None,
+        in_force: DateRange | str | None = None,
+        dated: Dated | None = None,
     ) -> Callable[[Judge], Judge]:
         """Register the decorated function as the ``judge`` of a new rule over ``scope``.
 
         ``kinds`` are the kinds of finding it can yield (the first is the default);
         ``cured_by`` maps a table to the advice given when a refused change would pass if
         a record of that table came with it ("admit the solicitation together with …").
+        ``in_force`` is the rule's era (the pack's by default; a string is its first day);
+        with ``dated`` (the date of the act a subject is) the rule judges only acts of its
+        era, and its findings cite the clauses in force on the act's day.
         """
+        era = (
+            self.in_force
+            if in_force is None
+            else in_force
+            if isinstance(in_force, DateRange)
+            else DateRange(in_force)
+        )
 
         def register(judge: Judge) -> Judge:
             if code in self.rules:
@@ -487,7 +693,16 @@ class Pack:
                 doc_zh=dict(doc_zh or {}),
                 kinds=tuple(Kind(k) for k in kinds),
                 cured_by=dict(cured_by or {}),
+                in_force=era,
+                dated=dated,
+                parameters=self.parameters,
             )
+            if dated is not None:
+                self.rules[code] = attrs.evolve(
+                    self.rules[code],
+                    judge=_dated_judge(judge, dated),
+                    where=_dated_where(where, dated, era),
+                )
             return judge
 
         return register
@@ -536,6 +751,20 @@ class Pack:
                 return year
         return campaign.year
 
+    def param_on(self, ctx: Context, name: str, day: pendulum.Date) -> Any:
+        """A parameter's value for an act of ``day``: the caller's override when there is
+        one, else the era in force on ``day`` (``ctx.param`` gives the campaign's first
+        day's). An override equal to the first day's value cannot be told apart from it
+        and is read as no override."""
+        parameter = self.parameters[name]
+        current = ctx.params[name]
+        if current != parameter.value_from(self.first_day(ctx.campaign)):
+            return current
+        try:
+            return parameter.value_on(day)
+        except ParameterError:
+            return current
+
     def applies_to(self, campaign: Campaign) -> bool:
         """Whether the pack was in force at some point during the campaign."""
         return self.in_force.overlaps(DateRange(campaign.starts_on, campaign.ends_on))
@@ -545,7 +774,7 @@ class Pack:
     ) -> dict[str, Any]:
         """Parameter values in force for ``campaign``, with ``overrides`` applied."""
         first = self.first_day(campaign)
-        values = {n: p.value_on(first) for n, p in self.parameters.items()}
+        values = {n: p.value_from(first) for n, p in self.parameters.items()}
         for name, value in (overrides or {}).items():
             if name in values:
                 expected = type(values[name])
@@ -565,6 +794,29 @@ class Pack:
 
     def __iter__(self) -> Iterator[Rule]:
         return iter(sorted(self.rules.values(), key=lambda r: r.code))
+
+
+def _dated_where(where: Where | None, dated: Dated, era: DateRange) -> Where:
+    """``where`` narrowed to the subjects whose act falls within the rule's era."""
+
+    def in_era(ctx: Context, subject: Any) -> bool:
+        day = dated(subject)
+        if day is not None and day not in era:
+            return False
+        return where is None or where(ctx, subject)
+
+    return in_era
+
+
+def _dated_judge(judge: Judge, dated: Dated) -> Judge:
+    """``judge`` whose violations carry the date of the act (unless the judge set one)."""
+
+    def judge_dated(ctx: Context, subject: Any) -> Iterator[Violation]:
+        day = dated(subject)
+        for violation in judge(ctx, subject):
+            yield violation if violation.on is not None else attrs.evolve(violation, on=day)
+
+    return functools.wraps(judge)(judge_dated)
 
 
 def as_date(value: object) -> pendulum.Date:

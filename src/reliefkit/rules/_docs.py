@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from reliefkit.rules._core import SECTIONS
-from reliefkit.rules._registry import default_registry
+from reliefkit.models import DateRange
+from reliefkit.rules._core import CONFIDENCE, SECTIONS
+from reliefkit.rules._registry import builtin_registry
 
 SECTION_ZH = {
     "What it checks": "检查内容",
@@ -23,7 +24,7 @@ def rules_markdown() -> str:
         "hand (a test fails when this page is stale).",
         "",
     ]
-    for pack in default_registry().packs():
+    for pack in builtin_registry().packs():
         out += [
             f"## Pack `{pack.name}` ({pack.prefix}) — {pack.title}",
             "",
@@ -46,9 +47,12 @@ def rules_markdown() -> str:
             "|---|---|---|---|",
         ]
         for name, p in sorted(pack.parameters.items()):
-            value = p.values[-1][1]
-            shown = ", ".join(sorted(value)) if isinstance(value, frozenset) else repr(value)
-            out.append(f"| `{name}` | `{shown}` | {p.source} | {p.doc} |")
+            for era in p.values:
+                value = era.value
+                shown = ", ".join(sorted(value)) if isinstance(value, frozenset) else repr(value)
+                mark = "" if era.verified else f" [{era.confidence}]"
+                since = _era(era.in_force)
+                out.append(f"| `{name}` | `{shown}`{since} | {era.source}{mark} | {p.doc} |")
         out.append("")
         for rule in pack:
             doc = rule.doc
@@ -74,11 +78,24 @@ def rules_markdown() -> str:
                     "",
                 ]
             out += [
+                f"**In force.** {_era(rule.in_force).strip(' ()') or 'always'}"
+                + (" · judged by the date of each act" if rule.dated is not None else "")
+                + f" · **Legal basis.** {rule.basis}"
+                + (
+                    ""
+                    if rule.confidence == "V"
+                    else f" · **Confidence.** [{rule.confidence}] {CONFIDENCE[rule.confidence]}"
+                ),
+                "",
                 "**Subjects and remedy.** " + rule.remedy + " / " + rule.remedy_zh,
                 "",
                 "**Cites.** "
                 + "; ".join(
-                    f"{c} ({c.summary}" + (f" / {c.summary_zh})" if c.summary_zh else ")")
+                    f"{c} ({c.summary}"
+                    + (f" / {c.summary_zh}" if c.summary_zh else "")
+                    + (f"; {_era(c.in_force).strip(' ()')}" if c.in_force is not None else "")
+                    + ("" if c.confidence == "V" else f"; [{c.confidence}]")
+                    + ")"
                     for c in rule.citations
                 ),
                 "",
@@ -90,3 +107,11 @@ def rules_markdown() -> str:
             if rule.params:
                 out += ["**Parameters.** " + ", ".join(f"`{p}`" for p in rule.params), ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _era(period: DateRange) -> str:
+    """`` (from 2016-09-01)``, `` (2012-01-01 to 2016-12-31)``."""
+    start = period.starts_on.isoformat()
+    if period.ends_on is None:
+        return f" (from {start})"
+    return f" ({start} to {period.ends_on.isoformat()})"
