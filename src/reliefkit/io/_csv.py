@@ -23,7 +23,7 @@ from reliefkit.io._aliases import resolve_header
 from reliefkit.io._cells import Oversized, format_cell
 from reliefkit.io._limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_NOTICES_PER_FILE
 from reliefkit.io._notices import Notice, safe_name, shown
-from reliefkit.io._schema import SCHEMA, Table
+from reliefkit.io._schema import SCHEMA, Table, written_columns
 from reliefkit.io._source import Cells, RawTable, Reading, note_blank_rows
 from reliefkit.models import Dataset
 
@@ -365,10 +365,11 @@ def write_folder(dataset: Dataset, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for name, records in dataset.tables().items():
         table = SCHEMA[name]
+        columns = written_columns(table, records)
         with (folder / table.file).open("w", encoding="utf-8", newline="") as handle:
             # The excel dialect's \r\n terminator makes the writer quote a lone \r too.
             writer = csv.writer(handle)
-            writer.writerow([c.name for c in table.columns])
+            writer.writerow([c.name for c in columns])
             for record in records:
-                writer.writerow([format_cell(getattr(record, c.name)) for c in table.columns])
+                writer.writerow([format_cell(getattr(record, c.name)) for c in columns])
     return folder

@@ -23,7 +23,7 @@ from reliefkit.io._limits import (
     MAX_NOTICES_PER_FILE,
 )
 from reliefkit.io._notices import Notice, safe_name, shown
-from reliefkit.io._schema import SCHEMA, Table
+from reliefkit.io._schema import SCHEMA, Table, written_columns
 from reliefkit.io._source import Cells, RawTable, Reading, decode, note_blank_rows
 from reliefkit.models import Dataset
 
@@ -262,11 +262,9 @@ def _read_table(table: Table, file: str, records: object, reading: Reading) -> N
 def write_json(dataset: Dataset, path: Path) -> Path:
     """Write the dataset as one UTF-8 JSON object (every table, every field)."""
     document = {
-        name: [
-            {c.name: json_value(getattr(record, c.name)) for c in SCHEMA[name].columns}
-            for record in records
-        ]
+        name: [{c.name: json_value(getattr(record, c.name)) for c in columns} for record in records]
         for name, records in dataset.tables().items()
+        for columns in (written_columns(SCHEMA[name], records),)
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

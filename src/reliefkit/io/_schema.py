@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 
-from reliefkit.models import TABLES
+from reliefkit.models import LAW_COLUMNS, TABLES
 
 # Columns the contract marks "(opt)": they may be absent from a file without a notice.
 _MAY_BE_ABSENT: dict[str, frozenset[str]] = {
@@ -70,7 +70,8 @@ def _column(table: str, field: attrs.Attribute[Any]) -> Column:
         enum=meta.get("enum"),
         minimum=meta.get("minimum"),
         maximum=meta.get("maximum"),
-        may_be_absent=field.name in _MAY_BE_ABSENT.get(table, frozenset()),
+        may_be_absent=field.name in _MAY_BE_ABSENT.get(table, frozenset())
+        or field.name in LAW_COLUMNS.get(table, frozenset()),
     )
 
 
@@ -83,3 +84,14 @@ SCHEMA: MappingProxyType[str, Table] = MappingProxyType(
     {name: _table(name, cls) for name, cls in TABLES.items()}
 )
 """Every table of the format by name, in the format's order (``campaign`` first)."""
+
+
+def written_columns(table: Table, records: Any) -> tuple[Column, ...]:
+    """The columns a writer writes: every column of the format, except the law packs'
+    optional ones that no record fills (a v1 campaign is written as a v1 file)."""
+    law = LAW_COLUMNS.get(table.name, frozenset())
+    return tuple(
+        c
+        for c in table.columns
+        if c.name not in law or any(getattr(r, c.name) not in (None, ()) for r in records)
+    )

@@ -20,6 +20,7 @@ from reliefkit.models._masking import (
 )
 from reliefkit.models._money import Money
 from reliefkit.models._records import (
+    LAW_COLUMNS,
     RECORD_TYPES,
     TABLES,
     Activity,
@@ -47,6 +48,7 @@ from reliefkit.models._records import (
 
 __all__ = [
     "GROUPINGS",
+    "LAW_COLUMNS",
     "RECORD_TYPES",
     "TABLES",
     "Activity",

@@ -95,6 +95,44 @@ class Campaign(_Pretty):
         converter=day,
         **date("its last day (audits and exit plans are due)", not_before="starts_on"),
     )
+    # The county's exit assessment (TP408; optional, from the exit mechanism of 2016).
+    exited_on: pendulum.Date | None = attrs.field(
+        default=None,
+        converter=optional_day,
+        **date("the day the county was declared out of poverty", required=False),
+    )
+    population: int | None = attrs.field(
+        default=None,
+        **count("the county's rural population", minimum=0, maximum=10**9, required=False),
+    )
+    poor_population: int | None = attrs.field(
+        default=None,
+        **count("its people still poor at exit", minimum=0, maximum=10**9, required=False),
+    )
+    sampled_exits: int | None = attrs.field(
+        default=None,
+        **count("exited households sampled", minimum=0, maximum=10**9, required=False),
+    )
+    wrong_exits: int | None = attrs.field(
+        default=None,
+        **count("of those, wrongly exited", minimum=0, maximum=10**9, required=False),
+    )
+    sampled_households: int | None = attrs.field(
+        default=None,
+        **count("poor households sampled", minimum=0, maximum=10**9, required=False),
+    )
+    omissions: int | None = attrs.field(
+        default=None,
+        **count("of those, left out of the registry", minimum=0, maximum=10**9, required=False),
+    )
+    surveyed: int | None = attrs.field(
+        default=None,
+        **count("people asked whether they approve", minimum=0, maximum=10**9, required=False),
+    )
+    approving: int | None = attrs.field(
+        default=None,
+        **count("of those, approving", minimum=0, maximum=10**9, required=False),
+    )
 
     @year.validator
     def _year_in_period(self, _: attrs.Attribute[Any], value: int) -> None:
@@ -183,6 +221,29 @@ class Village(_Pretty):
     poor: bool = attrs.field(
         default=False, converter=false_if_none, **flag("whether it is a registered poor village")
     )
+    # Registration tests and exit (TP402, TP407; optional).
+    population: int | None = attrs.field(
+        default=None, **count("its population", minimum=0, maximum=10**7, required=False)
+    )
+    poor_population: int | None = attrs.field(
+        default=None,
+        **count("its registered poor people", minimum=0, maximum=10**7, required=False),
+    )
+    income_per_capita: Money | None = attrs.field(
+        default=None,
+        converter=optional_money,
+        **money("its farmers' net income per head in the reference year", required=False),
+    )
+    collective_income: Money | None = attrs.field(
+        default=None,
+        converter=optional_money,
+        **money("its collective economy's yearly income", required=False),
+    )
+    exited_on: pendulum.Date | None = attrs.field(
+        default=None,
+        converter=optional_day,
+        **date("the day it left the poor-village list", required=False),
+    )
 
 
 def _none_if_empty(value: str | None) -> str | None:
@@ -245,6 +306,62 @@ class Household(_Pretty):
         default=None,
         converter=optional_text,
         **ref("the person responsible for helping it (帮扶责任人)", refs=("people",)),
+    )
+    income_per_capita: Money | None = attrs.field(
+        default=None,
+        converter=optional_money,
+        **money("its net income per head in income_year (at registration)", required=False),
+    )
+    income_year: int | None = attrs.field(
+        default=None,
+        **count("the year whose income was assessed", minimum=2000, maximum=2100, required=False),
+    )
+    # Related parties (PW210; optional): donors or funds (their managers) it is related to.
+    related_to: tuple[str, ...] = attrs.field(
+        default=(),
+        converter=id_list,
+        **ids("donors or funds whose donor or managers it is related to", refs=("donors", "funds")),
+    )
+    # Household exit (TP406; optional, from the exit mechanism of 2016).
+    exited_on: pendulum.Date | None = attrs.field(
+        default=None,
+        converter=optional_day,
+        **date("the day it left the register (脱贫退出)", required=False),
+    )
+    exit_income: Money | None = attrs.field(
+        default=None,
+        converter=optional_money,
+        **money("its net income per head in the year of its exit", required=False),
+    )
+    secure_food: bool | None = attrs.field(
+        default=None, **flag("at exit: no worry about food (不愁吃)")
+    )
+    secure_clothing: bool | None = attrs.field(
+        default=None, **flag("at exit: no worry about clothing (不愁穿)")
+    )
+    secure_education: bool | None = attrs.field(
+        default=None, **flag("at exit: compulsory education assured (义务教育有保障)")
+    )
+    secure_medical: bool | None = attrs.field(
+        default=None, **flag("at exit: basic medical care assured (基本医疗有保障)")
+    )
+    secure_housing: bool | None = attrs.field(
+        default=None, **flag("at exit: safe housing assured (住房安全有保障)")
+    )
+    exit_reviewed: bool | None = attrs.field(
+        default=None, **flag("the village reviewed the exit (民主评议)")
+    )
+    exit_verified: bool | None = attrs.field(
+        default=None, **flag("the village and township verified it (核实)")
+    )
+    exit_acknowledged: bool | None = attrs.field(
+        default=None, **flag("the household acknowledged it (贫困户认可)")
+    )
+    exit_noticed: bool | None = attrs.field(
+        default=None, **flag("the village posted a notice of it (公示)")
+    )
+    exit_objection: bool | None = attrs.field(
+        default=None, **flag("an objection was raised during the notice (有异议)")
     )
 
 
@@ -370,6 +487,14 @@ class Activity(_Pretty):
         converter=id_list,
         **ids("the households it visits or serves", refs=("households",)),
     )
+    public: bool | None = attrs.field(
+        default=None, **flag("whether it raises money from the public (公开募捐)")
+    )
+    fund_id: str | None = attrs.field(
+        default=None,
+        converter=optional_text,
+        **ref("the fund a drive raises into", refs=("funds",)),
+    )
     fee: Money | None = attrs.field(
         default=None,
         converter=optional_money,
@@ -395,6 +520,9 @@ class Solicitation(_Pretty):
         default=None,
         converter=optional_money,
         **money("an amount it requires (a quota breaks CP123)", required=False),
+    )
+    wage_deduction: bool | None = attrs.field(
+        default=None, **flag("whether the amount is deducted from wages")
     )
 
 
@@ -466,6 +594,21 @@ class Project(_Pretty):
         converter=false_if_none,
         **flag("whether the government must fund it (raised money may not)"),
     )
+    approved_on: pendulum.Date | None = attrs.field(
+        default=None,
+        converter=optional_day,
+        **date("the day its funding was decided", required=False),
+    )
+    announced_on: pendulum.Date | None = attrs.field(
+        default=None,
+        converter=optional_day,
+        **date("the day its result was announced", required=False),
+    )
+    completed_on: pendulum.Date | None = attrs.field(
+        default=None,
+        converter=optional_day,
+        **date("the day it was completed and accepted", required=False),
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -481,6 +624,16 @@ class Pledge(_Pretty):
     )
     amount: Money = attrs.field(converter=money_amount, **money("the amount pledged"))
     on: pendulum.Date = attrs.field(converter=day, **date("the day of the pledge"))
+    agreement_on: pendulum.Date | None = attrs.field(
+        default=None,
+        converter=optional_day,
+        **date("the day a written agreement was signed", required=False),
+    )
+    reported_on: pendulum.Date | None = attrs.field(
+        default=None,
+        converter=optional_day,
+        **date("the day the donor got the completion report", required=False),
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -492,6 +645,64 @@ class Fund(_Pretty):
     name: str | None = attrs.field(default=None, converter=optional_text, **text("its name"))
     holder: FundHolder = attrs.field(
         converter=fund_holder, **choice("who holds it: charity, designated_account, …", FundHolder)
+    )
+    government_basis: str | None = attrs.field(
+        default=None,
+        converter=optional_text,
+        **text("why a government body may receive: natural_disaster or overseas_request"),
+    )
+    fiscal: bool | None = attrs.field(
+        default=None, **flag("whether it holds fiscal poverty-relief money")
+    )
+    allocated: Money | None = attrs.field(
+        default=None,
+        converter=optional_money,
+        **money("the fiscal money allocated to it", required=False),
+    )
+    public_fundraising: bool | None = attrs.field(
+        default=None, **flag("whether its holder is qualified to raise from the public")
+    )
+    foundation: bool | None = attrs.field(
+        default=None, **flag("whether its holder is a foundation (基金会)")
+    )
+    opened_on: pendulum.Date | None = attrs.field(
+        default=None,
+        converter=optional_day,
+        **date("the day it started raising", required=False),
+    )
+    closed_on: pendulum.Date | None = attrs.field(
+        default=None,
+        converter=optional_day,
+        **date("the day it stopped raising", required=False, not_before="opened_on"),
+    )
+    disclosures: int | None = attrs.field(
+        default=None,
+        **count("how many interim disclosures it made", minimum=0, maximum=9999, required=False),
+    )
+    final_disclosed_on: pendulum.Date | None = attrs.field(
+        default=None,
+        converter=optional_day,
+        **date("the day of its full, final disclosure", required=False),
+    )
+    previous_income: Money | None = attrs.field(
+        default=None,
+        converter=optional_money,
+        **money("its holder's income of the previous year", required=False),
+    )
+    spending: Money | None = attrs.field(
+        default=None,
+        converter=optional_money,
+        **money("its holder's charitable spending this year", required=False),
+    )
+    admin_costs: Money | None = attrs.field(
+        default=None,
+        converter=optional_money,
+        **money("its holder's administration costs this year", required=False),
+    )
+    net_assets: Money | None = attrs.field(
+        default=None,
+        converter=optional_money,
+        **money("its holder's net assets at the start of the year", required=False),
     )
 
 
@@ -532,6 +743,25 @@ class Donation(_Pretty):
         default=None, **flag("whether the donor received an honour badge")
     )
     receipt: bool | None = attrs.field(default=None, **flag("whether a receipt was issued"))
+    receipt_waived: bool | None = attrs.field(
+        default=None, **flag("whether the donor declined a receipt or gave anonymously")
+    )
+    change_consent: bool | None = attrs.field(
+        default=None, **flag("whether the donor agreed in writing to a change of use")
+    )
+    commended: bool | None = attrs.field(
+        default=None, **flag("whether the donor was named or commended in public")
+    )
+    sold_for: Money | None = attrs.field(
+        default=None,
+        converter=optional_money,
+        **money("what the goods were sold for, if sold", required=False),
+    )
+    proceeds_used: Money | None = attrs.field(
+        default=None,
+        converter=optional_money,
+        **money("how much of that went to the donation's purpose", required=False),
+    )
 
     @property
     def directed(self) -> bool:
@@ -638,6 +868,70 @@ RECORD_TYPES: tuple[type[Any], ...] = (
 
 for _record_type in RECORD_TYPES:
     document(_record_type)
+
+LAW_COLUMNS: dict[str, frozenset[str]] = {
+    "campaign": frozenset(
+        {
+            "exited_on",
+            "population",
+            "poor_population",
+            "sampled_exits",
+            "wrong_exits",
+            "sampled_households",
+            "omissions",
+            "surveyed",
+            "approving",
+        }
+    ),
+    "villages": frozenset(
+        {"population", "poor_population", "income_per_capita", "collective_income", "exited_on"}
+    ),
+    "households": frozenset(
+        {
+            "income_per_capita",
+            "income_year",
+            "related_to",
+            "exited_on",
+            "exit_income",
+            "secure_food",
+            "secure_clothing",
+            "secure_education",
+            "secure_medical",
+            "secure_housing",
+            "exit_reviewed",
+            "exit_verified",
+            "exit_acknowledged",
+            "exit_noticed",
+            "exit_objection",
+        }
+    ),
+    "activities": frozenset({"public", "fund_id"}),
+    "solicitations": frozenset({"wage_deduction"}),
+    "projects": frozenset({"approved_on", "announced_on", "completed_on"}),
+    "pledges": frozenset({"agreement_on", "reported_on"}),
+    "funds": frozenset(
+        {
+            "government_basis",
+            "fiscal",
+            "allocated",
+            "public_fundraising",
+            "foundation",
+            "opened_on",
+            "closed_on",
+            "disclosures",
+            "final_disclosed_on",
+            "previous_income",
+            "spending",
+            "admin_costs",
+            "net_assets",
+        }
+    ),
+    "donations": frozenset(
+        {"receipt_waived", "change_consent", "commended", "sold_for", "proceeds_used"}
+    ),
+}
+"""Columns the law packs (PW, FF, TP) read: optional, a file may leave them out (v1 files
+stay valid); an absent column reads as empty cells."""
 
 TABLES: dict[str, type[Any]] = {cls.table: cls for cls in RECORD_TYPES}
 """Record type by table (file) name."""
