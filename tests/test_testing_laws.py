@@ -36,7 +36,7 @@ from reliefkit.testing._violations import plant, recipe_codes, recipes_of
 LAW = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # Per-code properties run 27 times over: half the profile's examples each.
 PER_CODE = settings(LAW, max_examples=max(5, settings().max_examples // 2))
-CODES = recipe_codes()
+CODES = recipe_codes(packs=["default"])
 AS_OFS = (
     "2015-09-30",
     "2015-10-10",

@@ -10,7 +10,7 @@ else. Here Hypothesis's ``draw`` is adapted to the recipes' :class:`~reliefkit.r
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -57,7 +57,9 @@ def violating(
     """Campaigns that break rule ``code`` exactly once: ``(dataset, subjects)`` pairs.
 
     ``check(dataset, as_of=as_of, params=params, registry=registry)`` finds exactly one
-    finding: of ``code``, with ``finding.subjects == subjects``, and nothing else. The rule's
+    finding: of ``code``, with ``finding.subjects == subjects``, and nothing else (for a rule
+    of a pack that does not run by default, such as the law packs, check with
+    ``packs=[rule.pack]``: other packs may report the same records). The rule's
     recipes (``rule.recipes``, registered beside it with ``@PACK.breaks(code)``) say how: each
     draws a compliant campaign (same size options as :func:`datasets`) and then changes or
     adds a few records, drawing among the ways the rule can be broken. Every county-plan code
@@ -139,9 +141,23 @@ def recipes_of(code: str, registry: Registry | None = None) -> tuple[Recipe, ...
     return (registry or default_registry()).rule(code).recipes
 
 
-def recipe_codes(registry: Registry | None = None) -> tuple[str, ...]:
-    """Every code :func:`violating` can break, sorted."""
-    return tuple(r.code for r in (registry or default_registry()).rules() if r.recipes)
+def recipe_codes(
+    registry: Registry | None = None, *, packs: Iterable[str] | None = None
+) -> tuple[str, ...]:
+    """Every code :func:`violating` can break, sorted; with ``packs``, those of the packs
+    named (``"default"`` names the packs ``check`` runs when none is named, with the packs
+    that always run)."""
+    registry = registry or default_registry()
+    if packs is None:
+        names = None
+    else:
+        wanted = set(packs)
+        if "default" in wanted:
+            wanted |= {*registry.default_packs, *(p.name for p in registry.always)}
+        names = {registry.pack(n).name for n in wanted if n != "default"}
+    return tuple(
+        r.code for r in registry.rules() if r.recipes and (names is None or r.pack in names)
+    )
 
 
 __all__ = ["plant", "recipe_codes", "recipes_of", "violating"]

@@ -253,16 +253,18 @@ def poor_household(ctx: Context, household: Household) -> bool:
 
 
 def moving_fund(ctx: Context, fund: Fund) -> bool:
-    """A fund with at least one donation or disbursement."""
+    """A fund of raised money with at least one donation or disbursement (a fund of fiscal
+    money is the fiscal-funds pack's: the plan's clauses are about money raised)."""
     view = ctx.view
-    return view.has_group("donations_by_fund", fund.id) or view.has_group(
-        "disbursements_by_fund", fund.id
+    return fund.fiscal is not True and (
+        view.has_group("donations_by_fund", fund.id)
+        or view.has_group("disbursements_by_fund", fund.id)
     )
 
 
 def fund_with_donations(ctx: Context, fund: Fund) -> bool:
-    """A fund that received donations."""
-    return ctx.view.has_group("donations_by_fund", fund.id)
+    """A fund of raised money that received donations."""
+    return fund.fiscal is not True and ctx.view.has_group("donations_by_fund", fund.id)
 
 
 def donation_in_activity(ctx: Context, donation: Donation) -> bool:
