@@ -88,6 +88,12 @@ LAYERS: dict[str, set[str]] = {
         "_display",
         "_privacy",
     },
+    # Scenarios load campaigns and check them: above io and the engine, below the CLI.
+    "scenarios": {"models", "rules", "report", "engine", "io", "exceptions", "_privacy"},
+    # The new-pack templates know only the rules' names for codes and prefixes.
+    "_scaffold": {"rules"},
+    # Synthetic campaigns are written column-wise from the format's schema: beside io.
+    "synth": {"models", "io", "exceptions"},
     "cli": {
         "models",
         "rules",
@@ -95,6 +101,9 @@ LAYERS: dict[str, set[str]] = {
         "engine",
         "io",
         "examples",
+        "scenarios",
+        "_scaffold",
+        "synth",
         "exceptions",
         "_display",
         "_privacy",

@@ -574,3 +574,92 @@ def test_escape_sequences_never_reach_the_terminal(
         assert "\x1b" not in text and "\x07" not in text
         assert not any(line.startswith("CP999") for line in text.splitlines())
         assert "CP112" in text
+
+
+# ---- rules in force, parameters, scenarios ---------------------------------------------------
+
+
+def test_rules_on_a_date_lists_only_those_in_force(capsys: pytest.CaptureFixture[str]) -> None:
+    """`rules --on DATE` keeps the rules whose pack and own range contain the date."""
+    assert main(["rules", "--on", "2013-06-01", "--pack", "county-plan", "--pack", "RK"]) == 0
+    out = capsys.readouterr().out
+    assert "3 rules in county-plan, waivers, in force on 2013-06-01" in out
+    assert "RK001" in out and "CP101" not in out
+    assert main(["rules", "--on", "2015-10-17", "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["on"] == "2015-10-17"
+    codes = [r["code"] for r in document["rules"]]
+    assert "CP101" in codes and "RK003" in codes
+    cp101 = next(r for r in document["rules"] if r["code"] == "CP101")
+    assert cp101["in_force"] == {"starts_on": "2014-01-01", "ends_on": None}
+
+
+def test_rules_of_one_pack_and_a_bad_date(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--pack` narrows the list; a date that is no date is a usage error (exit 2)."""
+    assert main(["rules", "--pack", "waivers"]) == 0
+    out = capsys.readouterr().out
+    assert "3 rules in waivers" in out and "CP101" not in out
+    with pytest.raises(SystemExit) as usage:
+        main(["rules", "--on", "2015-02-30"])
+    assert usage.value.code == 2
+    assert "expected a date" in capsys.readouterr().err
+
+
+def test_rule_shows_its_range_and_parameters_with_confidence(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`rule CODE` shows when it is in force and, for each parameter it reads, the value, the
+    source and the confidence mark of a value that is not verified."""
+    assert main(["rule", "CP111"]) == 0
+    out = capsys.readouterr().out
+    assert "In force\nfrom 2014-01-01" in out
+    assert "exit_plan_due: When exit plans are due" in out
+    assert "  = campaign_end — county-plan §二(四)\n" in out
+    assert "  = true — county-plan §三(三) [I: our reading of an ambiguous text]" in out
+    assert main(["rule", "CP111", "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    assert "施行\n自 2014-01-01 起" in out and "[I: 对含义不明条文的解读]" in out
+
+
+def _scenario(folder: Path, expected: str) -> Path:
+    dump(build(), folder / "data")
+    (folder / "expected.toml").write_text(expected, encoding="utf-8")
+    return folder
+
+
+def test_test_exits_0_when_every_scenario_passes(capsys: pytest.CaptureFixture[str]) -> None:
+    """`reliefkit test` prints one line per scenario and exits 0 when all pass."""
+    folder = Path(__file__).resolve().parents[1] / "src/reliefkit/rules/waivers/scenarios"
+    assert main(["test", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "PASS  rk001-invalid-waiver" in out
+    assert out.rstrip().endswith("3 scenarios: 3 passed")
+
+
+def test_test_exits_1_with_the_difference(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A scenario that misses a finding fails: exit 1, the missing finding by code and
+    subjects, and the count."""
+    _scenario(tmp_path / "ok", "as_of = 2016-01-31\n")
+    _scenario(
+        tmp_path / "wants-more",
+        'as_of = 2016-01-31\n[[finding]]\ncode = "CP120"\nsubjects = ["VT1"]\n',
+    )
+    assert main(["test", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "PASS  ok" in out and "FAIL  wants-more" in out
+    assert "missing:    CP120 VT1" in out
+    assert "2 scenarios: 1 passed, 1 failed" in out
+
+
+def test_test_exits_2_when_a_scenario_cannot_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bad expected.toml (named with its key) or a folder without scenarios is exit 2."""
+    _scenario(tmp_path / "bad", "as_of = 2016-01-31\ntolerated = []\n")
+    assert main(["test", str(tmp_path)]) == 2
+    out = capsys.readouterr().out
+    assert "ERROR bad" in out and "unknown key 'tolerated' (did you mean 'tolerate'?)" in out
+    assert main(["test", str(tmp_path / "bad" / "data")]) == 2
+    assert "no scenario found" in capsys.readouterr().err

@@ -368,6 +368,7 @@ OUTPUT_MODULES = {
     "report/_plots.py",
     "report/_report.py",
     "report/_text.py",
+    "scenarios/_text.py",
 }
 # Outputs inside modules that otherwise build data: reprs and serializers.
 OUTPUT_FUNCTIONS = {

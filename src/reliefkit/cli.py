@@ -14,11 +14,13 @@ import difflib
 import json
 import os
 import sys
+import warnings
 from collections.abc import Iterable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+import pendulum
 from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
@@ -27,10 +29,22 @@ from rich.text import Text
 from reliefkit._privacy import printable, safe_in
 from reliefkit._words import word
 from reliefkit.engine import check
-from reliefkit.exceptions import LoadError, ReliefkitError
+from reliefkit.exceptions import LoadError, PackLoadWarning, ReliefkitError
 from reliefkit.io import dump, load_with_notices
+from reliefkit.models import DateRange, to_date
 from reliefkit.report._text import Line, as_of_remark, render_text, report_lines, wrap
-from reliefkit.rules import SECTIONS, Citation, Registry, Rule, Severity, default_registry
+from reliefkit.rules import (
+    SECTIONS,
+    Citation,
+    Pack,
+    Parameter,
+    Registry,
+    Rule,
+    Severity,
+    default_registry,
+)
+from reliefkit.rules._core import CONFIDENCE
+from reliefkit.synth._cli import add_synth_command, run_synth
 
 # The text report's kinds of line, as a terminal shows them.
 _LINE_STYLE = {
@@ -82,6 +96,13 @@ def _param(text: str) -> tuple[str, Any]:
     return name.strip(), value
 
 
+def _day(text: str) -> pendulum.Date:
+    try:
+        return to_date(text)
+    except ReliefkitError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a date YYYY-MM-DD") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``reliefkit``."""
     parser = _Parser(prog="reliefkit", description=__doc__.splitlines()[0] if __doc__ else None)
@@ -108,6 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
     rs = sub.add_parser("rules", help="list every rule: code, severity, name, title, clauses")
     rs.add_argument("--lang", choices=["en", "zh"], default="en")
     rs.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    rs.add_argument("--on", type=_day, help="only the rules in force on this date, YYYY-MM-DD")
+    rs.add_argument("--pack", action="append", help="only the rules of these packs")
 
     r = sub.add_parser("rule", help="explain one rule: what, why, example, compliant, references")
     r.add_argument("code", metavar="CODE_OR_NAME", help="a code (CP101) or a name")
@@ -119,6 +142,18 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--seed", type=int, default=None)
     e.add_argument("--scale", type=_scale, default=1, help="multiply the county (1 or more)")
     e.add_argument("--force", action="store_true", help="write into a folder that is not empty")
+
+    t = sub.add_parser(
+        "test", help="run scenarios (data/ and expected.toml): pass or fail, with the difference"
+    )
+    t.add_argument("path", type=Path, metavar="SCENARIOS", help="a scenario or a folder of them")
+
+    n = sub.add_parser("new-pack", help="write a new rule-pack project (installable)")
+    n.add_argument("name", help="the pack's name: lower-case words joined by '-', e.g. my-county")
+    n.add_argument("--dir", type=Path, help="where to write it (default reliefkit-pack-NAME)")
+    n.add_argument("--prefix", help="its code prefix: 2-4 capitals (default from the name)")
+
+    add_synth_command(sub)
     return parser
 
 
@@ -246,6 +281,7 @@ def _check(args: argparse.Namespace, console: Console, errors: Console) -> int:
 _RULES_WORDS: dict[str, dict[str, str]] = {
     "en": {
         "heading": "reliefkit rules: {n} rules in {packs}",
+        "on": ", in force on {day}",
         "removed": "removed",
         "explain": "`reliefkit rule CODE` (or NAME) explains a rule.",
         "code": "Code",
@@ -256,6 +292,7 @@ _RULES_WORDS: dict[str, dict[str, str]] = {
     },
     "zh": {
         "heading": "reliefkit 规则：共 {n} 条（{packs}）",
+        "on": "，{day} 施行",
         "removed": "已废止",
         "explain": "`reliefkit rule 代码`（或名称）说明一条规则。",
         "code": "代码",
@@ -276,10 +313,15 @@ def _rule_title(rule: Rule, lang: str) -> str:
     return printable(rule.title_zh if lang == "zh" else rule.title)
 
 
-def _rules_text(rules: list[Rule], lang: str, width: int, packs: list[str]) -> list[Line]:
+def _rules_text(
+    rules: list[Rule], lang: str, width: int, packs: list[str], on: pendulum.Date | None = None
+) -> list[Line]:
     """A plain layout that fits any width: names are never cut, long titles wrap."""
     words = _RULES_WORDS[lang]
-    out = [Line(words["heading"].format(n=len(rules), packs=", ".join(packs)), "title"), Line("")]
+    heading = words["heading"].format(n=len(rules), packs=", ".join(packs))
+    if on is not None:
+        heading += words["on"].format(day=on.isoformat())
+    out = [Line(heading, "title"), Line("")]
     severity_cells = max(cell_len(word(s, lang)) for s in Severity)
     for rule in rules:
         severity = _pad(word(rule.severity, lang), severity_cells)
@@ -296,7 +338,12 @@ def _rules_text(rules: list[Rule], lang: str, width: int, packs: list[str]) -> l
     return out
 
 
-def _rules_json(rules: list[Rule], lang: str) -> str:
+def _range(period: DateRange) -> dict[str, str | None]:
+    ends = None if period.ends_on is None else period.ends_on.isoformat()
+    return {"starts_on": period.starts_on.isoformat(), "ends_on": ends}
+
+
+def _rules_json(rules: list[Rule], lang: str, on: pendulum.Date | None = None) -> str:
     items = [
         {
             "code": rule.code,
@@ -311,10 +358,14 @@ def _rules_json(rules: list[Rule], lang: str) -> str:
             ],
             "params": list(rule.params),
             "removed": rule.removed,
+            "in_force": _range(rule.in_force),
         }
         for rule in rules
     ]
-    document = {"schema": "reliefkit.rules.v1", "lang": lang, "rules": items}
+    document: dict[str, Any] = {"schema": "reliefkit.rules.v1", "lang": lang}
+    if on is not None:
+        document["on"] = on.isoformat()
+    document["rules"] = items
     return json.dumps(safe_in(document), ensure_ascii=False, indent=2)
 
 
@@ -343,22 +394,34 @@ def _rules_markdown(rules: list[Rule], lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def in_force_on(rule: Rule, pack: Pack, day: pendulum.Date) -> bool:
+    """Whether a rule is in force on ``day``: not removed, and ``day`` within both its pack's
+    range and its own."""
+    return not rule.removed and day in pack.in_force and day in rule.in_force
+
+
 def _rules(args: argparse.Namespace, console: Console) -> int:
     registry = default_registry()
-    rules = registry.rules()
+    packs = [registry.pack(name) for name in _split(args.pack)] or registry.packs()
+    rules = sorted(
+        (r for p in packs for r in p if args.on is None or in_force_on(r, p, args.on)),
+        key=lambda r: r.code,
+    )
     if args.format == "json":
-        sys.stdout.write(_rules_json(rules, args.lang) + "\n")
+        sys.stdout.write(_rules_json(rules, args.lang, args.on) + "\n")
     elif args.format == "markdown":
         sys.stdout.write(_rules_markdown(rules, args.lang))
     else:
-        packs = [p.name for p in registry.packs()]
-        _emit(console, _rules_text(rules, args.lang, console.width, packs))
+        names = [p.name for p in packs]
+        _emit(console, _rules_text(rules, args.lang, console.width, names, args.on))
     return 0
 
 
 def _rule(args: argparse.Namespace, console: Console) -> int:
     lang = args.lang
-    rule = default_registry().rule(args.code)
+    registry = default_registry()
+    rule = registry.rule(args.code)
+    pack = _pack_of(registry, rule)
     words = _RULE_WORDS[lang]
     width = console.width
     severity = word(rule.severity, lang)
@@ -381,10 +444,85 @@ def _rule(args: argparse.Namespace, console: Console) -> int:
         section(words.get(name, name), _unwrap(doc.get(name, "")).split("\n\n"))
     section(words["Cites"], (_clause(c, lang) for c in rule.citations), spaced=False)
     section(words["Fix"], [rule.remedy_zh if lang == "zh" else rule.remedy])
+    section(words["In force"], [_in_force(rule, pack, lang)])
     if rule.params:
-        section(words["Parameters"], [", ".join(rule.params)])
+        lines.extend([Line(""), Line(words["Parameters"], "title")])
+        for name in rule.params:
+            parameter = pack.parameters.get(name) if pack is not None else None
+            for text, indent in _parameter_lines(name, parameter, lang):
+                shown = wrap(printable(text), width, indent=indent, hang=indent + "    ")
+                lines.extend(Line(t) for t in shown)
     _emit(console, lines)
     return 0
+
+
+def _pack_of(registry: Registry, rule: Rule) -> Pack | None:
+    """The registered pack that holds ``rule``."""
+    for pack in registry.packs():
+        if pack.rules.get(rule.code) is rule:
+            return pack
+    return None
+
+
+def _period(period: DateRange, lang: str) -> str:
+    """``from 2014-01-01`` or ``2012-01-01 to 2016-12-31`` (in Chinese, 自…起 or …至…)."""
+    starts = period.starts_on.isoformat()
+    if period.ends_on is None:
+        return f"自 {starts} 起" if lang == "zh" else f"from {starts}"
+    ends = period.ends_on.isoformat()
+    return f"{starts} 至 {ends}" if lang == "zh" else f"{starts} to {ends}"
+
+
+def _in_force(rule: Rule, pack: Pack | None, lang: str) -> str:
+    """When a rule is in force: its own range, and its pack's when that differs."""
+    zh = lang == "zh"
+    if rule.removed:
+        return "已废止" if zh else "removed (the code is never reused)"
+    text = _period(rule.in_force, lang)
+    if pack is not None and pack.in_force != rule.in_force:
+        shown = _period(pack.in_force, lang)
+        text += f"（规则包 {pack.name} {shown}）" if zh else f" (pack {pack.name}: {shown})"
+    return text
+
+
+_CONFIDENCE_ZH = {
+    "V": "已核实",
+    "V2": "据二手资料",
+    "R": "凭记忆，未核实",
+    "I": "对含义不明条文的解读",
+}
+
+
+def _shown_value(value: Any) -> str:
+    """A parameter value as ``--param`` would take it: lists comma-separated."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, frozenset | set):
+        return ", ".join(sorted(str(v) for v in value))
+    if isinstance(value, tuple | list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _parameter_lines(name: str, parameter: Parameter | None, lang: str) -> list[tuple[str, str]]:
+    """A parameter a rule reads: its name and doc, then each era's value with its source,
+    and its confidence mark when it is not ``V`` (verified); ``(text, indent)`` pairs."""
+    if parameter is None:
+        return [(name, "")]
+    out = [(f"{name}: {parameter.doc}" if parameter.doc else name, "")]
+    eras = parameter.values
+    for era in eras:
+        when = f" ({_period(era.in_force, lang)})" if len(eras) > 1 else ""
+        mark = ""
+        if era.confidence != "V":
+            meaning = (
+                _CONFIDENCE_ZH.get(era.confidence, era.confidence)
+                if lang == "zh"
+                else CONFIDENCE.get(era.confidence, era.confidence)
+            )
+            mark = f" [{era.confidence}: {meaning}]"
+        out.append((f"= {_shown_value(era.value)}{when} — {era.source}{mark}", "  "))
+    return out
 
 
 def _clause(citation: Citation, lang: str) -> str:
@@ -396,7 +534,7 @@ def _clause(citation: Citation, lang: str) -> str:
 
 
 _RULE_WORDS: dict[str, dict[str, str]] = {
-    "en": {"Cites": "Cites", "Fix": "Fix", "Parameters": "Parameters"},
+    "en": {"Cites": "Cites", "Fix": "Fix", "In force": "In force", "Parameters": "Parameters"},
     "zh": {
         "What it checks": "检查内容",
         "Why it matters": "为何重要",
@@ -405,6 +543,7 @@ _RULE_WORDS: dict[str, dict[str, str]] = {
         "References": "依据",
         "Cites": "引用条款",
         "Fix": "整改",
+        "In force": "施行",
         "Parameters": "参数",
     },
 }
@@ -443,18 +582,106 @@ def _example(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+_TEST_STYLE = {"pass": "green", "fail": "bold red", "error": "bold red", "dim": "dim"}
+
+
+def _test(args: argparse.Namespace, console: Console) -> int:
+    from reliefkit.scenarios import Status, explain_lines, run_scenarios, summary
+
+    results = run_scenarios(args.path, registry=default_registry())
+    for result in results:
+        for style, text in explain_lines(result):
+            console.print(Text(text, style=_TEST_STYLE.get(style, "")), soft_wrap=True)
+    statuses = {r.status for r in results}
+    code = 2 if Status.ERROR in statuses else 1 if Status.FAIL in statuses else 0
+    console.print(Text(summary(results), style="bold" if code else "green"), soft_wrap=True)
+    return code
+
+
+def _new_pack(args: argparse.Namespace, console: Console) -> int:
+    from reliefkit._scaffold import NAME, derive_prefix, project, write_project
+
+    name: str = args.name
+    if not NAME.fullmatch(name):
+        raise _Refused(
+            f"new-pack {name!r}: a pack name is lower-case words joined by '-' (my-county)"
+        )
+    registry = default_registry()
+    taken = {p.prefix: p.name for p in registry.packs()}
+    if any(p.name == name for p in registry.packs()):
+        raise _Refused(f"new-pack {name}: a pack of this name is installed")
+    prefix = args.prefix or derive_prefix(name, taken)
+    if prefix is None:
+        raise _Refused(f"new-pack {name}: choose a prefix with --prefix (2-4 capitals)")
+    if not (2 <= len(prefix) <= 4 and prefix.isascii() and prefix.isalpha() and prefix.isupper()):
+        raise _Refused(f"--prefix {prefix}: expected 2-4 capitals, like MC")
+    for other, owner in taken.items():
+        if prefix.startswith(other) or other.startswith(prefix):
+            raise _Refused(
+                f"--prefix {prefix}: overlaps prefix {other} of pack {owner}; choose another"
+            )
+    made = project(name, prefix, reliefkit_version=_release(package_version()))
+    folder: Path = args.dir or Path(made.distribution)
+    try:
+        written = write_project(made, folder)
+    except FileExistsError as exc:
+        raise _Refused(str(exc)) from None
+    console.print(
+        _p(
+            f"wrote {len(written)} files to {folder}: pack {made.name} (prefix {made.prefix}), "
+            f"package {made.package}, sample rule {made.code} in {made.module}.py"
+        ),
+        soft_wrap=True,
+    )
+    console.print(
+        _p(f"next: cd {folder} && pip install -e '.[test]' && reliefkit test scenarios && pytest"),
+        style="dim",
+        soft_wrap=True,
+    )
+    return 0
+
+
+def _release(text: str) -> str:
+    """The release a new pack requires: this version, or 0.1 from an uninstalled tree."""
+    parts = text.split(".")
+    return text if len(parts) >= 2 and all(p.isdigit() for p in parts[:2]) else "0.1"
+
+
+def _load_registry(errors: Console) -> None:
+    """Build the default registry now, showing each installed pack that could not be loaded
+    as one warning line on stderr (the command still runs, without that pack)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", PackLoadWarning)
+        default_registry()
+    for warning in caught:
+        if issubclass(warning.category, PackLoadWarning):
+            errors.print(_p(f"warning: {warning.message}"), style="yellow", soft_wrap=True)
+        else:
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
     console = Console(soft_wrap=False)
     errors = Console(stderr=True)
     try:
+        if args.command not in ("example", "synth"):
+            _load_registry(errors)
         if args.command == "check":
             return _check(args, console, errors)
         if args.command == "rules":
             return _rules(args, console)
         if args.command == "rule":
             return _rule(args, console)
+        if args.command == "test":
+            return _test(args, console)
+        if args.command == "new-pack":
+            return _new_pack(args, console)
+        if args.command == "synth":
+            return run_synth(args, console)
         return _example(args, console)
     except ReliefkitError as exc:
         # One problem per line, never cut or wrapped mid-sentence, whatever the terminal.

@@ -10,7 +10,14 @@ Findings are data; exceptions only signal misuse or bad input. Every exception i
     ├── LoadError(ReliefkitError, ValueError)               every bad cell of a folder/file
     ├── UnknownRuleError(ReliefkitError, LookupError)       a rule code or pack nobody knows
     ├── ParameterError(ReliefkitError, ValueError)          a bad parameter override
-    └── CannotViolateError(ReliefkitError, ValueError)      a strategy asked for the impossible
+    ├── CannotViolateError(ReliefkitError, ValueError)      a strategy asked for the impossible
+    ├── RegistrationError(ReliefkitError, ValueError)       a pack the registry refuses
+    └── ScenarioError(ReliefkitError, ValueError)           a scenario folder that cannot run
+
+Warnings are :class:`ReliefkitWarning` (a ``UserWarning``)::
+
+    ReliefkitWarning(UserWarning)
+    └── PackLoadWarning                                     an installed pack skipped
 
 Messages quote values as they were given (``field=value!r``); ``str`` and ``repr`` of every
 reliefkit error pass them through the personal-data boundary (:mod:`reliefkit._privacy`):
@@ -33,8 +40,12 @@ __all__ = [
     "InvalidValueError",
     "LoadError",
     "LoadProblem",
+    "PackLoadWarning",
     "ParameterError",
+    "RegistrationError",
     "ReliefkitError",
+    "ReliefkitWarning",
+    "ScenarioError",
     "UnknownRuleError",
 ]
 
@@ -67,6 +78,34 @@ class ParameterError(ReliefkitError, ValueError):
 
 class CannotViolateError(ReliefkitError, ValueError):
     """A violation strategy asked to break a rule that cannot be broken as asked."""
+
+
+class RegistrationError(ReliefkitError, ValueError):
+    """A pack the registry refuses: a taken name, prefix or code, or a malformed rule.
+
+    ``problems`` lists every problem found (the message has one per line, each naming the
+    pack), not just the first.
+    """
+
+    def __init__(self, pack: str, problems: Sequence[str]) -> None:
+        self.pack = pack
+        self.problems = tuple(problems)
+        super().__init__("\n".join(f"pack {pack!r}: {p}" for p in self.problems))
+
+
+class ScenarioError(ReliefkitError, ValueError):
+    """A scenario that cannot run: a bad ``expected.toml`` (naming the file and the key) or
+    a folder that is no scenario."""
+
+
+class ReliefkitWarning(UserWarning):
+    """Root of the warnings reliefkit gives."""
+
+
+class PackLoadWarning(ReliefkitWarning):
+    """An installed pack (an entry point of ``reliefkit.packs``) that could not be loaded or
+    registered: it is skipped, and the warning names its distribution, its entry point and
+    the reason."""
 
 
 def location(file: str, row: int | None, column: str | None) -> str:

@@ -1,0 +1,291 @@
+"""Scenarios as data: every pack's scenario folders pass, and the runner says what differs."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+import reliefkit as rk
+from reliefkit.exceptions import ScenarioError
+from reliefkit.models import Campaign, Dataset, Department, Person, Township, WorkPlan
+from reliefkit.rules import default_registry
+from reliefkit.scenarios import (
+    Status,
+    explain,
+    find_scenarios,
+    load_scenario,
+    run_scenario,
+    run_scenarios,
+    scenarios_of,
+    summary,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+VALID = "11010519491231002X"
+
+
+def _every_pack_with_scenarios() -> list[tuple[str, Path]]:
+    found = []
+    for pack in default_registry().packs():
+        folder = scenarios_of(pack)
+        if folder is not None:
+            found.append((pack.name, folder))
+    return found
+
+
+PACK_SCENARIOS = _every_pack_with_scenarios()
+
+
+# ---- the packs' own scenarios ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("pack", "folder"), PACK_SCENARIOS, ids=[p for p, _ in PACK_SCENARIOS])
+def test_pack_scenarios_pass(pack: str, folder: Path) -> None:
+    """Every scenario a pack ships (package data, beside its rule modules) passes, run by the
+    runner of `reliefkit test`."""
+    results = run_scenarios(folder)
+    assert results
+    assert all(r.passed for r in results), "\n".join(str(r) for r in results if not r.passed)
+
+
+@pytest.mark.parametrize("pack", ["county-plan", "waivers"])
+def test_every_built_in_code_has_a_scenario(pack: str) -> None:
+    """Each code of a built-in pack has a scenario folder named `<code>-<name>` whose
+    expected findings include one of that code."""
+    found = default_registry().pack(pack)
+    folder = scenarios_of(found)
+    assert folder is not None
+    for rule in found:
+        scenario = load_scenario(folder / f"{rule.code.lower()}-{rule.name}")
+        assert rule.code in {f.code for f in scenario.expected.findings}, rule.code
+
+
+def test_scenario_data_is_small() -> None:
+    """A scenario is a minimal campaign: a few KB of data, not a county."""
+    for _, folder in PACK_SCENARIOS:
+        for scenario in find_scenarios(folder):
+            size = sum(p.stat().st_size for p in scenario.rglob("*") if p.is_file())
+            assert size < 8_000, scenario
+
+
+def test_scenarios_are_current() -> None:
+    """The committed scenario folders are what scripts/make_scenarios.py writes."""
+    spec = importlib.util.spec_from_file_location(
+        "make_scenarios", ROOT / "scripts" / "make_scenarios.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["make_scenarios"] = module
+    try:
+        spec.loader.exec_module(module)
+        assert module.main(["--check"]) == 0, "run scripts/make_scenarios.py"
+    finally:
+        del sys.modules["make_scenarios"]
+
+
+# ---- the runner ------------------------------------------------------------------------------
+
+
+def _campaign() -> Dataset:
+    """One township with no work plan and no ceremony (CP104 and CP106 on T1), and no leader
+    visit (CP108 on the campaign)."""
+    return Dataset.from_records(
+        [
+            Campaign(
+                id="C1",
+                name="x",
+                year=2015,
+                county="县",
+                starts_on="2015-09-01",
+                ends_on="2015-12-31",
+            ),
+            Township(id="T1", name="镇", kind="town"),
+        ]
+    )
+
+
+def _scenario(tmp_path: Path, expected: str, data: Dataset | None = None, name: str = "s") -> Path:
+    folder = tmp_path / name
+    folder.mkdir(parents=True)
+    rk.dump(data or _campaign(), folder / "data")
+    (folder / "expected.toml").write_text(expected, encoding="utf-8")
+    return folder
+
+
+BOTH = """\
+as_of = 2015-12-31
+
+[[finding]]
+code = "CP104"
+subjects = ["T1"]
+
+[[finding]]
+code = "CP106"
+subjects = ["T1"]
+
+[[finding]]
+code = "CP108"
+subjects = ["C1"]
+"""
+
+
+def test_a_scenario_passes_when_exactly_the_expected_findings_appear(tmp_path: Path) -> None:
+    """Every expected finding appears and nothing else: pass."""
+    result = run_scenario(_scenario(tmp_path, BOTH))
+    assert result.status is Status.PASS and result.passed
+    assert {f.code for f in result.found} == {"CP104", "CP106", "CP108"}
+    assert str(result) == "PASS  s"
+
+
+def test_a_missing_finding_fails_naming_code_and_subjects(tmp_path: Path) -> None:
+    """An expected finding that does not appear fails, shown by code and subjects."""
+    expected = BOTH + '\n[[finding]]\ncode = "CP106"\nsubjects = ["T2"]\n'
+    result = run_scenario(_scenario(tmp_path, expected))
+    assert result.status is Status.FAIL
+    assert [(f.code, f.subjects) for f in result.missing] == [("CP106", ("T2",))]
+    assert "missing:    CP106 T2" in str(result)
+
+
+def test_an_unexpected_finding_fails_with_its_message(tmp_path: Path) -> None:
+    """A finding nobody expected fails the scenario; subjects in another order are another
+    finding."""
+    expected = 'as_of = 2015-12-31\n[[finding]]\ncode = "CP104"\nsubjects = ["T1"]\n'
+    result = run_scenario(_scenario(tmp_path, expected))
+    assert result.status is Status.FAIL
+    assert [(f.code, f.subjects) for f in result.unexpected] == [
+        ("CP106", ("T1",)),
+        ("CP108", ("C1",)),
+    ]
+    assert "unexpected: CP108 C1: Campaign C1" in str(result)
+
+
+def test_tolerated_codes_may_appear(tmp_path: Path) -> None:
+    """Findings of a tolerated code are allowed, and counted apart."""
+    expected = (
+        'as_of = 2015-12-31\ntolerate = ["CP106", "CP108"]\n'
+        '[[finding]]\ncode = "CP104"\nsubjects = ["T1"]\n'
+    )
+    result = run_scenario(_scenario(tmp_path, expected))
+    assert result.passed
+    assert [f.code for f in result.tolerated] == ["CP106", "CP108"]
+
+
+def test_params_and_packs_apply(tmp_path: Path) -> None:
+    """`packs` chooses the packs run and `[params]` overrides parameters, as in check."""
+    data = _campaign().add(
+        Person(id="P1", unit_id="T1", role="township_main_leader"),
+        Department(id="D1", name="x", sector="leading_group"),
+    )
+    data = data.replace(Township(id="T1", name="镇", kind="town", main_leader_id="P1"))
+    data = data.add(WorkPlan(township_id="T1", responsible_person_id="P1", tasks=1))
+    expected = (
+        'as_of = 2015-10-20\npacks = ["county-plan"]\n[params]\nvisit_window = ["10-10", "10-12"]'
+        '\n\n[[finding]]\ncode = "CP108"\nsubjects = ["C1"]\n'
+        '[[finding]]\ncode = "CP106"\nsubjects = ["T1"]\n'
+    )
+    result = run_scenario(_scenario(tmp_path, expected, data))
+    assert result.passed, str(result)
+
+
+def test_personal_data_is_masked_in_the_difference(tmp_path: Path) -> None:
+    """What the runner prints passes the personal-data boundary: an ID shape in a subject or
+    message is masked."""
+    expected = f'as_of = 2015-12-31\n[[finding]]\ncode = "CP104"\nsubjects = ["{VALID[:-1]}1"]\n'
+    result = run_scenario(_scenario(tmp_path, expected))
+    shown = str(result)
+    assert result.status is Status.FAIL
+    assert VALID[:-1] not in shown and "1101************" in shown
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("as_of = 2015-12-31\nas_off = 1\n", r"unknown key 'as_off' \(did you mean 'as_of'\?\)"),
+        ("tolerate = []\n", "key 'as_of' is missing"),
+        ("as_of = 2015-13-01\n", "not valid TOML"),
+        ('as_of = "2015-02-30"\n', "key 'as_of': '2015-02-30' is not a date"),
+        ("as_of = 2015-12-31T10:00:00\n", "key 'as_of': expected a date"),
+        ('as_of = 2015-12-31\npacks = "county-plan"\n', "key 'packs': expected a list"),
+        ('as_of = 2015-12-31\ntolerate = ["cp108"]\n', "'cp108' is not a rule code"),
+        ("as_of = 2015-12-31\nparams = 3\n", "key 'params': expected a table"),
+        ('as_of = 2015-12-31\n[[finding]]\ncode = "CP104"\n', r"\[\[finding\]\] 1: key 'subjects'"),
+        (
+            'as_of = 2015-12-31\n[[finding]]\ncode = "CP104"\nsubjects = "T1"\n',
+            r"\[\[finding\]\] 1, key 'subjects': expected a list of strings",
+        ),
+        (
+            'as_of = 2015-12-31\n[[finding]]\ncode = "CP104"\nsubject = ["T1"]\n',
+            r"unknown key 'subject' \(did you mean 'subjects'\?\)",
+        ),
+        (
+            'as_of = 2015-12-31\n[[finding]]\ncode = "CP1O4"\nsubjects = ["T1"]\n',
+            "'CP1O4' is not a rule code",
+        ),
+    ],
+)
+def test_a_bad_expected_toml_names_the_file_and_key(tmp_path: Path, text: str, says: str) -> None:
+    """A malformed expected.toml is an error naming the file and the key, never a pass."""
+    folder = _scenario(tmp_path, text)
+    with pytest.raises(ScenarioError, match=says) as raised:
+        load_scenario(folder)
+    assert str(folder / "expected.toml") in str(raised.value)
+    result = run_scenario(folder)
+    assert result.status is Status.ERROR and not result.passed
+
+
+def test_an_unknown_code_or_pack_cannot_run(tmp_path: Path) -> None:
+    """A code no rule has (with the nearest), or an unknown pack, makes the scenario an error."""
+    unknown = _scenario(
+        tmp_path, 'as_of = 2015-12-31\n[[finding]]\ncode = "CP194"\nsubjects = ["T1"]\n', name="a"
+    )
+    assert "no rule has code 'CP194' (did you mean CP124?)" in (run_scenario(unknown).error or "")
+    pack = _scenario(tmp_path, 'as_of = 2015-12-31\npacks = ["county-plna"]\n', name="b")
+    assert "county-plna" in (run_scenario(pack).error or "")
+
+
+def test_data_that_does_not_load_is_an_error(tmp_path: Path) -> None:
+    """Data the loader refuses makes the scenario an error that names the file."""
+    folder = _scenario(tmp_path, BOTH)
+    (folder / "data" / "townships.csv").write_text("id,name,kind\nT1,镇,city\n", encoding="utf-8")
+    result = run_scenario(folder)
+    assert result.status is Status.ERROR
+    assert "townships.csv" in (result.error or "")
+
+
+def test_data_json_is_a_campaign_too(tmp_path: Path) -> None:
+    """A scenario's campaign may be one data.json instead of data/."""
+    folder = tmp_path / "j"
+    folder.mkdir()
+    rk.dump(_campaign(), folder / "data.json")
+    (folder / "expected.toml").write_text(BOTH, encoding="utf-8")
+    assert run_scenario(folder).passed
+
+
+def test_folders_are_found_sorted_and_named_by_their_path(tmp_path: Path) -> None:
+    """run_scenarios runs every scenario under a folder (sorted, nested too), named by its
+    path; a folder with none is an error."""
+    _scenario(tmp_path / "root", BOTH, name="b")
+    _scenario(tmp_path / "root" / "group", BOTH, name="a")
+    results = run_scenarios(tmp_path / "root")
+    assert [r.name for r in results] == ["b", "group/a"]
+    assert summary(results) == "2 scenarios: 2 passed"
+    with pytest.raises(ScenarioError, match="no scenario found"):
+        run_scenarios(tmp_path / "root" / "b" / "data")
+    with pytest.raises(ScenarioError, match="no such folder"):
+        run_scenarios(tmp_path / "nowhere")
+
+
+def test_a_failing_result_reads_as_a_difference(tmp_path: Path) -> None:
+    """explain() starts with the status and name, then one line per difference."""
+    expected = 'as_of = 2015-12-31\n[[finding]]\ncode = "CP107"\nsubjects = ["T1"]\n'
+    lines = explain(run_scenario(_scenario(tmp_path, expected))).splitlines()
+    assert lines[0] == "FAIL  s"
+    assert [line.split(":")[0].strip() for line in lines[1:]] == [
+        "missing",
+        "unexpected",
+        "unexpected",
+        "unexpected",
+    ]
