@@ -37,6 +37,10 @@ _LABELS = {
     "en": {
         "title": "reliefkit check of {campaign} as of {as_of}",
         "total": "{findings}: {counts}; {waived} waived",
+        "outcomes": (
+            "rules: {passed} passed, {failed} failed, {na} not applicable (nothing in their "
+            "reach: no data, out of their era, or reported by the rule they defer to)"
+        ),
         "none": "No findings.",
         "first": "Fix first:",
         "raised": "{n} raised an error, so the check is incomplete: {codes}",
@@ -57,6 +61,10 @@ _LABELS = {
     "zh": {
         "title": "reliefkit 检查：{campaign}（截至 {as_of}）",
         "total": "共 {findings}：{counts}；已豁免 {waived} 项",
+        "outcomes": (
+            "规则：通过 {passed} 条，未通过 {failed} 条，不适用 {na} 条（没有可判断的对象："
+            "缺少数据、不在施行期内，或已由其所让位的规则报告）"
+        ),
         "none": "未发现问题。",
         "first": "优先整改：",
         "raised": "{n}运行出错，检查不完整：{codes}",
@@ -309,6 +317,16 @@ def report_lines(
             waived=len(report.waived),
         )
     )
+    outcomes = [o.value for o in report.outcomes.values()]
+    if outcomes:
+        add(
+            words["outcomes"].format(
+                passed=outcomes.count("pass"),
+                failed=outcomes.count("fail"),
+                na=outcomes.count("not_applicable"),
+            ),
+            "dim",
+        )
     for remark in remarks:
         add(p(remark), "warning")
     out.append(Line(""))
