@@ -229,8 +229,8 @@ def test_rules_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_rules_as_json_and_markdown(capsys: pytest.CaptureFixture[str]) -> None:
-    """`rules --format json` is a document of every rule; `--format markdown` a table with
-    one row per rule."""
+    """`rules --format json` is a document of every rule; `--format markdown` the reference
+    of every pack, as docs/rules.md (of the built-in packs) is."""
     assert main(["rules", "--format", "json", "--lang", "zh"]) == 0
     document = json.loads(capsys.readouterr().out)
     assert document["schema"] == "reliefkit.rules.v1"
@@ -240,10 +240,11 @@ def test_rules_as_json_and_markdown(capsys: pytest.CaptureFixture[str]) -> None:
     assert by_code["CP118"]["kinds"] == ["obligation", "breach"]
     assert by_code["CP101"]["citations"][0]["clause"] == "county-plan §三(一)"
     assert main(["rules", "--format", "markdown"]) == 0
-    rows = capsys.readouterr().out.splitlines()
-    assert rows[0] == "| Code | Severity | Name | Title | Cites |"
-    assert len(rows) == 2 + len(document["rules"])
-    assert rows[2].startswith("| CP101 | error | `cross-township-solicitation` | ")
+    page = capsys.readouterr().out
+    assert page.startswith("# Rule reference\n")
+    for code in by_code:
+        assert f"\n### {code}\n" in page
+    assert "| [CP101](#cp101) | `cross-township-solicitation` | error | " in page
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
@@ -663,3 +664,202 @@ def test_test_exits_2_when_a_scenario_cannot_run(
     assert "ERROR bad" in out and "unknown key 'tolerated' (did you mean 'tolerate'?)" in out
     assert main(["test", str(tmp_path / "bad" / "data")]) == 2
     assert "no scenario found" in capsys.readouterr().err
+
+
+# ---- parameters, selectors and packs named on the command line --------------------------------
+
+
+def test_every_built_in_parameter_is_read_back_from_its_text() -> None:
+    """--param reads a value by the type of the parameter's own (int, Decimal, Money, bool,
+    sets and tuples comma-separated, bands, mappings): every value of every built-in
+    parameter, written as `reliefkit rule` shows it, reads back equal."""
+    from reliefkit.cli import _param_values, _shown_value
+    from reliefkit.rules import builtin_registry
+
+    packs = builtin_registry().packs()
+    kinds = set()
+    for pack in packs:
+        for name, parameter in pack.parameters.items():
+            for era in parameter.values:
+                if isinstance(era.value, tuple) and not era.value and len(parameter.values) > 1:
+                    continue  # an empty era of bands: read back as the bands' type below
+                text = _shown_value(era.value)
+                read = _param_values([(name, text)], [pack])[name]
+                assert read == era.value and type(read) is type(era.value), (name, text)
+                kinds.add(type(era.value).__name__)
+    assert kinds >= {"int", "Decimal", "Money", "bool", "frozenset", "tuple", "dict", "str"}
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--param", "ceremony_deadline_inclusive=否"], None),
+        (["--pack", "county-plan,donations-law", "--param", "construction_report_days=30"], None),
+        (["--pack", "CP,PW", "--param", "admin_cap_exempt_below=200000"], None),
+        (["--pack", "county-plan,PW", "--param", "admin_cap_public_charity=0.13"], None),
+        (["--pack", "TP", "--param", "poverty_line=2013=2736,2015=2900"], None),
+        (["--pack", "TP", "--param", 'poverty_line={"2015": "2900.50"}'], None),
+        (
+            ["--pack", "county-plan,donations-law", "--param", "construction_report_days=soon"],
+            "--param construction_report_days=soon: expected a whole number, like 0",
+        ),
+        (
+            ["--pack", "donations-law", "--param", "admin_cap_public_charity=high"],
+            "--param admin_cap_public_charity=high: expected a decimal number, like 0.13",
+        ),
+        (
+            ["--param", "ceremony_deadline_inclusive=perhaps"],
+            "--param ceremony_deadline_inclusive=perhaps: expected true or false",
+        ),
+        (
+            ["--param", "visit_window=10-10"],
+            "--param visit_window=10-10: expected two month-days",
+        ),
+        (
+            ["--pack", "TP", "--param", "poverty_line=2015"],
+            "--param poverty_line=2015: expected KEY=VALUE pairs separated by commas",
+        ),
+    ],
+)
+def test_param_values_are_read_by_the_parameter_type(
+    clean: Path, args: list[str], says: str | None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A number, a decimal, money, a bool (true/false, yes/no, 1/0, 是/否), a mapping: read
+    by the parameter's type; a value that cannot be read is exit 2 naming `--param
+    NAME=VALUE` and the form expected (not `params[...]`)."""
+    code = main(["check", str(clean), "--as-of", "2016-01-31", *args])
+    err = " ".join(capsys.readouterr().err.split())
+    if says is None:
+        assert code in (0, 1), err
+    else:
+        assert code == 2 and says in err, err
+        assert "params[" not in err
+
+
+def test_select_of_a_pack_not_run_says_which_pack_to_add(
+    clean: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--select naming a rule of a pack that is not run says so and which --pack runs it,
+    blaming --select (not select=)."""
+    assert main(["check", str(clean), "--as-of", "2016-01-31", "--select", "PW201"]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert (
+        "--select PW201: PW201 is a rule of pack donations-law, which is not run: add "
+        "--pack donations-law" in err
+    )
+    assert "select=" not in err
+    assert main(["check", str(clean), "--as-of", "2016-01-31", "--ignore", "TP4"]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "--ignore TP4: TP4 (TP401," in err and "add --pack targeted-poverty" in err
+    args = ["--select", "PW201", "--pack", "county-plan,donations-law"]
+    assert main(["check", str(clean), "--as-of", "2016-01-31", *args]) == 0
+
+
+def test_an_unknown_pack_or_code_asks_whether_it_is_installed(
+    clean: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--pack with a typo gets the nearest pack; a pack or a code of a prefix nobody has
+    asks whether the pack is installed, and says when installed packs are left out."""
+    assert main(["check", str(clean), "--as-of", "2016-01-31", "--pack", "county-plna"]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "--pack county-plna: no such pack (did you mean county-plan?)" in err
+    monkeypatch.setenv("RELIEFKIT_NO_PLUGINS", "1")
+    assert main(["check", str(clean), "--as-of", "2016-01-31", "--pack", "my-county"]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "--pack my-county: no such pack" in err
+    assert "is the pack installed? (RELIEFKIT_NO_PLUGINS is set)" in err
+    assert main(["check", str(clean), "--as-of", "2016-01-31", "--select", "MC101"]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "--select MC101: matches no rule code: no pack has prefix 'MC'" in err
+    assert "RELIEFKIT_NO_PLUGINS is set" in err and "CP101" not in err
+    assert main(["rule", "MC101"]) == 2
+    assert "no pack has prefix 'MC'" in capsys.readouterr().err
+    monkeypatch.delenv("RELIEFKIT_NO_PLUGINS")
+    assert main(["rules", "--pack", "my-county"]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "--pack my-county: no such pack" in err and "is the pack installed?" in err
+    assert "RELIEFKIT_NO_PLUGINS" not in err
+
+
+def test_check_help_says_how_to_name_several_packs(capsys: pytest.CaptureFixture[str]) -> None:
+    """`check --help` says --pack repeats or takes a comma-separated list, and lists the
+    packs there are, with those run by default and always."""
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    text = "".join(capsys.readouterr().out.split())  # argparse wraps lines at hyphens too
+    assert "repeattheoption" in text and "comma-separate" in text
+    assert "county-plan(runbydefault)" in text and "waivers(alwaysrun)" in text
+    for pack in ("donations-law", "fiscal-funds", "targeted-poverty"):
+        assert pack in text
+
+
+# ---- eras and confidence in `rule` and `rules` ---------------------------------------------------
+
+
+def test_rule_shows_confidence_eras_of_clauses_and_dated(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`rule CODE` shows each clause's era and its mark when not verified, that a dated rule
+    is judged by the date of each act, and the rule's confidence when not V, in en and zh."""
+    monkeypatch.setenv("COLUMNS", "200")
+    assert main(["rule", "PW204"]) == 0
+    out = capsys.readouterr().out
+    assert "(from 2016-09-01) [R: recalled, not verified]" in out
+    assert "PWDL Art.8 ¶3 — a donor is commended" in out and "(from 1999-09-01)\n" in out
+    assert "from 1999-09-01; judged by the date of each act" in out
+    assert "Confidence\n[R: recalled, not verified], the weakest among" in out
+    assert main(["rule", "PW204", "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    assert "（施行：自 2016-09-01 起） [R: 凭记忆，未核实]" in out
+    assert "自 1999-09-01 起；按每项行为的日期判断" in out
+    assert "可信度\n[R: 凭记忆，未核实]" in out
+    assert main(["rule", "CP101"]) == 0
+    out = capsys.readouterr().out
+    assert "Confidence" not in out and "judged by the date" not in out
+
+
+def test_rules_json_has_eras_and_confidence(capsys: pytest.CaptureFixture[str]) -> None:
+    """`rules --format json`: each citation has its era and confidence, each rule its
+    confidence and whether it is dated."""
+    assert main(["rules", "--format", "json", "--pack", "donations-law"]) == 0
+    rules = {r["code"]: r for r in json.loads(capsys.readouterr().out)["rules"]}
+    pw204 = rules["PW204"]
+    assert pw204["confidence"] == "R" and pw204["dated"] is True
+    assert pw204["citations"][1] == {
+        "clause": "CL Art.90",
+        "source": "CL",
+        "summary": pw204["citations"][1]["summary"],
+        "in_force": {"starts_on": "2016-09-01", "ends_on": None},
+        "confidence": "R",
+    }
+    assert rules["PW209"]["dated"] is False and rules["PW209"]["confidence"] == "V"
+
+
+def test_rules_on_a_day_shows_each_rule_era(capsys: pytest.CaptureFixture[str]) -> None:
+    """`rules --on DAY` says when each rule listed is in force; one rule is `1 rule`."""
+    assert main(["rules", "--on", "2016-10-01", "--pack", "PW"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "PW207 warning donation-without-receipt" in out or "PW207" in out
+    assert "in force from 2016-09-01" in out and "in force from 1999-09-01" in out
+    assert main(["rules", "--on", "2016-10-01", "--pack", "PW", "--lang", "zh"]) == 0
+    assert "施行：自 2016-09-01 起" in capsys.readouterr().out
+    from reliefkit.cli import _rules_text
+    from reliefkit.rules import get_rule
+
+    lines = _rules_text([get_rule("CP101")], "en", 80, ["county-plan"])
+    assert lines[0].text == "reliefkit rules: 1 rule in county-plan"
+
+
+def test_rules_markdown_of_one_pack_is_its_reference(capsys: pytest.CaptureFixture[str]) -> None:
+    """`rules --format markdown --pack NAME` is that pack's reference, with the sections of
+    docs/rules.md, and nothing of the other packs."""
+    from reliefkit.rules import default_registry
+    from reliefkit.rules._docs import rules_markdown
+
+    assert main(["rules", "--format", "markdown", "--pack", "waivers"]) == 0
+    page = capsys.readouterr().out
+    assert page == rules_markdown(default_registry(), ["waivers"])
+    assert "## Pack `waivers` (RK)" in page and "### RK001" in page and "### Parameters" in page
+    assert "**What it checks.**" in page and "**Legal basis.**" in page
+    assert "CP101" not in page
+    assert "`reliefkit rules --format markdown --pack waivers`" in page

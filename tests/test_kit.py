@@ -53,6 +53,7 @@ def _pack(name: str, prefix: str) -> Pack:
 
 
 def _every(ctx: Context, sol: Solicitation) -> Iterator[Violation]:
+    """What it checks:\nEvery solicitation is reported."""
     yield Violation((sol.id,), f"Solicitation {sol.id}.", f"募捐请求 {sol.id}。")
 
 
@@ -278,6 +279,7 @@ def _pack(name, prefix):
                cites=[Citation("s", "§1")], title="t", title_zh="t", remedy="r",
                remedy_zh="r", reads=["solicitations"], scope=SOLICITATIONS)
     def judge(ctx, sol):
+        'What it checks:\\nnothing.'
         yield from ()
 
     return pack
@@ -295,6 +297,8 @@ def not_a_pack():
 
 
 TAKEN = _pack("taken", "CP")
+
+NUMBER = 42
 """
 
 
@@ -315,6 +319,7 @@ def installed(
         "broken = fake_packs_missing:PACK\n"
         "odd = fake_packs_module:not_a_pack\n"
         "taken = fake_packs_module:TAKEN\n"
+        "number = fake_packs_module:NUMBER\n"
     )
     (site / "fake_packs_module.py").write_text(PLUGINS)
     monkeypatch.syspath_prepend(str(site))
@@ -339,10 +344,11 @@ def test_entry_points_register_packs_and_warn_for_broken_ones(
     assert [p.name for p in loaded] == ["by-default", "plain"]
     assert registry.default_packs == ("county-plan", "by-default")
     messages = sorted(str(w.message) for w in caught)
-    assert len(messages) == 3
+    assert len(messages) == 4
     assert all("distribution fake-packs 1.0" in m for m in messages)
-    broken, odd, taken = messages
+    broken, number, odd, taken = messages
     assert "'broken' (fake_packs_missing:PACK)" in broken and "ModuleNotFoundError" in broken
+    assert "'number'" in number and "it names an int, not a Pack" in number
     assert "'odd'" in odd and "returned int, not a Pack" in odd
     assert "'taken'" in taken and "prefix 'CP' is taken by pack 'county-plan'" in taken
 
@@ -517,3 +523,245 @@ def test_the_plugin_opt_out_is_read_from_the_environment(monkeypatch: pytest.Mon
         assert plugins_disabled() is disabled, value
     monkeypatch.delenv("RELIEFKIT_NO_PLUGINS")
     assert not plugins_disabled()
+
+
+# ---- declarations, later rules, taken prefixes -------------------------------------------------
+
+
+def _declare(pack: Pack, **changes: Any) -> None:
+    """Declare a rule of ``pack`` as the kit's users do, with ``changes`` to the declaration."""
+    declaration: dict[str, Any] = {
+        "code": f"{pack.prefix}101",
+        "name": "my-rule",
+        "severity": Severity.WARNING,
+        "cites": [Citation("tests", "§1", "a clause")],
+        "title": "A test rule",
+        "title_zh": "测试规则",
+        "remedy": "Fix it.",
+        "remedy_zh": "改正。",
+        "reads": ["solicitations"],
+        "scope": SOLICITATIONS,
+    }
+    judge = changes.pop("judge", _every)
+    pack.rule(**{**declaration, **changes})(judge)
+
+
+def _undocumented(ctx: Context, sol: Solicitation) -> Iterator[Violation]:
+    yield from ()
+
+
+@pytest.mark.parametrize(
+    ("changes", "says"),
+    [
+        ({"cites": []}, "MYC101: cites no clause"),
+        ({"code": "MCY101"}, "MCY101: not a code of prefix 'MYC' (expected MYC and three digits"),
+        ({"code": "MYC1011"}, "MYC1011: not a code of prefix 'MYC'"),
+        (
+            {"params": ["rest_dya"]},
+            "MYC101: reads parameter 'rest_dya', which the pack does not declare (did you mean "
+            "rest_day?)",
+        ),
+        (
+            {"name": "Rest Day"},
+            "MYC101: name='Rest Day': expected lower-case words joined by '-' (did you mean "
+            "'rest-day'?)",
+        ),
+        ({"remedy_zh": " "}, "MYC101: remedy_zh is empty"),
+        ({"judge": _undocumented}, "the judge _undocumented() has no docstring section 'What"),
+        ({"reads": ["audits"]}, "MYC101: reads ['audits'] but scope 'solicitations'"),
+    ],
+)
+def test_a_malformed_declaration_is_a_registration_error(
+    changes: dict[str, Any], says: str
+) -> None:
+    """@PACK.rule refuses a malformed rule where it is declared, with the documented
+    RegistrationError (a ValueError) naming the pack, and a did-you-mean where one is near;
+    the pack keeps no part of it."""
+    pack = _pack("my-county", "MYC")
+    pack.parameter("rest_day", 7, source=Citation("tests", "§1"), doc="The rest day.")
+    with pytest.raises(RegistrationError) as refused:
+        _declare(pack, **changes)
+    assert isinstance(refused.value, ValueError) and refused.value.pack == "my-county"
+    assert str(refused.value).startswith("pack 'my-county': ")
+    assert says in str(refused.value)
+    assert pack.rules == {}
+
+
+def test_a_declaration_lists_every_problem() -> None:
+    """Several problems of one declaration are refused together, one line each."""
+    pack = _pack("my-county", "MYC")
+    with pytest.raises(RegistrationError) as refused:
+        _declare(pack, code="XX101", cites=[], judge=_undocumented)
+    assert len(refused.value.problems) == 3
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("My County", "name='My County': expected lower-case words joined by '-', like "),
+        ("my_county", "(did you mean 'my-county'?)"),
+        ("", "name='': expected lower-case words"),
+    ],
+)
+def test_a_pack_name_is_lower_case_words_joined_by_dashes(name: str, says: str) -> None:
+    """Pack(name=...) refuses a name that is not lower-case words joined by '-', with the
+    name it could be."""
+    with pytest.raises(RegistrationError, match=r"expected lower-case") as refused:
+        _pack(name, "MYC")
+    assert says in str(refused.value)
+    if name == "My County":
+        assert "(did you mean 'my-county'?)" in str(refused.value)
+
+
+def test_every_built_in_pack_is_well_formed() -> None:
+    """The built-in packs and the example pack pass the checks a declaration now gets."""
+    registry = builtin_registry()
+    for pack in registry.packs():
+        assert registry.problems(pack) == [], pack.name
+
+
+def test_a_rule_declared_after_registration_is_checked_by_the_registry() -> None:
+    """A rule added to a registered pack gets every check registration gives: one whose name
+    another pack's rule has is refused (and the registry's look-up stays unambiguous), as is
+    a deferral to a rule that does not exist; a good one is accepted and seen."""
+    registry = builtin_registry()
+    late = _pack("late", "LT")
+    registry.register(late)
+    with pytest.raises(RegistrationError) as refused:
+        _declare(late, code="LT101", name="cross-township-solicitation")
+    assert (
+        "pack 'late': LT101: name 'cross-township-solicitation' is taken by CP101 of pack "
+        "'county-plan'" in str(refused.value)
+    )
+    assert late.rules == {}
+    assert registry.rule("cross-township-solicitation").code == "CP101"
+    with pytest.raises(RegistrationError, match=r"defers to CP132, not a rule of pack"):
+        _declare(late, code="LT102", defers_to=["CP132"])
+    _declare(late, code="LT103", name="late-rule", defers_to=["CP101"])
+    assert registry.rule("late-rule").code == "LT103"
+    assert [r.code for r in late] == ["LT103"]
+
+
+def test_a_pack_in_two_registries_is_checked_by_both() -> None:
+    """A pack registered in a registry of its own and in one with the county plan: a rule
+    whose name the county plan uses is refused, though the first registry would take it."""
+    alone, shared = Registry(), builtin_registry()
+    pack = _pack("late", "LT")
+    alone.register(pack)
+    shared.register(pack)
+    with pytest.raises(RegistrationError, match="is taken by CP101"):
+        _declare(pack, name="cross-township-solicitation")
+    assert pack.rules == {}
+
+
+def test_a_taken_prefix_is_reported_alone() -> None:
+    """A pack whose prefix is taken is refused for that (and its own problems), never for
+    the deferrals other packs make to the pack that owns the prefix."""
+    dupe = _pack("dupe", "CP")
+    _rule(dupe, "CP901")
+    with pytest.raises(RegistrationError) as refused:
+        builtin_registry().register(dupe)
+    assert refused.value.problems == ("prefix 'CP' is taken by pack 'county-plan'",)
+    again = _pack("again", "CP")
+    _rule(again, "CP902", name="cross-township-solicitation", defers_to=("CP990",))
+    with pytest.raises(RegistrationError) as refused:
+        builtin_registry().register(again)
+    text = str(refused.value)
+    assert "prefix 'CP' is taken" in text and "name 'cross-township-solicitation'" in text
+    assert "CP902 defers to CP990, not a rule of its pack" in text
+    assert "PW201" not in text and "of pack 'donations-law'" not in text
+
+
+def test_the_reference_of_a_third_party_pack(capsys: pytest.CaptureFixture[str]) -> None:
+    """rules_markdown(registry, packs) generates the reference of any pack, with the sections
+    of docs/rules.md; by default it is docs/rules.md."""
+    from reliefkit.rules._docs import rules_markdown
+
+    registry = builtin_registry()
+    pack = _pack("demo", "DEMO")
+    pack.parameter("limit", 3, source=Citation("tests", "§2"), doc="A limit.", confidence="R")
+    _rule(pack, "DEMO101")
+    registry.register(pack)
+    page = rules_markdown(registry, ["demo"])
+    assert "## Pack `demo` (DEMO) — A test pack" in page and "### DEMO101" in page
+    assert "| `limit` | `3` (from 2014-01-01) | tests §2 [R] | A limit. |" in page
+    assert "**What it checks.** Every solicitation is reported." in page
+    assert "CP101" not in page
+    assert rules_markdown() == (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+
+
+def test_violating_a_rule_without_recipe_says_how_to_add_one() -> None:
+    """violating(code) of a rule with no recipe says to register one with @PACK.breaks."""
+    pytest.importorskip("hypothesis")
+    from reliefkit.exceptions import CannotViolateError
+    from reliefkit.testing import violating
+
+    registry = builtin_registry()
+    pack = _pack("demo", "DEMO")
+    _rule(pack, "DEMO101")
+    registry.register(pack)
+    with pytest.raises(
+        CannotViolateError, match=r'register one .* with @PACK\.breaks\("DEMO101"\)'
+    ):
+        violating("DEMO101", registry=registry)
+
+
+def test_two_installed_packs_with_one_prefix_name_both_distributions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two installed packs of one prefix: the warning names the distribution of the pack
+    skipped and of the pack that has the prefix, on one line with its problems joined by
+    '; '."""
+    site = tmp_path / "site"
+    for dist, name, version in (("alpha", "alpha-pack", "1.0"), ("beta", "beta-pack", "2.0")):
+        info = site / f"{dist}-{version}.dist-info"
+        info.mkdir(parents=True)
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: {version}\n")
+        (info / "entry_points.txt").write_text(
+            f"[reliefkit.packs]\n{name} = two_packs_module:{dist.upper()}\n"
+        )
+    (site / "two_packs_module.py").write_text(
+        PLUGINS
+        + 'ALPHA = _pack("alpha-pack", "ZZ")\n'
+        + 'BETA = _pack("beta-pack", "ZZ")\n'
+        + 'BETA.rules["ZZ101"] = __import__("attrs").evolve(\n'
+        + '    BETA.rules["ZZ101"], name="cross-township-solicitation")\n'
+    )
+    monkeypatch.syspath_prepend(str(site))
+    found = [
+        ep
+        for dist in metadata.distributions(path=[str(site)])
+        for ep in dist.entry_points
+        if ep.group == "reliefkit.packs"
+    ]
+    registry = builtin_registry()
+    try:
+        with pytest.warns(PackLoadWarning) as caught:
+            loaded = load_entry_points(registry, entry_points=found)
+    finally:
+        sys.modules.pop("two_packs_module", None)
+    assert [p.name for p in loaded] == ["alpha-pack"]
+    (message,) = [str(w.message) for w in caught]
+    assert "distribution beta 2.0" in message
+    assert "prefix 'ZZ' is taken by pack 'alpha-pack' (distribution alpha 1.0)" in message
+    assert "\n" not in message
+    refusal = message.split("pack 'beta-pack' refused: ")[1]
+    assert sorted(refusal.split("; ")) == [
+        "ZZ101: name 'cross-township-solicitation' is taken by CP101 of pack 'county-plan'",
+        "prefix 'ZZ' is taken by pack 'alpha-pack' (distribution alpha 1.0)",
+    ]
+
+
+def test_new_pack_titles_are_placeholders_in_both_languages(tmp_path: Path) -> None:
+    """A new pack's titles read as titles (`My county plan`), its Chinese title is a Chinese
+    placeholder marked TODO, and its README links no page that may not exist."""
+    from reliefkit._scaffold import files, project
+
+    made = project("my-county", "MYC")
+    assert made.title == "My county plan"
+    assert made.title_zh == "（县名）扶贫日工作方案"
+    written = files(made)
+    pack = written["src/reliefkit_pack_my_county/_pack.py"]
+    assert 'title_zh="（县名）扶贫日工作方案"' in pack and "# TODO: replace the titles" in pack
+    assert "The my county" not in "".join(written.values())
+    assert "pypi.org" not in written["README.md"]

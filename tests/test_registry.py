@@ -55,10 +55,12 @@ def _declare(
 
 
 def _every_solicitation(ctx: Context, sol: Solicitation) -> Iterator[Violation]:
+    """What it checks:\nEvery solicitation is reported."""
     yield Violation((sol.id,), f"Solicitation {sol.id}.", f"募捐请求 {sol.id}。")
 
 
 def _raises(ctx: Context, sol: Solicitation) -> Iterator[Violation]:
+    """What it checks:\nNothing: the judge raises."""
     raise RuntimeError("broken rule")
     yield  # pragma: no cover
 

@@ -289,3 +289,70 @@ def test_a_failing_result_reads_as_a_difference(tmp_path: Path) -> None:
         "unexpected",
         "unexpected",
     ]
+
+
+# ---- what a scenario names that is not there ---------------------------------------------------
+
+
+def test_an_unknown_pack_names_the_file_the_nearest_and_whether_it_is_installed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`packs` naming no pack says which file, the nearest name, and asks whether the pack is
+    installed when none is near or installed packs are left out."""
+    typo = _scenario(tmp_path, 'as_of = 2015-12-31\npacks = ["county-plna"]\n', name="a")
+    error = run_scenario(typo).error or ""
+    assert str(typo / "expected.toml") in error and "key 'packs'" in error
+    assert "no such pack (did you mean county-plan?)" in error
+    monkeypatch.setenv("RELIEFKIT_NO_PLUGINS", "1")
+    gone = _scenario(tmp_path, 'as_of = 2015-12-31\npacks = ["my-county"]\n', name="b")
+    error = run_scenario(gone).error or ""
+    assert str(gone / "expected.toml") in error
+    assert "is the pack installed? (RELIEFKIT_NO_PLUGINS is set)" in error
+
+
+def test_a_code_of_a_pack_nobody_has_asks_whether_it_is_installed(tmp_path: Path) -> None:
+    """A finding whose prefix no pack has says so (not the nearest code of another pack)."""
+    text = 'as_of = 2015-12-31\n[[finding]]\ncode = "MC101"\nsubjects = ["S1"]\n'
+    error = run_scenario(_scenario(tmp_path, text)).error or ""
+    assert "[[finding]] 1: no pack has prefix 'MC'; is the pack installed?" in error
+    assert "CP101" not in error
+
+
+def test_a_finding_of_a_pack_not_run_says_to_run_it(tmp_path: Path) -> None:
+    """A finding of a rule whose pack the scenario does not run could never appear: an
+    error saying which pack to add to `packs`."""
+    text = 'as_of = 2015-12-31\n[[finding]]\ncode = "PW201"\nsubjects = ["S1"]\n'
+    error = run_scenario(_scenario(tmp_path, text)).error or ""
+    assert "[[finding]] 1: PW201 is a rule of pack 'donations-law', which the scenario" in error
+    assert 'packs = ["county-plan", "donations-law"]' in error
+
+
+def test_a_misspelt_parameter_names_the_file_and_the_nearest(tmp_path: Path) -> None:
+    """A `[params]` name no pack run has is an error naming the file, with the nearest name;
+    a value the pack refuses names the file too."""
+    folder = _scenario(tmp_path, 'as_of = 2015-12-31\n[params]\nvisit_windw = ["10-10", "10-12"]\n')
+    error = run_scenario(folder).error or ""
+    assert str(folder / "expected.toml") in error and "[params]" in error
+    assert "no parameter 'visit_windw' in the packs run (did you mean visit_window?)" in error
+    bad = _scenario(tmp_path, 'as_of = 2015-12-31\n[params]\npoverty_day = "13-45"\n', name="b")
+    error = run_scenario(bad).error or ""
+    assert str(bad / "expected.toml") in error and "[params], key 'poverty_day': " in error
+    odd = _scenario(
+        tmp_path, 'as_of = 2015-12-31\n[params]\nceremony_deadline_inclusive = "maybe"\n', name="c"
+    )
+    error = run_scenario(odd).error or ""
+    assert "[params], key 'ceremony_deadline_inclusive': expected true or false" in error
+
+
+def test_params_are_read_by_the_parameters_types(tmp_path: Path) -> None:
+    """A TOML number for a Decimal or Money parameter, a string for an int, a table for a
+    mapping: read by the parameter's type, as `--param` reads text."""
+    text = (
+        'as_of = 2015-12-31\npacks = ["county-plan", "donations-law", "targeted-poverty"]\n'
+        'tolerate = ["CP104", "CP106", "CP108", "TP404", "TP408"]\n'
+        "[params]\nadmin_cap_public_charity = 0.13\nadmin_cap_exempt_below = 200000\n"
+        'construction_report_days = "30"\npoverty_line = { 2015 = "2900.50", 2013 = 2736 }\n'
+    )
+    result = run_scenario(_scenario(tmp_path, text))
+    assert result.error is None, result.error
+    assert not result.unexpected, str(result)

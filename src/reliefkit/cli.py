@@ -15,7 +15,7 @@ import json
 import os
 import sys
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -29,9 +29,9 @@ from rich.text import Text
 from reliefkit._privacy import printable, safe_in
 from reliefkit._words import word
 from reliefkit.engine import check
-from reliefkit.exceptions import LoadError, PackLoadWarning, ReliefkitError
+from reliefkit.exceptions import LoadError, PackLoadWarning, ReliefkitError, UnknownRuleError
 from reliefkit.io import dump, load_with_notices
-from reliefkit.models import DateRange, to_date
+from reliefkit.models import DateRange, Money, to_date
 from reliefkit.report._text import Line, as_of_remark, render_text, report_lines, wrap
 from reliefkit.rules import (
     SECTIONS,
@@ -44,6 +44,7 @@ from reliefkit.rules import (
     default_registry,
 )
 from reliefkit.rules._core import CONFIDENCE
+from reliefkit.rules._registry import missing_code, missing_pack
 from reliefkit.synth._cli import add_synth_command, run_synth
 
 # The text report's kinds of line, as a terminal shows them.
@@ -60,6 +61,33 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> Any:  # argparse's own exit code 2 is our usage code too
         self.print_usage(sys.stderr)
         self.exit(2, f"reliefkit: error: {message}\n")
+
+    def format_help(self) -> str:
+        # The packs an option can name are known once the installed ones are loaded: only
+        # when help is asked for, never when the parser is built.
+        for action in self._actions:
+            lead = getattr(action, "lists_packs", None)
+            if isinstance(lead, str):
+                action.help = f"{lead}; available: {_available_packs()}"
+        return super().format_help()
+
+
+def _available_packs() -> str:
+    """The packs of the default registry, each with when it runs."""
+    with warnings.catch_warnings():  # a broken installed pack is shown when a command runs
+        warnings.simplefilter("ignore", PackLoadWarning)
+        registry = default_registry()
+    shown = []
+    for pack in registry.packs():
+        when = (
+            " (always run)"
+            if pack.always
+            else " (run by default)"
+            if pack.name in registry.default_packs
+            else ""
+        )
+        shown.append(f"{pack.name}{when}")
+    return ", ".join(shown)
 
 
 def _p(text: object, *, newlines: bool = False) -> str:
@@ -82,18 +110,15 @@ def _split(values: list[str] | None) -> list[str]:
     return [v.strip() for item in values or () for v in item.split(",") if v.strip()]
 
 
-def _param(text: str) -> tuple[str, Any]:
+def _param(text: str) -> tuple[str, str]:
+    """``NAME=VALUE`` split; the value is read by the parameter's type once the packs run
+    are known (:func:`_param_values`)."""
     name, equals, raw = text.partition("=")
     if not equals or not name.strip():
         raise argparse.ArgumentTypeError(
             f"{text!r}: expected NAME=VALUE (e.g. audit_due=12-31; lists comma-separated)"
         )
-    value: Any = raw
-    if raw.lower() in ("true", "false"):
-        value = raw.lower() == "true"
-    elif "," in raw:
-        value = tuple(v.strip() for v in raw.split(","))
-    return name.strip(), value
+    return name.strip(), raw
 
 
 def _day(text: str) -> pendulum.Date:
@@ -117,20 +142,40 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--lang", choices=["en", "zh"], default="en")
     c.add_argument("--select", action="append", help="codes or prefixes to run (CP1,CP2)")
     c.add_argument("--ignore", action="append", help="codes or prefixes to skip")
-    c.add_argument("--pack", action="append", help="rule packs to run (default county-plan)")
+    run = c.add_argument(
+        "--pack",
+        action="append",
+        help="rule packs to run, by name or prefix (default: the default packs)",
+    )
+    run.lists_packs = (  # type: ignore[attr-defined]
+        "rule packs to run, by name or prefix: repeat the option (--pack county-plan --pack "
+        "donations-law) or comma-separate (--pack county-plan,donations-law); default: the "
+        "packs run by default, with those always run"
+    )
     c.add_argument(
         "--param",
         action="append",
         default=[],
         type=_param,
-        help="override a parameter: NAME=VALUE (lists comma-separated)",
+        help=(
+            "override a parameter: NAME=VALUE, read by the parameter's type (a number, "
+            "true/false, lists comma-separated); repeat for several"
+        ),
     )
 
     rs = sub.add_parser("rules", help="list every rule: code, severity, name, title, clauses")
     rs.add_argument("--lang", choices=["en", "zh"], default="en")
-    rs.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    rs.add_argument(
+        "--format",
+        choices=["text", "json", "markdown"],
+        default="text",
+        help="markdown: the full reference of the packs (as docs/rules.md), in both languages",
+    )
     rs.add_argument("--on", type=_day, help="only the rules in force on this date, YYYY-MM-DD")
-    rs.add_argument("--pack", action="append", help="only the rules of these packs")
+    listed = rs.add_argument("--pack", action="append", help="only the rules of these packs")
+    listed.lists_packs = (  # type: ignore[attr-defined]
+        "only the rules of these packs, by name or prefix (repeat the option or comma-separate)"
+    )
 
     r = sub.add_parser("rule", help="explain one rule: what, why, example, compliant, references")
     r.add_argument("code", metavar="CODE_OR_NAME", help="a code (CP101) or a name")
@@ -209,30 +254,80 @@ def _did_you_mean(wanted: str, known: Iterable[str]) -> str:
     return f" (did you mean {close[0]}?)" if close else ""
 
 
-def _check_selectors(option: str, selectors: list[str], registry: Registry) -> None:
+def _packs_run(packs: list[str], registry: Registry) -> list[Pack]:
+    """The packs ``check`` runs: those named (or the default ones) and those always run; a
+    name no pack has is refused as ``--pack NAME`` with the nearest name."""
+    chosen = []
+    for name in packs or registry.default_packs:
+        try:
+            chosen.append(registry.pack(name))
+        except UnknownRuleError:
+            raise _Refused(f"--pack {name}: {missing_pack(name, registry)}") from None
+    return chosen + [p for p in registry.always if p not in chosen]
+
+
+def _check_selectors(
+    option: str, selectors: list[str], registry: Registry, run: list[Pack]
+) -> None:
     """Refuse a ``--select``/``--ignore`` that matches no code of the registry, blaming that
-    option and suggesting the nearest code (the engine then checks the codes in force)."""
+    option and suggesting the nearest code, or only codes of packs not run, saying which
+    ``--pack`` runs them (the engine then checks the codes in force)."""
     codes = sorted(registry.codes())
+    running = {code for pack in run for code in pack.rules}
     for selector in selectors:
         wanted = selector.strip().upper()
-        if not any(code.startswith(wanted) for code in codes):
+        matched = [code for code in codes if code.startswith(wanted)]
+        if not matched:
             raise _Refused(
-                f"--{option} {selector}: matches no rule code{_did_you_mean(wanted, codes)}; "
-                "see `reliefkit rules`"
+                f"--{option} {selector}: matches no rule code: "
+                f"{missing_code(wanted, registry)}; see `reliefkit rules`"
+            )
+        if not running.intersection(matched):
+            owners = sorted({p.name for p in registry.packs() if set(matched) & set(p.rules)})
+            what = matched[0] if matched == [wanted] else f"{wanted} ({', '.join(matched)})"
+            kind = "a rule" if len(matched) == 1 else "rules"
+            noun = "pack" if len(owners) == 1 else "packs"
+            verb = "is" if len(owners) == 1 else "are"
+            raise _Refused(
+                f"--{option} {selector}: {what} {'is' if len(matched) == 1 else 'are'} {kind} "
+                f"of {noun} {', '.join(owners)}, which {verb} not run: add "
+                + " ".join(f"--pack {o}" for o in owners)
             )
 
 
-def _check_params(names: Iterable[str], packs: list[str], registry: Registry) -> None:
-    """Refuse a ``--param`` that names no parameter of the packs run, listing those that do."""
-    chosen = [registry.pack(p) for p in packs or registry.default_packs]
-    chosen += [p for p in registry.always if p not in chosen]
-    known = sorted({name for pack in chosen for name in pack.parameters})
-    for name in names:
-        if name not in known:
+def _param_values(given: Iterable[tuple[str, str]], run: list[Pack]) -> dict[str, Any]:
+    """``--param NAME=VALUE`` read by the type of the parameter's value (``rest_day=6`` an
+    int, ``admin_cap_public_charity=0.13`` a Decimal, lists comma-separated) and checked by
+    its pack; a name no pack run has, or a value it cannot take, is refused naming the
+    option and the form expected."""
+    from reliefkit.scenarios._params import example_of, from_text
+
+    known: dict[str, Parameter] = {}
+    for pack in run:  # the first pack run that declares a name gives its type
+        for name, declared in pack.parameters.items():
+            known.setdefault(name, declared)
+    names = sorted(known)
+    values: dict[str, Any] = {}
+    for name, raw in given:
+        parameter = known.get(name)
+        if parameter is None:
             raise _Refused(
-                f"--param {name}: no such parameter{_did_you_mean(name, known)}; parameters of "
-                f"the packs run: {', '.join(known)}"
+                f"--param {name}: no such parameter{_did_you_mean(name, names)}; parameters of "
+                f"the packs run: {', '.join(names)}"
             )
+        try:
+            value = from_text(example_of(parameter), raw)
+        except ValueError as exc:
+            raise _Refused(f"--param {name}={raw}: {exc}") from None
+        for pack in run:  # each pack run that reads the name must accept the value
+            own = pack.parameters.get(name)
+            if own is not None and own.check is not None:
+                try:
+                    own.check(value)
+                except (ValueError, TypeError) as exc:
+                    raise _Refused(f"--param {name}={raw}: {exc}") from None
+        values[name] = value
+    return values
 
 
 def _check(args: argparse.Namespace, console: Console, errors: Console) -> int:
@@ -240,9 +335,10 @@ def _check(args: argparse.Namespace, console: Console, errors: Console) -> int:
         _refuse_clobbering(args.output, args.path)
     registry = default_registry()
     packs, select, ignore = _split(args.pack), _split(args.select), _split(args.ignore)
-    _check_selectors("select", select, registry)
-    _check_selectors("ignore", ignore, registry)
-    _check_params((name for name, _ in args.param), packs, registry)
+    run = _packs_run(packs, registry)
+    _check_selectors("select", select, registry, run)
+    _check_selectors("ignore", ignore, registry, run)
+    params = _param_values(args.param, run)
     dataset, notices = load_with_notices(args.path)
     # Notices go to stderr so that stdout stays the report (JSON stays parseable); an
     # ignored column can hide a rule's input, so they are never silent.
@@ -254,7 +350,7 @@ def _check(args: argparse.Namespace, console: Console, errors: Console) -> int:
         packs=packs or None,
         select=select,
         ignore=ignore,
-        params=dict(args.param),
+        params=params,
         registry=registry,
     )
     remark = as_of_remark(report.as_of, dataset.campaign.starts_on, args.lang)
@@ -280,26 +376,16 @@ def _check(args: argparse.Namespace, console: Console, errors: Console) -> int:
 
 _RULES_WORDS: dict[str, dict[str, str]] = {
     "en": {
-        "heading": "reliefkit rules: {n} rules in {packs}",
+        "heading": "reliefkit rules: {n} {rules} in {packs}",
         "on": ", in force on {day}",
         "removed": "removed",
         "explain": "`reliefkit rule CODE` (or NAME) explains a rule.",
-        "code": "Code",
-        "severity": "Severity",
-        "name": "Name",
-        "title": "Title",
-        "cites": "Cites",
     },
     "zh": {
         "heading": "reliefkit 规则：共 {n} 条（{packs}）",
         "on": "，{day} 施行",
         "removed": "已废止",
         "explain": "`reliefkit rule 代码`（或名称）说明一条规则。",
-        "code": "代码",
-        "severity": "级别",
-        "name": "名称",
-        "title": "标题",
-        "cites": "依据",
     },
 }
 
@@ -318,7 +404,8 @@ def _rules_text(
 ) -> list[Line]:
     """A plain layout that fits any width: names are never cut, long titles wrap."""
     words = _RULES_WORDS[lang]
-    heading = words["heading"].format(n=len(rules), packs=", ".join(packs))
+    noun = "rule" if len(rules) == 1 else "rules"
+    heading = words["heading"].format(n=len(rules), rules=noun, packs=", ".join(packs))
     if on is not None:
         heading += words["on"].format(day=on.isoformat())
     out = [Line(heading, "title"), Line("")]
@@ -332,15 +419,32 @@ def _rules_text(
         out += [Line(t, rule.severity.value) for t in lines]
         clauses = [printable(str(c)) for c in rule.citations]
         sep = "；" if lang == "zh" else "; "
-        detail = sep.join([_rule_title(rule, lang), *clauses])
+        era = [] if on is None else [_era_words(rule, lang)]
+        detail = sep.join([_rule_title(rule, lang), *era, *clauses])
         out += [Line(t) for t in wrap(detail, width, indent="       ", keep=clauses)]
     out += [Line(""), Line(words["explain"], "dim")]
     return out
 
 
+def _era_words(rule: Rule, lang: str) -> str:
+    """``in force from 2016-09-01`` (``施行：自 2016-09-01 起``)."""
+    period = _period(rule.in_force, lang)
+    return f"施行：{period}" if lang == "zh" else f"in force {period}"
+
+
 def _range(period: DateRange) -> dict[str, str | None]:
     ends = None if period.ends_on is None else period.ends_on.isoformat()
     return {"starts_on": period.starts_on.isoformat(), "ends_on": ends}
+
+
+def _citation_json(citation: Citation) -> dict[str, Any]:
+    return {
+        "clause": str(citation),
+        "source": citation.source,
+        "summary": citation.summary,
+        "in_force": None if citation.in_force is None else _range(citation.in_force),
+        "confidence": citation.confidence,
+    }
 
 
 def _rules_json(rules: list[Rule], lang: str, on: pendulum.Date | None = None) -> str:
@@ -353,12 +457,12 @@ def _rules_json(rules: list[Rule], lang: str, on: pendulum.Date | None = None) -
             "kinds": [k.value for k in rule.kinds],
             "title": rule.title_zh if lang == "zh" else rule.title,
             "remedy": rule.remedy_zh if lang == "zh" else rule.remedy,
-            "citations": [
-                {"clause": str(c), "source": c.source, "summary": c.summary} for c in rule.citations
-            ],
+            "citations": [_citation_json(c) for c in rule.citations],
             "params": list(rule.params),
             "removed": rule.removed,
             "in_force": _range(rule.in_force),
+            "dated": rule.dated is not None,
+            "confidence": rule.confidence,
         }
         for rule in rules
     ]
@@ -369,31 +473,6 @@ def _rules_json(rules: list[Rule], lang: str, on: pendulum.Date | None = None) -
     return json.dumps(safe_in(document), ensure_ascii=False, indent=2)
 
 
-def _cell(text: str) -> str:
-    """A Markdown table cell: one line, pipes escaped."""
-    return printable(text).replace("|", "\\|")
-
-
-def _rules_markdown(rules: list[Rule], lang: str) -> str:
-    words = _RULES_WORDS[lang]
-    columns = ("code", "severity", "name", "title", "cites")
-    lines = [
-        "| " + " | ".join(words[c] for c in columns) + " |",
-        "|" + "---|" * len(columns),
-    ]
-    for rule in rules:
-        removed = f" ({words['removed']})" if rule.removed else ""
-        cells = (
-            rule.code,
-            word(rule.severity, lang),
-            f"`{rule.name}`{removed}",
-            _rule_title(rule, lang),
-            "; ".join(str(c) for c in rule.citations),
-        )
-        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
-    return "\n".join(lines) + "\n"
-
-
 def in_force_on(rule: Rule, pack: Pack, day: pendulum.Date) -> bool:
     """Whether a rule is in force on ``day``: not removed, and ``day`` within both its pack's
     range and its own."""
@@ -402,7 +481,7 @@ def in_force_on(rule: Rule, pack: Pack, day: pendulum.Date) -> bool:
 
 def _rules(args: argparse.Namespace, console: Console) -> int:
     registry = default_registry()
-    packs = [registry.pack(name) for name in _split(args.pack)] or registry.packs()
+    packs = [_named_pack(registry, name) for name in _split(args.pack)] or registry.packs()
     rules = sorted(
         (r for p in packs for r in p if args.on is None or in_force_on(r, p, args.on)),
         key=lambda r: r.code,
@@ -410,11 +489,21 @@ def _rules(args: argparse.Namespace, console: Console) -> int:
     if args.format == "json":
         sys.stdout.write(_rules_json(rules, args.lang, args.on) + "\n")
     elif args.format == "markdown":
-        sys.stdout.write(_rules_markdown(rules, args.lang))
+        from reliefkit.rules._docs import rules_markdown
+
+        names = [p.name for p in packs]
+        sys.stdout.write(printable(rules_markdown(registry, names, on=args.on), newlines=True))
     else:
         names = [p.name for p in packs]
         _emit(console, _rules_text(rules, args.lang, console.width, names, args.on))
     return 0
+
+
+def _named_pack(registry: Registry, name: str) -> Pack:
+    try:
+        return registry.pack(name)
+    except UnknownRuleError:
+        raise _Refused(f"--pack {name}: {missing_pack(name, registry)}") from None
 
 
 def _rule(args: argparse.Namespace, console: Console) -> int:
@@ -445,6 +534,8 @@ def _rule(args: argparse.Namespace, console: Console) -> int:
     section(words["Cites"], (_clause(c, lang) for c in rule.citations), spaced=False)
     section(words["Fix"], [rule.remedy_zh if lang == "zh" else rule.remedy])
     section(words["In force"], [_in_force(rule, pack, lang)])
+    if rule.confidence != "V":
+        section(words["Confidence"], [_confidence(rule.confidence, lang, rule=True)])
     if rule.params:
         lines.extend([Line(""), Line(words["Parameters"], "title")])
         for name in rule.params:
@@ -482,7 +573,19 @@ def _in_force(rule: Rule, pack: Pack | None, lang: str) -> str:
     if pack is not None and pack.in_force != rule.in_force:
         shown = _period(pack.in_force, lang)
         text += f"（规则包 {pack.name} {shown}）" if zh else f" (pack {pack.name}: {shown})"
+    if rule.dated is not None:
+        text += "；按每项行为的日期判断" if zh else "; judged by the date of each act"
     return text
+
+
+def _confidence(mark: str, lang: str, *, rule: bool = False) -> str:
+    """``[R: recalled, not verified]``; for a rule, what its mark is the weakest of."""
+    meaning = _CONFIDENCE_ZH.get(mark, mark) if lang == "zh" else CONFIDENCE.get(mark, mark)
+    if not rule:
+        return f"[{mark}: {meaning}]"
+    if lang == "zh":
+        return f"[{mark}: {meaning}]，为所引条款与所读参数中最弱的一项"
+    return f"[{mark}: {meaning}], the weakest among its clauses and the parameters it reads"
 
 
 _CONFIDENCE_ZH = {
@@ -497,10 +600,16 @@ def _shown_value(value: Any) -> str:
     """A parameter value as ``--param`` would take it: lists comma-separated."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, Money):
+        return str(value.yuan)
     if isinstance(value, frozenset | set):
-        return ", ".join(sorted(str(v) for v in value))
+        return ", ".join(sorted(_shown_value(v) for v in value))
+    if isinstance(value, Mapping):
+        return ", ".join(f"{_shown_value(k)}={_shown_value(v)}" for k, v in value.items())
     if isinstance(value, tuple | list):
-        return ", ".join(str(v) for v in value)
+        if any(isinstance(v, tuple | list) for v in value):
+            return "; ".join(_shown_value(v).replace(", ", ",") for v in value)
+        return ", ".join(_shown_value(v) for v in value)
     return str(value)
 
 
@@ -526,15 +635,29 @@ def _parameter_lines(name: str, parameter: Parameter | None, lang: str) -> list[
 
 
 def _clause(citation: Citation, lang: str) -> str:
-    """``county-plan §三(一) — what it asks`` (``：`` in Chinese), in ``lang``."""
+    """``county-plan §三(一) — what it asks`` (``：`` in Chinese), in ``lang``, then when the
+    clause is law (a clause with its own era) and its confidence mark when not ``V``."""
+    zh = lang == "zh"
     summary = citation.summary_in(lang)
-    if not summary:
-        return str(citation)
-    return f"{citation}：{summary}" if lang == "zh" else f"{citation} — {summary}"
+    text = str(citation)
+    if summary:
+        text += f"：{summary}" if zh else f" — {summary}"
+    if citation.in_force is not None:
+        period = _period(citation.in_force, lang)
+        text += f"（施行：{period}）" if zh else f" ({period})"
+    if citation.confidence != "V":
+        text += " " + _confidence(citation.confidence, lang)
+    return text
 
 
 _RULE_WORDS: dict[str, dict[str, str]] = {
-    "en": {"Cites": "Cites", "Fix": "Fix", "In force": "In force", "Parameters": "Parameters"},
+    "en": {
+        "Cites": "Cites",
+        "Fix": "Fix",
+        "In force": "In force",
+        "Confidence": "Confidence",
+        "Parameters": "Parameters",
+    },
     "zh": {
         "What it checks": "检查内容",
         "Why it matters": "为何重要",
@@ -544,6 +667,7 @@ _RULE_WORDS: dict[str, dict[str, str]] = {
         "Cites": "引用条款",
         "Fix": "整改",
         "In force": "施行",
+        "Confidence": "可信度",
         "Parameters": "参数",
     },
 }

@@ -26,6 +26,9 @@ NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 RULE_NAME = "solicitation-on-a-rest-day"
 """The sample rule's name."""
 
+TITLE_ZH = "（县名）扶贫日工作方案"
+"""The Chinese title a new pack starts with: a placeholder for the document's own title."""
+
 
 @attrs.frozen
 class Project:
@@ -86,7 +89,8 @@ def derive_prefix(name: str, taken: Iterable[str] = ()) -> str | None:
 
 
 def project(name: str, prefix: str, *, reliefkit_version: str = "0.1") -> Project:
-    """The names of a new pack ``name`` (``my-county``) with ``prefix`` (``MC``)."""
+    """The names of a new pack ``name`` (``my-county``) with ``prefix`` (``MC``); its titles
+    are placeholders (``My county plan``, ``（县名）扶贫日工作方案``) the author replaces."""
     words = name.replace("-", " ")
     return Project(
         name=name,
@@ -94,8 +98,8 @@ def project(name: str, prefix: str, *, reliefkit_version: str = "0.1") -> Projec
         distribution=f"reliefkit-pack-{name}",
         package=f"reliefkit_pack_{name.replace('-', '_')}",
         code=f"{prefix}101",
-        title=f"The {words} plan",
-        title_zh=f"{words} 方案",
+        title=f"{words[:1].upper()}{words[1:]} plan",
+        title_zh=TITLE_ZH,
         reliefkit_version=reliefkit_version,
     )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from typing import Any
@@ -515,6 +516,24 @@ class Context:
     # (code, main subject) pairs a valid waiver exempted.
     ran: frozenset[str] = frozenset()
     used_waivers: frozenset[tuple[str, str]] = frozenset()
+    _shared: dict[str, dict[Any, Any]] | None = attrs.field(
+        default=None, init=False, eq=False, repr=False
+    )
+
+    def shared(self, name: str) -> dict[Any, Any]:
+        """A memo the rules judging in this context share under ``name`` (empty at first):
+        what several rules work out alike, worked out once — CP112–CP114's one
+        classification of each disbursement. It lives as long as the context, whose view,
+        day and parameters never change; the engine gives the rules of a pack one context
+        per view."""
+        memos = self._shared
+        if memos is None:
+            memos = {}
+            object.__setattr__(self, "_shared", memos)
+        found = memos.get(name)
+        if found is None:
+            found = memos[name] = {}
+        return found
 
     @property
     def dataset(self) -> Queries:
@@ -582,10 +601,18 @@ class Pack:
     parameters: dict[str, Parameter] = attrs.field(factory=dict)
     rules: RuleTable = attrs.field(factory=RuleTable, converter=_rule_table)
     always: bool = False
+    # The registries holding the pack: a rule declared later is checked by each.
+    _registries: weakref.WeakSet[Any] = attrs.field(
+        factory=weakref.WeakSet, init=False, eq=False, repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
-        if not PREFIX.fullmatch(self.prefix):
-            raise ValueError(f"pack {self.name!r}: prefix={self.prefix!r}: expected 2-4 capitals")
+        from reliefkit.exceptions import RegistrationError
+        from reliefkit.rules._registry import pack_problems
+
+        problems = pack_problems(self.name, self.prefix)
+        if problems:
+            raise RegistrationError(str(self.name), problems)
 
     def parameter(
         self,
@@ -665,44 +692,60 @@ class Pack:
         )
 
         def register(judge: Judge) -> Judge:
-            if code in self.rules:
-                raise ValueError(f"code={code!r}: already registered in pack {self.name!r}")
-            if not code.startswith(self.prefix):
-                raise ValueError(f"code={code!r}: not in pack prefix {self.prefix!r}")
-            unknown = set(params) - set(self.parameters)
-            if unknown:
-                raise ValueError(f"{code}: unknown parameters {sorted(unknown)}")
-            self.rules[code] = Rule(
+            # Refused here, not at registration: the error points at the declaration.
+            from reliefkit.exceptions import RegistrationError
+            from reliefkit.rules._registry import declaration_problems
+
+            texts = {"title": title, "title_zh": title_zh, "remedy": remedy}
+            problems = declaration_problems(
+                self,
                 code=code,
                 name=name,
-                severity=severity,
-                citations=tuple(cites),
-                title=title,
-                title_zh=title_zh,
-                remedy=remedy,
-                remedy_zh=remedy_zh,
-                reads=frozenset(reads),
-                scope=scope,
+                cites=cites,
+                params=params,
                 judge=judge,
-                where=where,
-                due=due,
-                params=tuple(params),
-                pack=self.name,
-                defers_to=tuple(defers_to),
-                after_all=after_all,
-                doc_zh=dict(doc_zh or {}),
-                kinds=tuple(Kind(k) for k in kinds),
-                cured_by=dict(cured_by or {}),
-                in_force=era,
-                dated=dated,
-                parameters=self.parameters,
+                texts={**texts, "remedy_zh": remedy_zh},
             )
-            if dated is not None:
-                self.rules[code] = attrs.evolve(
-                    self.rules[code],
-                    judge=_dated_judge(judge, dated),
-                    where=_dated_where(where, dated, era),
+            if problems:
+                raise RegistrationError(self.name, problems)
+            try:
+                rule = Rule(
+                    code=code,
+                    name=name,
+                    severity=severity,
+                    citations=tuple(cites),
+                    title=title,
+                    title_zh=title_zh,
+                    remedy=remedy,
+                    remedy_zh=remedy_zh,
+                    reads=frozenset(reads),
+                    scope=scope,
+                    judge=judge,
+                    where=where,
+                    due=due,
+                    params=tuple(params),
+                    pack=self.name,
+                    defers_to=tuple(defers_to),
+                    after_all=after_all,
+                    doc_zh=dict(doc_zh or {}),
+                    kinds=tuple(Kind(k) for k in kinds),
+                    cured_by=dict(cured_by or {}),
+                    in_force=era,
+                    dated=dated,
+                    parameters=self.parameters,
                 )
+            except ValueError as exc:  # a table its scope does not follow, a bad kind, …
+                raise RegistrationError(self.name, [str(exc)]) from None
+            if dated is not None:
+                rule = attrs.evolve(
+                    rule, judge=_dated_judge(judge, dated), where=_dated_where(where, dated, era)
+                )
+            self.rules[code] = rule
+            # A registered pack: every registry holding it checks the rule against its packs.
+            refused = [p for registry in list(self._registries) for p in registry.problems(self)]
+            if refused:
+                del self.rules[code]
+                raise RegistrationError(self.name, list(dict.fromkeys(refused)))
             return judge
 
         return register

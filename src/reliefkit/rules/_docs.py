@@ -1,10 +1,18 @@
-"""The rule reference (``docs/rules.md``), generated from the registry."""
+"""The rule reference (``docs/rules.md``), generated from the registry.
+
+The same reference is generated for any registry and any of its packs: a third-party pack's
+(``reliefkit rules --format markdown --pack NAME``) has the sections of the built-in ones.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+import pendulum
+
 from reliefkit.models import DateRange
 from reliefkit.rules._core import CONFIDENCE, SECTIONS
-from reliefkit.rules._registry import builtin_registry
+from reliefkit.rules._registry import Registry, builtin_registry
 
 SECTION_ZH = {
     "What it checks": "检查内容",
@@ -15,16 +23,36 @@ SECTION_ZH = {
 }
 
 
-def rules_markdown() -> str:
-    """Markdown for every pack, parameter and rule: the fixed doc sections of each rule."""
-    out = [
-        "# Rule reference",
-        "",
-        "Generated from the rule registry by `python -m reliefkit.rules.docs`; do not edit by "
-        "hand (a test fails when this page is stale).",
-        "",
-    ]
-    for pack in builtin_registry().packs():
+def rules_markdown(
+    registry: Registry | None = None,
+    packs: Iterable[str] | None = None,
+    *,
+    on: pendulum.Date | None = None,
+) -> str:
+    """Markdown for every pack, parameter and rule: the fixed doc sections of each rule.
+
+    ``registry`` defaults to :func:`~reliefkit.rules.builtin_registry` (``docs/rules.md``);
+    ``packs`` (names or prefixes) narrows it to those packs, in the order given; ``on``
+    keeps the rules in force on that day.
+    """
+    chosen = registry or builtin_registry()
+    listed = chosen.packs() if packs is None else [chosen.pack(name) for name in packs]
+    if registry is None and packs is None and on is None:
+        lead = (
+            "Generated from the rule registry by `python -m reliefkit.rules.docs`; do not edit "
+            "by hand (a test fails when this page is stale)."
+        )
+    else:
+        options = "".join(f" --pack {p.name}" for p in listed)
+        options += "" if on is None else f" --on {on.isoformat()}"
+        lead = f"Generated from the rule registry by `reliefkit rules --format markdown{options}`."
+    out = ["# Rule reference", "", lead, ""]
+    for pack in listed:
+        rules = [
+            r
+            for r in pack
+            if on is None or (not r.removed and on in pack.in_force and on in r.in_force)
+        ]
         out += [
             f"## Pack `{pack.name}` ({pack.prefix}) — {pack.title}",
             "",
@@ -37,7 +65,7 @@ def rules_markdown() -> str:
         ]
         out += [
             f"| [{r.code}](#{r.code.lower()}) | `{r.name}` | {r.severity.value} | {r.title} |"
-            for r in pack
+            for r in rules
         ]
         out += [
             "",
@@ -54,7 +82,7 @@ def rules_markdown() -> str:
                 since = _era(era.in_force)
                 out.append(f"| `{name}` | `{shown}`{since} | {era.source}{mark} | {p.doc} |")
         out.append("")
-        for rule in pack:
+        for rule in rules:
             doc = rule.doc
             out += [
                 f"### {rule.code}",

@@ -13,6 +13,12 @@ another pack (``PW201`` to ``CP123``): the deferral is checked when both packs a
 registered, in whichever order; until the other pack arrives it is inert (the engine judges
 the deferring rule on its own).
 
+The same checks run earlier and later too: ``Pack(...)`` refuses a malformed name or prefix,
+``@PACK.rule(...)`` refuses a malformed declaration (:func:`declaration_problems`), and a
+rule declared in a pack that is already registered is checked by every registry holding the
+pack (:meth:`Registry.problems`) and refused, leaving the pack as it was. Every refusal is a
+:class:`~reliefkit.exceptions.RegistrationError` naming the pack.
+
 The default registry holds the built-in packs, then the packs installed under the
 entry-point group ``reliefkit.packs`` (:data:`ENTRY_POINT_GROUP`), loaded when it is first
 built, never at ``import reliefkit``; ``RELIEFKIT_NO_PLUGINS=1`` leaves them out. A pack that
@@ -26,12 +32,12 @@ import graphlib
 import os
 import re
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from importlib import metadata
 from typing import Any
 
 from reliefkit.exceptions import PackLoadWarning, RegistrationError, UnknownRuleError
-from reliefkit.rules._core import CODE, Pack, Rule
+from reliefkit.rules._core import CODE, PREFIX, Citation, Pack, Parameter, Rule, parse_sections
 
 ENTRY_POINT_GROUP = "reliefkit.packs"
 """The entry-point group third-party packs are installed under."""
@@ -55,12 +61,114 @@ def prefix_of(code: str) -> str:
     return found.group(0) if found else ""
 
 
+def _words(text: str) -> str:
+    """``text`` as lower-case words joined by '-': ``My County`` → ``my-county``."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def pack_problems(name: object, prefix: object) -> list[str]:
+    """What is wrong with a pack's name and prefix (``Pack(...)`` refuses them)."""
+    problems = []
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        near = _words(name) if isinstance(name, str) else ""
+        hint = f" (did you mean {near!r}?)" if near and _NAME.fullmatch(near) else ""
+        problems.append(
+            f"name={name!r}: expected lower-case words joined by '-', like 'my-county'{hint}"
+        )
+    if not isinstance(prefix, str) or not PREFIX.fullmatch(prefix):
+        near = prefix.upper() if isinstance(prefix, str) else ""
+        hint = f" (did you mean {near!r}?)" if PREFIX.fullmatch(near) else ""
+        problems.append(f"prefix={prefix!r}: expected 2-4 capitals, like 'MC'{hint}")
+    return problems
+
+
+def _code_problems(code: str, prefix: str) -> list[str]:
+    if CODE.fullmatch(code) and prefix_of(code) == prefix:
+        return []
+    return [
+        f"{code}: not a code of prefix {prefix!r} "
+        f"(expected {prefix} and three digits, like {prefix}101)"
+    ]
+
+
+def _name_problems(code: str, name: str) -> list[str]:
+    if _NAME.fullmatch(name):
+        return []
+    near = _words(name)
+    hint = f" (did you mean {near!r}?)" if near and _NAME.fullmatch(near) else ""
+    return [f"{code}: name={name!r}: expected lower-case words joined by '-'{hint}"]
+
+
+def _citation_problems(code: str, citations: Sequence[Citation]) -> list[str]:
+    if citations and all(
+        isinstance(c, Citation) and c.source.strip() and c.clause.strip() for c in citations
+    ):
+        return []
+    return [
+        f"{code}: cites no clause (every rule cites its source and clause: "
+        "cites=[Citation(source, clause, summary, summary_zh)])"
+    ]
+
+
+def _text_problems(code: str, texts: Mapping[str, object]) -> list[str]:
+    return [
+        f"{code}: {field} is empty (texts are in English and Chinese)"
+        for field, text in texts.items()
+        if not str(text).strip()
+    ]
+
+
+def _parameter_problems(
+    code: str, names: Iterable[str], parameters: Mapping[str, Parameter]
+) -> list[str]:
+    return [
+        f"{code}: reads parameter {name!r}, which the pack does not declare"
+        f"{_hint(name, parameters)} (declare it with PACK.parameter)"
+        for name in names
+        if name not in parameters
+    ]
+
+
+def declaration_problems(
+    pack: Pack,
+    *,
+    code: str,
+    name: str,
+    cites: Sequence[Citation],
+    params: Sequence[str],
+    judge: Callable[..., object],
+    texts: Mapping[str, str],
+) -> list[str]:
+    """What ``@pack.rule(...)`` refuses in a declaration: a code taken in the pack or not of
+    its prefix, a name that is not lower-case words joined by '-', no citation, an empty
+    text, a parameter the pack does not declare, a judge without a docstring whose sections
+    (``What it checks:`` at least) are the rule's reference."""
+    problems = []
+    if code in pack.rules:
+        problems.append(f"{code}: already declared in this pack (a code is never reused)")
+    problems += _code_problems(code, pack.prefix)
+    problems += _name_problems(code, name)
+    problems += _citation_problems(code, cites)
+    problems += _text_problems(code, texts)
+    problems += _parameter_problems(code, params, pack.parameters)
+    if "What it checks" not in parse_sections(getattr(judge, "__doc__", None) or ""):
+        function = getattr(judge, "__name__", repr(judge))
+        problems.append(
+            f"{code}: the judge {function}() has no docstring section 'What it checks:'; a "
+            "rule's docstring is its reference, in the sections What it checks / Why it "
+            "matters / Example / Compliant / References (see docs/rule-anatomy.md)"
+        )
+    return problems
+
+
 class Registry:
     """Packs by name; each prefix and each code belongs to one pack."""
 
     def __init__(self) -> None:
         self._packs: dict[str, Pack] = {}
         self._default: list[str] = []
+        # The distribution each installed pack came from (load_entry_points), to name it.
+        self._origins: dict[str, str] = {}
 
     def register(self, pack: Pack, *, default: bool = False) -> Pack:
         """Add a pack; ``default`` packs run when ``check`` names none.
@@ -68,57 +176,80 @@ class Registry:
         A pack that is not well formed, or whose name, prefix, codes or rule names are taken,
         is refused with a :class:`~reliefkit.exceptions.RegistrationError` (a ``ValueError``)
         listing every problem, each naming the pack (and the other pack, for what is taken);
-        the registry is then unchanged.
+        the registry is then unchanged. A rule declared in the pack later is checked the
+        same way (see :meth:`problems`).
         """
         if not isinstance(pack, Pack):
             raise TypeError(f"pack={pack!r}: expected a reliefkit.rules.Pack")
-        problems = [*self._clashes(pack), *_malformed(pack), *self._deferrals(pack)]
+        if pack.name in self._packs:
+            problems = [f"a pack of this name is registered{self._from(pack.name)}"]
+        else:
+            problems = self.problems(pack)
         if problems:
             raise RegistrationError(pack.name, problems)
         self._packs[pack.name] = pack
         if default:
             self._default.append(pack.name)
+        pack._registries.add(self)
         return pack
 
-    def _clashes(self, pack: Pack) -> Iterator[str]:
+    def problems(self, pack: Pack) -> list[str]:
+        """What this registry refuses in ``pack``, against the other packs it holds: for a
+        pack it does not hold, why it may not be registered; for one it holds, what a rule
+        declared since (``@pack.rule`` asks every registry holding the pack) breaks."""
+        others = [p for p in self._packs.values() if p is not pack]
+        found = [*self._clashes(pack, others), *_malformed(pack), *self._deferrals(pack, others)]
+        return list(dict.fromkeys(found))
+
+    def _from(self, name: str) -> str:
+        """`` (distribution reliefkit-pack-x 0.1.0)`` for an installed pack."""
+        origin = self._origins.get(name)
+        return f" (distribution {origin})" if origin else ""
+
+    def _clashes(self, pack: Pack, others: list[Pack]) -> Iterator[str]:
         """What the pack would take from a registered one: name, prefix, codes, rule names."""
         names = {r.name: r.code for r in pack.rules.values()}
-        for other in self._packs.values():
+        for other in others:
+            owner = f"pack {other.name!r}{self._from(other.name)}"
             if other.name == pack.name:
-                yield "a pack of this name is registered"
+                yield f"a pack of this name is registered{self._from(other.name)}"
                 continue
             if other.prefix == pack.prefix:
-                yield f"prefix {pack.prefix!r} is taken by pack {other.name!r}"
-            elif pack.prefix.startswith(other.prefix) or other.prefix.startswith(pack.prefix):
-                # Selectors are prefixes (ruff-style): --select CP would also pick CPX101.
-                yield (
-                    f"prefix {pack.prefix!r} overlaps prefix {other.prefix!r} of pack "
-                    f"{other.name!r} (a selector of one would select the other's codes)"
-                )
-            taken = sorted(set(pack.rules) & set(other.rules))
-            if taken:
-                yield f"codes {taken} are taken by pack {other.name!r}"
+                # Its codes are the other's codes too: the prefix says it all.
+                yield f"prefix {pack.prefix!r} is taken by {owner}"
+            else:
+                if pack.prefix.startswith(other.prefix) or other.prefix.startswith(pack.prefix):
+                    # Selectors are prefixes (ruff-style): --select CP would also pick CPX101.
+                    yield (
+                        f"prefix {pack.prefix!r} overlaps prefix {other.prefix!r} of {owner} "
+                        "(a selector of one would select the other's codes)"
+                    )
+                taken = sorted(set(pack.rules) & set(other.rules))
+                if taken:
+                    yield f"codes {taken} are taken by {owner}"
             for rule in other.rules.values():
                 if rule.name in names:
                     yield (
-                        f"{names[rule.name]}: name {rule.name!r} is taken by {rule.code} of "
-                        f"pack {other.name!r}"
+                        f"{names[rule.name]}: name {rule.name!r} is taken by {rule.code} of {owner}"
                     )
 
-    def _deferrals(self, pack: Pack) -> Iterator[str]:
+    def _deferrals(self, pack: Pack, others: list[Pack]) -> Iterator[str]:
         """Deferrals between this pack and the registered ones, checked both ways, and
-        cycles of deferrals across packs."""
-        packs = {p.prefix: p for p in self._packs.values() if p.name != pack.name}
+        cycles of deferrals across packs. A pack whose prefix is taken is not the pack the
+        others' deferrals name: only its own deferrals are checked."""
+        packs = {p.prefix: p for p in others if p.name != pack.name}
         for rule in pack.rules.values():
             for code in rule.defers_to:
                 other = packs.get(prefix_of(code))
-                if other is not None:
+                if other is not None and other.prefix != pack.prefix:
                     yield from _deferral(rule, code, other, pack.name)
+        if pack.prefix in packs:
+            return
         for other in packs.values():
             for rule in other.rules.values():
                 for code in rule.defers_to:
                     if prefix_of(code) == pack.prefix:
-                        yield from _deferral(rule, code, pack, other.name)
+                        yield from _deferral(rule, code, pack, other.name, qualify=True)
         graph: dict[str, set[str]] = {}
         for each in (*packs.values(), pack):
             for rule in each.rules.values():
@@ -172,6 +303,11 @@ class Registry:
             for rule in pack.rules.values():
                 if rule.name == wanted.lower():
                     return rule
+        if CODE.fullmatch(wanted.upper()) and prefix_of(wanted.upper()) not in {
+            p.prefix for p in self._packs.values()
+        }:
+            why = missing_code(wanted, self)
+            raise UnknownRuleError(f"code={code_or_name!r}: {why}; see `reliefkit rules`")
         names = [r.code for r in self.rules()] + [r.name for r in self.rules()]
         close = difflib.get_close_matches(wanted, names, n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""
@@ -184,13 +320,53 @@ class Registry:
         for pack in self._packs.values():
             if name in (pack.name, pack.prefix):
                 return pack
-        known = ", ".join(sorted(self._packs))
-        raise UnknownRuleError(f"pack={name!r}: no such pack; known: {known}")
+        raise UnknownRuleError(f"pack={name!r}: {missing_pack(name, self)}")
 
 
-def _deferral(rule: Rule, code: str, target: Pack, owner: str) -> Iterator[str]:
-    """Whether ``rule`` (of pack ``owner``) may defer to ``code`` of pack ``target``."""
-    who = rule.code if target.name == owner else f"{rule.code} of pack {owner!r}"
+def installed_hint() -> str:
+    """``is the pack installed?``, saying when installed packs are left out."""
+    hint = "is the pack installed?"
+    return f"{hint} ({NO_PLUGINS} is set)" if plugins_disabled() else hint
+
+
+def missing_pack(name: str, registry: Registry) -> str:
+    """Why ``name`` names no pack of ``registry``: the nearest name, the known ones, and
+    whether it is installed (when nothing is near, or installed packs are left out)."""
+    packs = registry.packs()
+    known = [p.name for p in packs] + [p.prefix for p in packs]
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)  # a typo, not a likeness
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    text = f"no such pack{hint}; known: {', '.join(p.name for p in packs)}"
+    if not close or plugins_disabled():
+        text += f"; {installed_hint()}"
+    return text
+
+
+def missing_code(code: str, registry: Registry) -> str:
+    """Why no rule has ``code`` (or no code starts with it): the nearest code of the pack
+    its prefix names, or, for a prefix no pack has, the nearest prefix and whether the pack
+    is installed."""
+    wanted = code.strip().upper()
+    prefix = prefix_of(wanted)
+    packs = {p.prefix: p for p in registry.packs()}
+    if not prefix:
+        return f"no rule code starts with {code!r} (a code is a prefix and three digits: CP101)"
+    if prefix in packs:
+        return f"no rule has code {code!r}{_hint(wanted, packs[prefix].rules)}"
+    if any(p.startswith(prefix) for p in packs):
+        return f"no rule has code {code!r}{_hint(wanted, registry.codes())}"
+    near = difflib.get_close_matches(prefix, sorted(packs), n=1)
+    hint = f" (did you mean {near[0]}{wanted[len(prefix) :]}?)" if near else ""
+    return f"no pack has prefix {prefix!r}{hint}; {installed_hint()}"
+
+
+def _deferral(
+    rule: Rule, code: str, target: Pack, owner: str, *, qualify: bool = False
+) -> Iterator[str]:
+    """Whether ``rule`` (of pack ``owner``) may defer to ``code`` of pack ``target``; with
+    ``qualify`` the rule is named with its pack (it is not of the pack being registered,
+    under whose name the problem is listed)."""
+    who = f"{rule.code} of pack {owner!r}" if qualify else rule.code
     other = target.rules.get(code)
     if other is None:
         where = "its pack" if target.name == owner else f"pack {target.name!r}"
@@ -212,26 +388,12 @@ def _malformed(pack: Pack) -> Iterator[str]:
             continue
         if key != rule.code:
             yield f"{key}: holds rule {rule.code}"
-        if not CODE.fullmatch(rule.code) or prefix_of(rule.code) != pack.prefix:
-            yield (
-                f"{rule.code}: not a code of prefix {pack.prefix!r} "
-                f"(expected {pack.prefix} and three digits, like {pack.prefix}101)"
-            )
-        if not _NAME.fullmatch(rule.name):
-            yield f"{rule.code}: name={rule.name!r}: expected lower-case words joined by '-'"
-        if not rule.citations or any(
-            not c.source.strip() or not c.clause.strip() for c in rule.citations
-        ):
-            yield f"{rule.code}: cites no clause (every rule cites its source and clause)"
-        for field in ("title", "title_zh", "remedy", "remedy_zh"):
-            if not str(getattr(rule, field)).strip():
-                yield f"{rule.code}: {field} is empty (texts are in English and Chinese)"
-        for name in rule.params:
-            if name not in pack.parameters:
-                yield (
-                    f"{rule.code}: reads parameter {name!r}, which the pack does not "
-                    f"declare{_hint(name, pack.parameters)}"
-                )
+        yield from _code_problems(rule.code, pack.prefix)
+        yield from _name_problems(rule.code, rule.name)
+        yield from _citation_problems(rule.code, rule.citations)
+        fields = ("title", "title_zh", "remedy", "remedy_zh")
+        yield from _text_problems(rule.code, {f: getattr(rule, f) for f in fields})
+        yield from _parameter_problems(rule.code, rule.params, pack.parameters)
         for code in rule.defers_to:
             if not CODE.fullmatch(code):
                 yield f"{rule.code}: defers to {code!r}, not a rule code (like CP101)"
@@ -323,9 +485,13 @@ def load_entry_points(
             pack, default = _pack_of(entry_point.load())
             registry.register(pack, default=default)
         except Exception as exc:  # a broken plugin must never break reliefkit
-            reason = str(exc) or type(exc).__name__
-            if not isinstance(exc, (TypeError, RegistrationError)):
-                reason = f"{type(exc).__name__}: {reason}"
+            if isinstance(exc, RegistrationError):
+                # One line: the warning is shown as one line on the command line.
+                reason = f"pack {exc.pack!r} refused: " + "; ".join(exc.problems)
+            else:
+                reason = str(exc) or type(exc).__name__
+                if not isinstance(exc, TypeError):
+                    reason = f"{type(exc).__name__}: {reason}"
             warnings.warn(
                 f"reliefkit: skipped the pack of entry point {entry_point.name!r} "
                 f"({entry_point.value}) in group {group!r} of distribution "
@@ -334,6 +500,7 @@ def load_entry_points(
                 stacklevel=2,
             )
             continue
+        registry._origins[pack.name] = _distribution(entry_point)
         loaded.append(pack)
     return loaded
 
@@ -356,7 +523,9 @@ def _pack_of(value: Any) -> tuple[Pack, bool]:
         raise TypeError(
             f"it returned {type(made).__name__}, not a Pack or a pair (Pack, default: bool)"
         )
-    raise TypeError(f"it names a {type(value).__name__}, not a Pack or a callable returning one")
+    kind = type(value).__name__
+    article = "an" if kind[:1].lower() in "aeiou" else "a"
+    raise TypeError(f"it names {article} {kind}, not a Pack or a callable returning one")
 
 
 def _entry_point_key(entry_point: metadata.EntryPoint) -> tuple[str, str]:

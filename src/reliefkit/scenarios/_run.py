@@ -14,15 +14,18 @@ import sys
 from collections.abc import Iterator, Mapping
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import attrs
 
 from reliefkit._privacy import masked_repr
 from reliefkit.engine import check
-from reliefkit.exceptions import ReliefkitError, ScenarioError
+from reliefkit.exceptions import ParameterError, ReliefkitError, ScenarioError, UnknownRuleError
 from reliefkit.io import load_with_notices
-from reliefkit.rules import Finding, Pack, Registry, default_registry
+from reliefkit.rules import Finding, Pack, Parameter, Registry, default_registry
+from reliefkit.rules._registry import missing_code, missing_pack
 from reliefkit.scenarios._expected import Expected, ExpectedFinding, read_expected
+from reliefkit.scenarios._params import coerce, example_of
 
 EXPECTED = "expected.toml"
 """The file that makes a folder a scenario."""
@@ -126,15 +129,66 @@ def find_scenarios(path: str | os.PathLike[str]) -> list[Path]:
     return sorted(found)
 
 
-def _unknown_codes(expected: Expected, registry: Registry, source: Path) -> None:
+def _checked(expected: Expected, registry: Registry, source: Path) -> Expected:
+    """``expected`` checked against the registry, its ``[params]`` read by the parameters'
+    types: a pack, code or parameter nobody has (with the nearest, and whether the pack is
+    installed) or a finding of a pack the scenario does not run is a :class:`ScenarioError`
+    naming the file and the key."""
+    run: list[Pack] = []
+    for name in expected.packs or registry.default_packs:
+        try:
+            run.append(registry.pack(name))
+        except UnknownRuleError:
+            raise ScenarioError(
+                f"{source}, key 'packs': {name!r}: {missing_pack(name, registry)}"
+            ) from None
+    run += [p for p in registry.always if p not in run]
     codes = registry.codes()
     listed = [(f"[[finding]] {i}", f.code) for i, f in enumerate(expected.findings, start=1)]
     listed += [("key 'tolerate'", code) for code in sorted(expected.tolerate)]
+    running = {code for pack in run for code in pack.rules}
     for where, code in listed:
         if code not in codes:
-            close = difflib.get_close_matches(code, sorted(codes), n=1)
+            raise ScenarioError(f"{source}, {where}: {missing_code(code, registry)}")
+        if where.startswith("[[finding]]") and code not in running:
+            owner = next(p.name for p in registry.packs() if code in p.rules)
+            raise ScenarioError(
+                f"{source}, {where}: {code} is a rule of pack {owner!r}, which the scenario "
+                f"does not run: add it to packs (packs = {_names(run, owner)})"
+            )
+    return attrs.evolve(expected, params=_params(expected.params, run, source))
+
+
+def _names(run: list[Pack], owner: str) -> str:
+    names = [p.name for p in run if not p.always] + [owner]
+    return "[" + ", ".join(f'"{n}"' for n in names) + "]"
+
+
+def _params(given: Mapping[str, Any], run: list[Pack], source: Path) -> dict[str, Any]:
+    """``[params]`` read by the types of the parameters of the packs run."""
+    known: dict[str, Parameter] = {}
+    for pack in run:
+        for name, declared in pack.parameters.items():
+            known.setdefault(name, declared)
+    out: dict[str, Any] = {}
+    for name, value in given.items():
+        parameter = known.get(name)
+        if parameter is None:
+            close = difflib.get_close_matches(name, sorted(known), n=1)
             hint = f" (did you mean {close[0]}?)" if close else ""
-            raise ScenarioError(f"{source}, {where}: no rule has code {code!r}{hint}")
+            raise ScenarioError(
+                f"{source}, [params]: no parameter {name!r} in the packs run{hint}; their "
+                f"parameters: {', '.join(sorted(known))}"
+            )
+        try:
+            out[name] = coerce(example_of(parameter), value)
+            for pack in run:  # each pack run that reads the name must accept the value
+                own = pack.parameters.get(name)
+                if own is not None and own.check is not None:
+                    own.check(out[name])
+        except (ValueError, TypeError) as exc:
+            raise ScenarioError(f"{source}, [params], key {name!r}: {exc}") from None
+    return out
 
 
 def run_scenario(
@@ -149,16 +203,18 @@ def run_scenario(
     label = name or (path.name if isinstance(path, Scenario) else folder.name)
     try:
         scenario = path if isinstance(path, Scenario) else load_scenario(folder, name=label)
-        expected = scenario.expected
-        _unknown_codes(expected, registry, folder / EXPECTED)
+        expected = _checked(scenario.expected, registry, folder / EXPECTED)
         dataset, notices = load_with_notices(scenario.data)
-        report = check(
-            dataset,
-            as_of=expected.as_of,
-            packs=expected.packs,
-            params=expected.params,
-            registry=registry,
-        )
+        try:
+            report = check(
+                dataset,
+                as_of=expected.as_of,
+                packs=expected.packs,
+                params=expected.params,
+                registry=registry,
+            )
+        except ParameterError as exc:  # a value the pack refuses: say which file
+            raise ScenarioError(f"{folder / EXPECTED}, [params]: {exc}") from None
     except ReliefkitError as exc:
         return ScenarioResult(label, folder, error=str(exc))
     return compare(label, folder, expected, report.findings, report.rule_errors, notices)

@@ -73,13 +73,30 @@ def violating(
 
     An unknown code raises :class:`~reliefkit.exceptions.UnknownRuleError`, and a rule without
     a recipe, or that cannot be broken on ``as_of``, raises
-    :class:`~reliefkit.exceptions.CannotViolateError`, both at once (not when drawing). Of
-    the built-in rules only CP118 is such a rule: audits fall due on the campaign's last day,
-    and generated campaigns end on 18 October 2015 at the earliest. Deadline rules are
-    otherwise broken in a way ``as_of`` allows: before 17 October a township cannot yet lack
-    its ceremony, but a ceremony dated 20 October is late whatever the ``as_of`` (CP106);
-    likewise CP108 (a visit not led by a county leader) and CP111 (an exit plan adopted after
-    the campaign).
+    :class:`~reliefkit.exceptions.CannotViolateError`, both at once (not when drawing). Each
+    recipe says when it cannot (``@PACK.breaks(code, impossible=...)``). Generated campaigns
+    run in 2015 (they end between 18 October and 31 December); among the built-in rules:
+
+    - CP118 and FF304 (a fund not audited): audits fall due on the campaign's last day, so an
+      ``as_of`` before 18 October 2015 cannot break them (the campaign is drawn to end by
+      ``as_of``);
+    - PW205 (construction without agreement or report): generated projects are published by
+      30 September 2015 and completed later, so not before 2 October 2015;
+    - the Charity-Law rules PW207–PW210, in force from 2016-09-01 and judging acts by their
+      date: an ``as_of`` before 2016-09-01 (any 2015 ``as_of``) cannot break them; with a
+      later one the recipe runs the campaign past 2016-09-01 and dates the act between that
+      day and ``as_of``;
+    - FF302 (the management-fee cap of 2017) and TP404 (work teams, from 2017): their recipes
+      run the campaign on to 31 December 2017 and date the act in 2017, whatever the
+      ``as_of`` (with a 2015 ``as_of`` the act lies after it, and the rule still reports it);
+    - some only for the ``params`` given: FF301 with an empty negative list, FF302 with every
+      management-fee purpose listed (or audits due on a month-day), TP401 with a
+      ``poverty_line`` of no year, PW211 with no spending floor and no admin cap.
+
+    Deadline rules are otherwise broken in a way ``as_of`` allows: before 17 October a
+    township cannot yet lack its ceremony, but a ceremony dated 20 October is late whatever
+    the ``as_of`` (CP106); likewise CP108 (a visit not led by a county leader) and CP111 (an
+    exit plan adopted after the campaign).
     """
     registry = default_registry() if registry is None else registry
     rule = _rule(registry, code)
@@ -108,8 +125,9 @@ def _rule(registry: Registry, code: object) -> Rule:
     rule = registry.rule(code)  # raises UnknownRuleError
     if not rule.recipes:
         raise CannotViolateError(
-            f"code={code!r}: reliefkit.testing has no recipe to break {rule.code}; recipes "
-            f"exist for {', '.join(recipe_codes(registry))}"
+            f"code={code!r}: reliefkit.testing has no recipe to break {rule.code}: register "
+            f'one beside the rule with @PACK.breaks("{rule.code}") (see '
+            f"reliefkit.rules.recipes); recipes exist for {', '.join(recipe_codes(registry))}"
         )
     return rule
 
