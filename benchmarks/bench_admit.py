@@ -1,8 +1,11 @@
 """Latency of ``admit`` and time of ``check`` on the example campaign and larger ones.
 
 Run: ``.venv/bin/python benchmarks/bench_admit.py [--scales 1,10,100] [--n 2000] [--repeat 5]
-[--admit-only]``.
+[--admit-only] [--waivers 0,10000] [--kinds solicitation,refused-solicitation,...]``.
 Prints a Markdown table (median and p99 latency, throughput) for docs/performance.md.
+``--waivers N`` first adds N valid waivers on subjects the admitted records never touch (the
+waiver book of a real county grows over the years); the refused kinds are the allowed ones
+with one thing wrong (an error finding), and ``waiver`` admits one more waiver.
 Each measurement is repeated and the run with the lowest median is kept (as ``timeit`` keeps
 the best): on a shared machine the slower runs measure the neighbours, not reliefkit.
 This is a benchmark, not a test: timings vary by machine and are never asserted.
@@ -29,8 +32,11 @@ from reliefkit.models import (
     Disbursement,
     Donation,
     DonorKind,
+    Sector,
     Solicitation,
+    Waiver,
 )
+from reliefkit.rules import default_registry
 
 AS_OF = "2015-10-16"
 
@@ -74,6 +80,60 @@ def candidates(data: Dataset) -> dict[str, Callable[[int], Any]]:
             populous=True,
             in_seat=True,
         ),
+    }
+
+
+def refused(data: Dataset) -> dict[str, Callable[[int], Any]]:
+    """A factory per record type making a fresh record that is refused (an error finding):
+    the allowed candidates with one thing wrong."""
+    allowed = candidates(data)
+    return {
+        # CP123: a quota turns giving into a levy.
+        "refused-solicitation": lambda i: attrs.evolve(allowed["solicitation"](i), quota="200"),
+        # CP114: raised money never pays for meals.
+        "refused-disbursement": lambda i: attrs.evolve(allowed["disbursement"](i), purpose="meals"),
+        # CP106: the ceremony comes after Poverty Alleviation Day.
+        "refused-ceremony": lambda i: attrs.evolve(allowed["ceremony"](i), on="2015-10-20"),
+    }
+
+
+def grantor(data: Dataset) -> str:
+    """The department that grants waivers (the county leading group)."""
+    return next(d.id for d in data.departments if d.sector is Sector.LEADING_GROUP)
+
+
+def with_waivers(data: Dataset, n: int) -> Dataset:
+    """``data`` with ``n`` more valid waivers, of the county-plan rules in turn, on subjects
+    no admitted record touches (so they exempt nothing and RK003 reports each)."""
+    if n == 0:
+        return data
+    codes = sorted(c for c in default_registry().codes() if c.startswith("CP"))
+    by = grantor(data)
+    return data.add(
+        *(
+            Waiver(
+                code=codes[i % len(codes)],
+                subject_id=f"BENCH-X{i}",
+                reason="bench",
+                granted_by=by,
+                until="2016-12-31",
+            )
+            for i in range(n)
+        )
+    )
+
+
+def waivers(data: Dataset) -> dict[str, Callable[[int], Any]]:
+    """A factory making waiver ``i``: one more valid waiver, for a subject not recorded."""
+    by = grantor(data)
+    return {
+        "waiver": lambda i: Waiver(
+            code="CP109",
+            subject_id=f"BENCH-W{i}",
+            reason="bench",
+            granted_by=by,
+            until="2016-12-31",
+        )
     }
 
 
@@ -121,9 +181,17 @@ def main() -> None:
     parser.add_argument(
         "--admit-only", action="store_true", help="skip the check and memory measurements"
     )
+    parser.add_argument(
+        "--waivers",
+        default="0",
+        help="waivers added first, on unrelated subjects; several: 0,10000 (default 0)",
+    )
+    parser.add_argument("--kinds", default="", help="only these changes (default: all)")
     args = parser.parse_args()
-    print("| campaign | records | record | median µs | p99 µs | admits/s |")
-    print("|---|---:|---|---:|---:|---:|")
+    counts = [int(w) for w in args.waivers.split(",")]
+    kinds = [k for k in args.kinds.split(",") if k]
+    print("| campaign | records | waivers | change | median µs | p99 µs | admits/s |")
+    print("|---|---:|---:|---|---:|---:|---:|")
     checks = []
     for scale in (int(s) for s in args.scales.split(",")):
         start = time.perf_counter()
@@ -132,14 +200,26 @@ def main() -> None:
         if not args.admit_only:
             cold, warm = _check_times(data)
             report = rk.check(data, as_of="2015-12-31")
-        for kind, make in {**candidates(data), **changes(data)}.items():
-            runs = [time_admit(data, make, args.n) for _ in range(args.repeat)]
-            lat = min(runs, key=statistics.median)
-            med = statistics.median(lat)
-            print(
-                f"| county-2015 ×{scale} | {len(data):,} | {kind} | {med:.1f} | "
-                f"{p99(lat):.1f} | {1e6 / statistics.mean(lat):,.0f} |"
-            )
+        for count in counts:
+            booked = with_waivers(data, count)
+            makers = {
+                **candidates(booked),
+                **refused(booked),
+                **waivers(booked),
+                **changes(booked),
+            }
+            for kind, make in makers.items():
+                if kinds and kind not in kinds:
+                    continue
+                runs = [time_admit(booked, make, args.n) for _ in range(args.repeat)]
+                lat = min(runs, key=statistics.median)
+                med = statistics.median(lat)
+                print(
+                    f"| county-2015 ×{scale} | {len(data):,} | {count:,} | {kind} | {med:.1f} | "
+                    f"{p99(lat):.1f} | {1e6 / statistics.mean(lat):,.0f} |",
+                    flush=True,
+                )
+            del booked
         if args.admit_only:
             continue
         data = None  # type: ignore[assignment]  # free it before measuring memory

@@ -25,10 +25,16 @@ from reliefkit.engine._check import (
     context,
     require_dataset,
     rule_error,
-    waivers_of,
 )
 from reliefkit.engine._plan import Plan, Setting, plan_for
-from reliefkit.engine._waivers import Book, book_of, extended, rebuilt
+from reliefkit.engine._waivers import (
+    Book,
+    DatasetBook,
+    amended,
+    book_of,
+    changed_records,
+    key_of,
+)
 from reliefkit.models import RECORD_TYPES, Dataset, Overlay, Queries, Record, Waiver
 from reliefkit.models._records import KEYED_TABLES
 from reliefkit.report import Decision, Waived
@@ -52,7 +58,7 @@ _RECORD_CLASS_SET = frozenset(RECORD_TYPES)
 _KEYED = frozenset(KEYED_TABLES)
 _NOTHING_GONE: Gone = ((), ())
 _BOOK_TABLES = frozenset({"waivers", "departments"})
-"""Tables whose records, replaced or removed, can change which waivers are valid."""
+"""Tables whose records can change which waivers are valid (a waiver, its grantor)."""
 
 Entry = tuple[str, Rule, Setting, int, Any, Any, Any, Any, bool]
 """A rule in force as ``admit`` runs it: ``(code, rule, setting, slot, fetch, where, judge,
@@ -69,7 +75,7 @@ class _Compiled:
     """What admit reads of a plan, worked out once: the rules in force as entries, their
     settings, and the route of a changed record per table (made on first use)."""
 
-    __slots__ = ("entries", "plan", "rk003", "routes", "settings")
+    __slots__ = ("cures", "entries", "plan", "rk003", "routes", "settings")
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
@@ -96,6 +102,8 @@ class _Compiled:
             )
         self.routes: dict[str, _Route | None] = {}
         self.rk003 = "RK003" in self.entries
+        # The codes of the rules that say what a batch would cure (refusals give hints).
+        self.cures = frozenset(code for code, entry in self.entries.items() if entry[1].cured_by)
 
     def context(self, view: Queries, day: pendulum.Date, slot: int) -> Context:
         """The context the rules of one setting judge in on a view (``context`` unrolled)."""
@@ -131,17 +139,18 @@ class _Route:
         self.consulted = tuple(entry[0] for entry, _ in order)
         self.codes = frozenset(self.consulted)
         self.waiver = waiver
-        # For the last waiver book seen: the rules with a waiver in it, and their scopes.
-        self.waived: tuple[Book, tuple[tuple[str, int], ...]] | None = None
+        # For the codes of the last waiver book seen (not the book: a memo must not keep a
+        # dataset's waivers alive): the rules with a waiver in it, and their scopes.
+        self.waived: tuple[frozenset[str], tuple[tuple[str, int], ...]] | None = None
 
     def waives(self, book: Book, touched: Sequence[Sequence[str]]) -> bool:
         """Whether ``book`` holds a waiver of a rule of the route for a subject touched
         (RK003 can only change there when the waivers stay the same)."""
         waived = self.waived
-        if waived is None or waived[0] is not book:
-            codes = _waived_codes(book)
+        codes = book.codes
+        if waived is None or waived[0] is not codes:
             found = tuple((entry[0], index) for entry, index in self.order if entry[0] in codes)
-            waived = self.waived = (book, found)
+            waived = self.waived = (codes, found)
         for code, index in waived[1]:
             for key in touched[index]:
                 if (code, key) in book:
@@ -345,12 +354,15 @@ def admit(
         else:
             sides = ((dataset, drops[0]),)
         table = type(sides[-1][1]).table
-        # A waiver or its grantor replaced or removed changes the book: the general path.
-        if adds or table not in _BOOK_TABLES:
+        # A change of the waiver book takes the general path (it touches other subjects).
+        after_book = amended(book, view, day, plan) if table in _BOOK_TABLES else book
+        if after_book is book:
             route = compiled.route(table)
             if route is not None:
                 return _one(dataset, view, sides, record, route, compiled, day, book)
-    return _general(dataset, view, compiled, day, book)
+    else:
+        after_book = amended(book, view, day, plan)
+    return _general(dataset, view, compiled, day, book, after_book)
 
 
 def _one(
@@ -368,8 +380,12 @@ def _one(
     takes them); ``record`` is the new one (``None`` for a removal)."""
     touched: list[Sequence[str]] = []
     subjects: list[Sequence[tuple[str, Any]] | None] = []
+    fresh: list[bool] = []
     rid = sides[0][1].id
+    # An added record is a subject the dataset does not hold: nothing to compare it with.
+    added = record is not None and len(sides) == 1
     for changes, fetch, direct in route.follows:
+        fresh.append(added and direct is not None)
         if direct is not None:  # the record is the subject, as fetch would find it (by id)
             touched.append((rid,))
             subjects.append(((rid, record if isinstance(record, direct) else None),))
@@ -384,24 +400,25 @@ def _one(
         keys = found if type(found) is tuple and len(found) < 2 else list(dict.fromkeys(found))
         touched.append(keys)
         subjects.append(_fetched(fetch, view, keys) if keys else ())
-    after_book = _book_after(book, view, day, compiled.plan) if route.waiver else book
-    diff = _Diff(dataset, view, day, compiled, book, after_book)
-    diff.run(route.order, touched, subjects)
-    if (
-        compiled.rk003
-        and (book or after_book)
-        and (route.waiver or after_book is not book or route.waives(book, touched))
-    ):
+    diff = _Diff(dataset, view, day, compiled, book, book)
+    diff.run(route.order, touched, subjects, fresh)
+    if compiled.rk003 and book and (route.waiver or route.waives(book, touched)):
         diff.unused_waivers({entry[0]: touched[index] for entry, index in route.order})
     return diff.decision(route.consulted)
 
 
 def _general(
-    dataset: Dataset, view: Overlay, compiled: _Compiled, day: pendulum.Date, book: Book
+    dataset: Dataset,
+    view: Overlay,
+    compiled: _Compiled,
+    day: pendulum.Date,
+    book: DatasetBook,
+    after_book: Book,
 ) -> Decision:
-    """A decision on any change: the keys of every record on its side, merged per rule."""
+    """A decision on any change: the keys of every record on its side, merged per rule,
+    and of the findings whose waiver the change gives or takes away."""
     plan = compiled.plan
-    keys = _keys(plan, dataset, view)
+    keys = _keys(plan, dataset, view, after_book.changes)
     consulted = sorted(keys)
     order: list[tuple[Entry, int]] = []
     touched: list[Sequence[str]] = []
@@ -416,7 +433,7 @@ def _general(
         slot = (entry[4], tuple(found))
         pairs = fetched[slot] if slot in fetched else _fetched(entry[4], view, found)
         subjects.append(fetched.setdefault(slot, pairs))
-    diff = _Diff(dataset, view, day, compiled, book, _book_after(book, view, day, plan))
+    diff = _Diff(dataset, view, day, compiled, book, after_book)
     diff.run(order, touched, subjects)
     diff.unused_waivers(keys)
     return diff.decision(tuple(consulted))
@@ -497,9 +514,12 @@ class _Diff:
         order: Iterable[tuple[Entry, int]],
         touched: Sequence[Sequence[str]],
         subjects: Sequence[Sequence[tuple[str, Any]] | None],
+        fresh: Sequence[bool] | None = None,
     ) -> None:
         """Judge the changed subjects after the change, rule by rule in code order; a rule
-        that raises is reported (it fails closed) and the others still judge."""
+        that raises is reported (it fails closed) and the others still judge. ``fresh``
+        marks the scopes whose subject is an added record: the dataset has nothing there,
+        so what is found is new and what is not is not pending."""
         contexts = self.contexts
         pending = self.pending
         for entry, index in order:
@@ -508,13 +528,15 @@ class _Diff:
                 continue  # no subject
             code, _, _, slot, _, where, judge, stamp, defers = entry
             ctx = contexts[slot] or self.context(slot)
+            new = fresh is not None and fresh[index]
             try:
                 if fetched is None:  # a fetch raised: read and judge key by key
                     self._one_by_one(entry, touched[index])
                     continue
                 for key, subject in fetched:
                     if subject is None or (where is not None and not where(ctx, subject)):
-                        pending.append((entry, key))
+                        if not new:
+                            pending.append((entry, key))
                         continue
                     violations = iter(judge(ctx, subject))
                     now: tuple[Finding, ...] = ()
@@ -523,8 +545,12 @@ class _Diff:
                     if now and defers and self.after.deferred(entry, key):
                         now = ()
                     if now:
-                        self._compare(entry, key, now)
-                    else:
+                        if new:
+                            self._start()
+                            self._new(now)
+                        else:
+                            self._compare(entry, key, now)
+                    elif not new:
                         pending.append((entry, key))
             except Exception as exc:  # fail closed, and say why as check does
                 self.errors[code] = rule_error(exc)
@@ -581,16 +607,16 @@ class _Diff:
 
     def _new(self, now: tuple[Finding, ...]) -> None:
         """``_compare`` when the dataset had nothing there: every finding is new."""
-        book = self.after_book
-        if book:
-            now_kept, now_waived = apply_waivers(now, book)
-            self.waived += now_waived
-        else:
-            now_kept = list(now)
-        self.added += now_kept
-        self.refusing += (
-            f for f in now_kept if f.severity is Severity.ERROR and f.kind is Kind.BREACH
-        )
+        book = self.after_book or None
+        for finding in now:
+            if book is not None:
+                waiver = book.get((finding.code, finding.subjects[0]))
+                if waiver is not None:
+                    self.waived.append(Waived(finding, waiver))
+                    continue
+            self.added.append(finding)
+            if finding.severity is Severity.ERROR and finding.kind is Kind.BREACH:
+                self.refusing.append(finding)
 
     def unused_waivers(self, keys: Mapping[str, Sequence[str]]) -> None:
         """RK003's findings that the change adds and takes away (it fails closed too)."""
@@ -631,34 +657,39 @@ class _Diff:
                 hints=(),
                 gone=gone,
             )
-        self.added.sort(key=Finding.sort_key)
-        refusing = self.refusing
+        added, refusing, waived = self.added, self.refusing, self.waived
+        if len(added) > 1:
+            added.sort(key=Finding.sort_key)
+        cures = self.compiled.cures
         return Decision(
             allowed=not errors and not refusing,
-            refusals=tuple(sorted(refusing, key=Finding.sort_key)) if refusing else (),
-            hints=_hints(self.compiled.plan, refusing, self.view) if refusing else (),
-            findings=tuple(self.added),
+            refusals=(
+                ()
+                if not refusing
+                else (refusing[0],)
+                if len(refusing) == 1
+                else tuple(sorted(refusing, key=Finding.sort_key))
+            ),
+            hints=(
+                _hints(self.compiled.plan, refusing, self.view)
+                if refusing and not cures.isdisjoint([f.code for f in refusing])
+                else ()
+            ),
+            findings=tuple(added),
             consulted=consulted,
-            waived=tuple(sorted(self.waived, key=lambda w: w.finding.sort_key())),
+            waived=tuple(sorted(waived, key=lambda w: w.finding.sort_key())) if waived else (),
             rule_errors=errors,
             gone=self.taken_away,
         )
 
 
-def _book_after(base: Book, view: Overlay, day: pendulum.Date, plan: Plan) -> Book:
-    """The waiver book after the change: the base book, unless the change touches waivers
-    or their grantors."""
-    if view.changed:
-        tables = {type(r).table for r in (*view.removed, *(old for old, _ in view.replaced))}
-        if tables & {"waivers", "departments"}:
-            return rebuilt(view, day, plan)
-    added = waivers_of(view.added)
-    return extended(base, view, added, day, plan) if added else base
-
-
-def _keys(plan: Plan, base: Queries, view: Overlay) -> dict[str, list[str]]:
+def _keys(
+    plan: Plan, base: Queries, view: Overlay, waived: Iterable[tuple[str, str]] = ()
+) -> dict[str, list[str]]:
     """Per consulted rule, the keys of the subjects the change touches (in order, once):
-    of an old record on the dataset before, of a new one on the view after."""
+    of an old record on the dataset before, of a new one on the view after, and the
+    subjects of ``waived`` (code and main subject), whose waiver the change gives or takes
+    away."""
     keys: dict[str, dict[str, None]] = {}
     sides: list[tuple[Queries, Any]] = [(view, r) for r in view.added]
     for old, new in view.replaced:
@@ -674,6 +705,9 @@ def _keys(plan: Plan, base: Queries, view: Overlay) -> dict[str, list[str]]:
                     keys[code] = dict(touched)
                 else:
                     found.update(touched)
+    for code, subject in waived:
+        if code in plan.ran:  # a rule judged after all the others is never waived
+            keys.setdefault(code, {})[subject] = None
     for code in list(keys):  # a deferring rule follows the subjects of the rules it defers to
         for other in plan.deferring.get(code, ()):
             keys.setdefault(other, {}).update(keys[code])
@@ -701,33 +735,34 @@ def _unused_waivers(
     compiled: _Compiled, keys: Mapping[str, Sequence[str]], diff: _Diff
 ) -> tuple[list[Finding], list[Finding]]:
     """RK003 findings the change adds and removes: a valid waiver whose finding comes or
-    goes, or a waiver admitted, replaced, removed or made (in)valid by the change."""
+    goes, or a waiver admitted, replaced, removed or made (in)valid by the change. Only
+    those waivers are judged: the book is never read whole."""
     rule, setting = compiled.plan.by_code.get("RK003", (None, None))
-    view = diff.view
-    if rule is None or setting is None or not (diff.book or diff.after_book):
+    book, after_book = diff.book, diff.after_book
+    if rule is None or setting is None or not (book or after_book):
         return [], []
-    candidates: dict[str, Waiver] = {}
-    for waiver in (*view.added, *(n for _, n in view.replaced), *(o for o, _ in view.replaced)):
-        if isinstance(waiver, Waiver):
-            candidates[waiver.id] = waiver
-    for waiver in view.removed:
-        if isinstance(waiver, Waiver):
-            candidates[waiver.id] = waiver
-    if diff.after_book is diff.book:  # the same waivers: look only where a code has one
-        book = diff.book
-        waived = _waived_codes(book)
-        if not candidates and waived.isdisjoint(keys):
-            return [], []
-        for code, subjects in keys.items():
-            if code in waived:
-                for key in subjects:
-                    found = book.get((code, key))
-                    if found is not None:
-                        candidates.setdefault(found.id, found)
-    else:
-        for book in (diff.book, diff.after_book):
-            for found in book.values():
-                candidates.setdefault(found.id, found)
+    candidates: dict[str, None] = {}
+    for record in changed_records(diff.view):
+        if isinstance(record, Waiver):
+            candidates[record.id] = None
+    books: tuple[Book, ...] = (book,)
+    codes = book.codes
+    if after_book is not book:
+        books, codes = (book, after_book), codes | after_book.codes
+    if not candidates and not after_book.changes and codes.isdisjoint(keys):
+        return [], []
+    waived: dict[tuple[str, str], None] = dict.fromkeys(after_book.changes)
+    for code, subjects in keys.items():  # where a finding of a waived rule comes or goes
+        if code in codes:
+            for subject in subjects:
+                key = (code, subject)
+                if any(key in side_book for side_book in books):
+                    waived[key] = None
+    for code, subject in waived:  # every waiver of such a key, on either side
+        for side in (diff.dataset, diff.view):
+            for waiver in side.group("waivers_by_subject", subject):
+                if waiver.code.upper() == code:
+                    candidates[waiver.id] = None
     new: list[Finding] = []
     gone: list[Finding] = []
     for waiver_id in candidates:
@@ -740,31 +775,18 @@ def _unused_waivers(
     return new, gone
 
 
-_WAIVED: dict[int, tuple[Book, frozenset[str]]] = {}
-
-
-def _waived_codes(book: Book) -> frozenset[str]:
-    """The codes a book holds waivers for (remembered for the last books seen)."""
-    hit = _WAIVED.get(id(book))
-    if hit is not None and hit[0] is book:
-        return hit[1]
-    if len(_WAIVED) > 64:
-        _WAIVED.clear()
-    codes = frozenset(code for code, _ in book)
-    _WAIVED[id(book)] = (book, codes)
-    return codes
-
-
 def _rk003(rule: Rule, setting: Setting, waiver_id: str, side: _Side) -> list[Finding]:
     """RK003 on one waiver as ``check`` of the side's view would report it."""
-    code, _, subject = waiver_id.partition(":")
-    waiver = side.book.get((code.upper(), subject))
-    if waiver is None or waiver.id != waiver_id:
-        return []  # not valid on this side (RK001/RK002 report it) or not there at all
+    waiver = side.view.find("waivers", waiver_id)
+    if waiver is None:
+        return []  # not there on this side
+    code, subject = key_of(waiver)
+    if (code, subject) not in side.book:
+        return []  # no waiver of its key is valid, so neither is this one
     plan = side.plan
-    target = side.compiled.entries.get(code.upper())
+    target = side.compiled.entries.get(code)
     used = False
-    if target is not None and code.upper() in plan.ran:
+    if target is not None and code in plan.ran:
         used = bool(side.kept(target, subject))
     ctx = context(
         side.view,
@@ -772,6 +794,6 @@ def _rk003(rule: Rule, setting: Setting, waiver_id: str, side: _Side) -> list[Fi
         setting,
         plan,
         ran=plan.ran,
-        used_waivers=frozenset({(code.upper(), subject)}) if used else frozenset(),
+        used_waivers=frozenset({(code, subject)}) if used else frozenset(),
     )
     return [rule.stamp(v) for v in rule.judge(ctx, waiver)]

@@ -13,7 +13,7 @@ from typing import Any
 
 from reliefkit.engine._plan import Plan, Setting, plan_for
 from reliefkit.engine._waivers import Book, book_of
-from reliefkit.models import Dataset, Queries, Waiver
+from reliefkit.models import Dataset, Queries
 from reliefkit.report import Outcome, Report, Waived
 from reliefkit.rules import (
     Context,
@@ -110,6 +110,8 @@ def check(
     raw: dict[str, list[Finding]] = {}
     judged: dict[str, bool] = {}
     last: list[tuple[Rule, Setting]] = []
+    # One context per pack: the rules of a pack share what they work out alike.
+    contexts: dict[int, Context] = {}
     for rule, setting in plan.rules:
         if (select and not matches(rule.code, select)) or (ignore and matches(rule.code, ignore)):
             continue
@@ -119,7 +121,9 @@ def check(
         if rule.after_all:
             last.append((rule, setting))
             continue
-        ctx = context(dataset, day, setting, plan)
+        ctx = contexts.get(id(setting)) or contexts.setdefault(
+            id(setting), context(dataset, day, setting, plan)
+        )
         try:
             found, any_subject = judge_all(rule, ctx)
             due = rule.due is None or rule.due(ctx)
@@ -179,8 +183,3 @@ def _selectors(value: Iterable[str] | str | None) -> list[str]:
     if isinstance(value, str):
         return [s for s in value.replace(",", " ").split() if s]
     return list(value)
-
-
-def waivers_of(records: Iterable[Any]) -> list[Waiver]:
-    """The waivers among records."""
-    return [r for r in records if isinstance(r, Waiver)]

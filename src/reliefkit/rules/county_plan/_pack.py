@@ -217,7 +217,23 @@ def is_poor_household(ctx: Context, household_id: str | None) -> bool:
 
 
 def classify(ctx: Context, disbursement: Disbursement) -> str:
-    """CP113, CP114, CP112 or "" (permitted): one classification of each disbursement."""
+    """CP113, CP114, CP112 or "" (permitted): one classification of each disbursement.
+
+    Worked out once per disbursement and context, and shared by the three rules (the
+    catalogue's one classification): on the dataset for ``check``, on the changed view for
+    ``admit``, where a replaced project or disbursement is classified afresh.
+    """
+    memo = ctx.shared("county-plan classification")
+    found = memo.get(disbursement.id)
+    if found is not None and found[0] is disbursement:
+        code: str = found[1]
+        return code
+    code = _classified(ctx, disbursement)
+    memo[disbursement.id] = (disbursement, code)
+    return code
+
+
+def _classified(ctx: Context, disbursement: Disbursement) -> str:
     project = ctx.view.get(disbursement.project_id)
     purpose = (disbursement.purpose or "").strip().lower()
     if (isinstance(project, Project) and project.government_obligated) or (

@@ -131,14 +131,14 @@ def late_ceremony(ctx: Context, township: Township) -> Iterator[Violation]:
 
 
 def _lateness(on: pendulum.Date, deadline: pendulum.Date) -> str:
-    days = (on - deadline).days
+    days = on.toordinal() - deadline.toordinal()
     if days == 0:
         return "on the day itself, which ceremony_deadline_inclusive=False does not count"
     return f"{days} day{'s' if days != 1 else ''} after it"
 
 
 def _lateness_zh(on: pendulum.Date, deadline: pendulum.Date) -> str:
-    days = (on - deadline).days
+    days = on.toordinal() - deadline.toordinal()
     if days == 0:
         return "正值扶贫日当天，而参数 ceremony_deadline_inclusive=False 不算按时"
     return f"晚 {days} 天"

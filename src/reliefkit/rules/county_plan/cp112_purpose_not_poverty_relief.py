@@ -71,8 +71,9 @@ def purpose_not_poverty_relief(ctx: Context, disbursement: Disbursement) -> Iter
     county-plan §二(一), §二(六).
     """
     if classify(ctx, disbursement) == "CP112":
-        paid = f"{disbursement.amount} from fund {disbursement.fund_id}"
-        paid_zh = f"资金 {disbursement.fund_id}，{disbursement.amount}"
+        amount = str(disbursement.amount)  # formatted once for both languages
+        paid = f"{amount} from fund {disbursement.fund_id}"
+        paid_zh = f"资金 {disbursement.fund_id}，{amount}"
         permitted = len(ctx.param("permitted_purposes"))
         if disbursement.purpose is None or not disbursement.purpose.strip():
             message = (

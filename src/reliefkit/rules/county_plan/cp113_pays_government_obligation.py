@@ -85,13 +85,14 @@ def pays_government_obligation(ctx: Context, disbursement: Disbursement) -> Iter
         if purpose in ctx.param("government_purposes"):
             reasons.append(f"its purpose is {disbursement.purpose!r}")
             reasons_zh.append(f"用途为“{word(purpose, 'zh')}”")
+        amount = str(disbursement.amount)  # formatted once for both languages
         yield Violation(
             subjects,
-            f"Disbursement {disbursement.id} ({disbursement.amount} from fund "
+            f"Disbursement {disbursement.id} ({amount} from fund "
             f"{disbursement.fund_id}) pays for government-obligated investment: "
             + " and ".join(reasons)
             + ".",
-            f"支出 {disbursement.id}（资金 {disbursement.fund_id}，{disbursement.amount}）用于应由"
+            f"支出 {disbursement.id}（资金 {disbursement.fund_id}，{amount}）用于应由"
             "政府承担投资的项目：" + "，且".join(reasons_zh) + "。",
             {
                 "purpose": disbursement.purpose,

@@ -70,12 +70,13 @@ def pays_other_expenses(ctx: Context, disbursement: Disbursement) -> Iterator[Vi
     county-plan §三(三), §一.
     """
     if classify(ctx, disbursement) == "CP114":
+        amount = str(disbursement.amount)  # formatted once for both languages
         yield Violation(
             (disbursement.id,),
-            f"Disbursement {disbursement.id} ({disbursement.amount} from fund "
+            f"Disbursement {disbursement.id} ({amount} from fund "
             f"{disbursement.fund_id}) pays for {word(disbursement.purpose)}, an other expense "
             "that raised money may not pay for.",
-            f"支出 {disbursement.id}（资金 {disbursement.fund_id}，{disbursement.amount}）用于"
+            f"支出 {disbursement.id}（资金 {disbursement.fund_id}，{amount}）用于"
             f"其他开支“{word(disbursement.purpose, 'zh')}”，募集资金不得用于此类开支。",
             {"purpose": disbursement.purpose, "amount": disbursement.amount},
         )

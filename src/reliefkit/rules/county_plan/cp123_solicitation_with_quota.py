@@ -73,11 +73,12 @@ def solicitation_with_quota(ctx: Context, sol: Solicitation) -> Iterator[Violati
     county-plan §二(一), §二(二).
     """
     if sol.quota is not None and sol.quota.yuan > 0:
+        quota = str(sol.quota)
         yield Violation(
             (sol.id,),
             f"Solicitation {sol.id} by {sol.organizer_id} to {sol.target_id} sets a quota of "
-            f"{sol.quota}; giving must be voluntary, with no amount set (quota empty or 0).",
-            f"募捐请求 {sol.id}（{sol.organizer_id} 向 {sol.target_id}）规定了捐赠数额 {sol.quota}；"
+            f"{quota}; giving must be voluntary, with no amount set (quota empty or 0).",
+            f"募捐请求 {sol.id}（{sol.organizer_id} 向 {sol.target_id}）规定了捐赠数额 {quota}；"
             "捐赠应自愿，不得规定数额（额度为空或 0）。",
             {"quota": sol.quota},
         )

@@ -63,14 +63,15 @@ def expired_waiver(ctx: Context, waiver: Waiver) -> Iterator[Violation]:
     data-format waivers.csv.
     """
     if problem_of(ctx, waiver) == EXPIRED:
+        days = _days_before(waiver, ctx)
         yield Violation(
             (waiver.id,),
             f"Waiver {waiver.id} (rule {waiver.code}, subject {waiver.subject_id}) expired on "
-            f"{waiver.until.isoformat()}, {_ago(waiver, ctx)} before as_of "
+            f"{waiver.until.isoformat()}, {days} day{'s' if days != 1 else ''} before as_of "
             f"{ctx.as_of.isoformat()}; it no longer exempts the finding.",
             f"豁免 {waiver.id}（规则 {waiver.code}，对象 {waiver.subject_id}）已于 "
             f"{waiver.until.isoformat()} 到期（早于 {ctx.as_of.isoformat()} 共 "
-            f"{(ctx.as_of - waiver.until).days} 天），不再豁免相应问题。",
+            f"{days} 天），不再豁免相应问题。",
             {
                 "waived_code": waiver.code,
                 "subject": waiver.subject_id,
@@ -81,9 +82,10 @@ def expired_waiver(ctx: Context, waiver: Waiver) -> Iterator[Violation]:
         )
 
 
-def _ago(waiver: Waiver, ctx: Context) -> str:
-    days = (ctx.as_of - waiver.until).days
-    return f"{days} day{'s' if days != 1 else ''}"
+def _days_before(waiver: Waiver, ctx: Context) -> int:
+    """Days from the waiver's end to ``as_of``: counted on the calendar's ordinals, as
+    ``(as_of - until).days`` counts them, without the pendulum interval that costs ~9 µs."""
+    return ctx.as_of.toordinal() - waiver.until.toordinal()
 
 
 # ---- recipes: how violating("RK002") breaks this rule --------------------------------------------
