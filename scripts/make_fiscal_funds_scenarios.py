@@ -15,24 +15,16 @@ A scenario's data is what ``reliefkit.dump`` writes, minus the files of empty ta
 
 from __future__ import annotations
 
-import argparse
-import filecmp
-import json
-import shutil
+import functools
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import attrs
-
-import reliefkit as rk
 from reliefkit.models import (
     Activity,
     Audit,
     Campaign,
-    Dataset,
     Department,
     Disbursement,
     Donation,
@@ -45,24 +37,15 @@ from reliefkit.models import (
     Village,
     WorkPlan,
 )
+from reliefkit.scenarios import ScenarioSpec, scenarios_main
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "src" / "reliefkit" / "rules" / "fiscal_funds" / "scenarios"
 FF = ("fiscal-funds",)
 
 Records = list[Any]
-
-
-@attrs.frozen
-class Spec:
-    """One scenario: its folder, what it shows, its records and the findings it must give."""
-
-    folder: str
-    description: str
-    records: Records
-    findings: tuple[tuple[str, tuple[str, ...]], ...]
-    packs: tuple[str, ...] = FF
-    as_of: str = "2017-12-31"
+# A scenario of the pack alone, judged at the end of 2017, unless told.
+Spec = functools.partial(ScenarioSpec, packs=FF, as_of="2017-12-31")
 
 
 def campaign(starts_on: str = "2017-08-01", ends_on: str = "2017-12-31") -> Campaign:
@@ -161,7 +144,7 @@ def clean_county_plan() -> Records:
     ]
 
 
-def specs() -> list[Spec]:
+def specs() -> list[ScenarioSpec]:
     """One scenario per rule of the pack, and two that show its eras and its deferral."""
     return [
         Spec(
@@ -269,70 +252,8 @@ def specs() -> list[Spec]:
     ]
 
 
-def _string(text: str) -> str:
-    """A TOML basic string (JSON's escapes are TOML's)."""
-    return json.dumps(text, ensure_ascii=False)
-
-
-def _toml_list(items: Sequence[str]) -> str:
-    return "[" + ", ".join(_string(item) for item in items) + "]"
-
-
-def expected_toml(spec: Spec) -> str:
-    """The scenario's ``expected.toml``."""
-    lines = [f"description = {_string(spec.description)}", f"as_of = {spec.as_of}"]
-    lines.append(f"packs = {_toml_list(spec.packs)}")
-    for code, subjects in spec.findings:
-        lines += [
-            "",
-            "[[finding]]",
-            f"code = {_string(code)}",
-            f"subjects = {_toml_list(subjects)}",
-        ]
-    return "\n".join(lines) + "\n"
-
-
-def write(spec: Spec, root: Path) -> Path:
-    """Write one scenario folder under ``root`` (replacing it)."""
-    folder = root / spec.folder
-    if folder.exists():
-        shutil.rmtree(folder)
-    data = folder / "data"
-    rk.dump(Dataset.from_records(spec.records), data)
-    for table in data.glob("*.csv"):
-        if len(table.read_text(encoding="utf-8").splitlines()) <= 1:
-            table.unlink()  # an absent file is a table with no records
-    (folder / "expected.toml").write_text(expected_toml(spec), encoding="utf-8")
-    return folder
-
-
-def _same(left: Path, right: Path) -> bool:
-    compared = filecmp.dircmp(left, right)
-    if compared.left_only or compared.right_only or compared.diff_files or compared.funny_files:
-        return False
-    return all(_same(left / d, right / d) for d in compared.common_dirs)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--check", action="store_true", help="compare, do not write")
-    args = parser.parse_args(argv)
-    if not args.check:
-        SCENARIOS.mkdir(parents=True, exist_ok=True)
-        folders = [write(spec, SCENARIOS) for spec in specs()]
-        print(f"wrote {len(folders)} scenarios")
-        return 0
-    with tempfile.TemporaryDirectory() as tmp:
-        stale = [
-            spec.folder
-            for spec in specs()
-            if not (SCENARIOS / spec.folder).is_dir()
-            or not _same(write(spec, Path(tmp)), SCENARIOS / spec.folder)
-        ]
-    if stale:
-        print(f"stale scenarios: {', '.join(stale)}: run scripts/make_fiscal_funds_scenarios.py")
-        return 1
-    return 0
+    return scenarios_main({SCENARIOS: specs()}, argv, description=__doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

@@ -17,26 +17,18 @@ absent file is a table with no records).
 
 from __future__ import annotations
 
-import argparse
-import csv
-import filecmp
-import json
-import shutil
+import functools
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-import reliefkit as rk
 from reliefkit.models import (
-    LAW_COLUMNS,
     Activity,
     Audit,
     Campaign,
-    Dataset,
     Department,
     Disbursement,
     Donation,
@@ -51,6 +43,7 @@ from reliefkit.models import (
     Village,
     WorkPlan,
 )
+from reliefkit.scenarios import ScenarioSpec, scenarios_main
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = ROOT / "src" / "reliefkit" / "rules" / "public_welfare" / "scenarios"
@@ -58,19 +51,8 @@ BOTH = ("county-plan", "donations-law")
 ONLY = ("donations-law",)
 
 Records = list[Any]
-
-
-@attrs.frozen
-class Spec:
-    """One scenario: its folder, what it shows, its records and the findings it must give."""
-
-    folder: str
-    description: str
-    records: Records
-    findings: tuple[tuple[str, tuple[str, ...]], ...]
-    as_of: str
-    packs: tuple[str, ...] = BOTH
-    tolerate: tuple[str, ...] = ()
+# A scenario run with the county plan and the pack, unless told.
+Spec = functools.partial(ScenarioSpec, packs=BOTH)
 
 
 def base(year: int = 2015, starts_on: str | None = None) -> Records:
@@ -123,7 +105,7 @@ def drive(on: str = "2015-10-01", **fields: Any) -> Activity:
                     **fields)  # fmt: skip
 
 
-def specs() -> list[Spec]:
+def specs() -> list[ScenarioSpec]:
     """Every scenario of the pack."""
     b, b16 = base(), base(2016)
     return [
@@ -271,85 +253,8 @@ def specs() -> list[Spec]:
     ]  # fmt: skip
 
 
-def _string(text: str) -> str:
-    """A TOML basic string (JSON's escapes are TOML's)."""
-    return json.dumps(text, ensure_ascii=False)
-
-
-def _toml_list(items: Sequence[str]) -> str:
-    return "[" + ", ".join(_string(item) for item in items) + "]"
-
-
-def expected_toml(spec: Spec) -> str:
-    """The scenario's ``expected.toml``."""
-    lines = [
-        f"description = {_string(spec.description)}",
-        f"as_of = {spec.as_of}",
-        f"packs = {_toml_list(spec.packs)}",
-    ]
-    if spec.tolerate:
-        lines.append(f"tolerate = {_toml_list(spec.tolerate)}")
-    for code, subjects in spec.findings:
-        lines += ["", "[[finding]]", f"code = {_string(code)}"]
-        lines.append(f"subjects = {_toml_list(subjects)}")
-    return "\n".join(lines) + "\n"
-
-
-def write(spec: Spec, root: Path) -> Path:
-    """Write one scenario folder under ``root`` (replacing it)."""
-    folder = root / spec.folder
-    if folder.exists():
-        shutil.rmtree(folder)
-    data = folder / "data"
-    rk.dump(Dataset.from_records(spec.records), data)
-    for table in data.glob("*.csv"):
-        if len(table.read_text(encoding="utf-8").splitlines()) <= 1:
-            table.unlink()  # an absent file is a table with no records
-        else:
-            _drop_empty_law_columns(table)
-    (folder / "expected.toml").write_text(expected_toml(spec), encoding="utf-8")
-    return folder
-
-
-def _drop_empty_law_columns(table: Path) -> None:
-    """Leave out the law packs' optional columns that no row fills (as the writer means to:
-    a campaign without them stays a v1 file)."""
-    law = LAW_COLUMNS.get(table.stem, frozenset())
-    with table.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))
-    keep = [i for i, name in enumerate(rows[0]) if name not in law or any(r[i] for r in rows[1:])]
-    if len(keep) < len(rows[0]):
-        with table.open("w", encoding="utf-8", newline="") as handle:
-            csv.writer(handle).writerows([[row[i] for i in keep] for row in rows])
-
-
-def _same(left: Path, right: Path) -> bool:
-    compared = filecmp.dircmp(left, right)
-    if compared.left_only or compared.right_only or compared.diff_files or compared.funny_files:
-        return False
-    return all(_same(left / d, right / d) for d in compared.common_dirs)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--check", action="store_true", help="compare, do not write")
-    args = parser.parse_args(argv)
-    if not args.check:
-        FOLDER.mkdir(parents=True, exist_ok=True)
-        folders = [write(spec, FOLDER) for spec in specs()]
-        print(f"wrote {len(folders)} scenarios")
-        return 0
-    with tempfile.TemporaryDirectory() as tmp:
-        stale = [
-            spec.folder
-            for spec in specs()
-            if not (FOLDER / spec.folder).is_dir()
-            or not _same(write(spec, Path(tmp)), FOLDER / spec.folder)
-        ]
-    if stale:
-        print(f"stale scenarios: {', '.join(stale)}: run scripts/make_public_welfare_scenarios.py")
-        return 1
-    return 0
+    return scenarios_main({FOLDER: specs()}, argv, description=__doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

@@ -16,24 +16,18 @@ absent file is a table with no records).
 
 from __future__ import annotations
 
-import argparse
-import filecmp
-import json
-import shutil
+import functools
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-import reliefkit as rk
 from reliefkit.models import (
     Activity,
     Audit,
     Campaign,
-    Dataset,
     Department,
     Disbursement,
     Donation,
@@ -51,6 +45,7 @@ from reliefkit.models import (
     WorkPlan,
     WorkTeam,
 )
+from reliefkit.scenarios import ScenarioSpec, scenarios_main
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKS = {
@@ -62,21 +57,8 @@ PACKS = {
 AS_OF = "2015-12-31"
 
 Records = list[Any]
-
-
-@attrs.frozen
-class Spec:
-    """One scenario: its folder, what it shows, its records and the finding it must give."""
-
-    pack: str
-    folder: str
-    description: str
-    records: Records
-    findings: tuple[tuple[str, tuple[str, ...]], ...]
-    tolerate: tuple[str, ...] = ()
-    as_of: str = AS_OF
-    # Named, so that an installed pack run by default never changes a built-in scenario.
-    packs: tuple[str, ...] = ("county-plan",)
+# Named, so that an installed pack run by default never changes a built-in scenario.
+Spec = functools.partial(ScenarioSpec, as_of=AS_OF, packs=("county-plan",))
 
 
 def base() -> Records:
@@ -211,13 +193,12 @@ def drive(organizer: str = "T1", id: str = "DR1", on: str = "2015-10-01") -> Act
     )
 
 
-def county_plan() -> list[Spec]:
+def county_plan() -> list[ScenarioSpec]:
     """One scenario per county-plan rule."""
     b = base()
     dept = Department(id="D2", name="县农业委员会", sector="agriculture")
     specs = [
         Spec(
-            "county-plan",
             "cp101-cross-township-solicitation",
             "Township T1 asks department D2, which is not paired with it, to donate.",
             [
@@ -232,7 +213,6 @@ def county_plan() -> list[Spec]:
             (("CP101", ("S1", "T1", "D2")),),
         ),
         Spec(
-            "county-plan",
             "cp102-duplicate-solicitation",
             "The leading group D1 asks department D2 through two drives (DR1 and DR2); "
             "department asking department is not CP101.",
@@ -252,21 +232,18 @@ def county_plan() -> list[Spec]:
             (("CP102", ("D2", "S1", "S2")),),
         ),
         Spec(
-            "county-plan",
             "cp103-activity-outside-township",
             "Township T1 holds a donation drive in township T2.",
             [*b, *second_township(), attrs.evolve(drive(), township_id="T2")],
             (("CP103", ("DR1",)),),
         ),
         Spec(
-            "county-plan",
             "cp104-missing-work-plan",
             "Township T1 has no work plan.",
             without(b, "work_plans"),
             (("CP104", ("T1",)),),
         ),
         Spec(
-            "county-plan",
             "cp105-main-leader-absent-from-ceremony",
             "Township T1's ceremony A1 is led by cadre P4; the main leader P1 is not there.",
             [
@@ -277,7 +254,6 @@ def county_plan() -> list[Spec]:
             (("CP105", ("A1", "T1")),),
         ),
         Spec(
-            "county-plan",
             "cp106-late-ceremony",
             "Township T1 holds its ceremony A1 on 20 October, after Poverty Alleviation Day.",
             swap(b, "A1", on="2015-10-20"),
@@ -285,7 +261,6 @@ def county_plan() -> list[Spec]:
             (("CP106", ("T1", "A1")),),
         ),
         Spec(
-            "county-plan",
             "cp107-ceremony-not-in-populous-seat",
             "Township T1's ceremony A1 is in its seat but not at a populous place.",
             swap(b, "A1", populous=False),
@@ -293,7 +268,6 @@ def county_plan() -> list[Spec]:
             (("CP107", ("A1", "T1")),),
         ),
         Spec(
-            "county-plan",
             "cp108-leader-visit-missing",
             "No county leader visits anyone: the campaign has no leader visit.",
             without(b, "A2"),
@@ -301,7 +275,6 @@ def county_plan() -> list[Spec]:
             (("CP108", ("C1",)),),
         ),
         Spec(
-            "county-plan",
             "cp109-poor-village-without-work-team",
             "Poor village V2 has an exit plan but no work team.",
             [
@@ -312,14 +285,12 @@ def county_plan() -> list[Spec]:
             (("CP109", ("V2",)),),
         ),
         Spec(
-            "county-plan",
             "cp110-poor-household-without-responsible-person",
             "Registered poor household H1 has no responsible person.",
             swap(b, "H1", responsible_person_id=None),
             (("CP110", ("H1",)),),
         ),
         Spec(
-            "county-plan",
             "cp111-poor-village-without-exit-plan",
             "Poor village V2 has a work team but no exit plan by the end of the campaign.",
             [
@@ -332,14 +303,12 @@ def county_plan() -> list[Spec]:
             (("CP111", ("V2",)),),
         ),
         Spec(
-            "county-plan",
             "cp112-purpose-not-poverty-relief",
             "Disbursement DB1 names the unclassified purpose 'other'.",
             [*b, *fund("10000", "4000"), gift(), payment(purpose="other")],
             (("CP112", ("DB1",)),),
         ),
         Spec(
-            "county-plan",
             "cp113-pays-government-obligation",
             "Disbursement DB1 pays for project PR1, which the government must fund.",
             [
@@ -360,14 +329,12 @@ def county_plan() -> list[Spec]:
             (("CP113", ("DB1", "PR1")),),
         ),
         Spec(
-            "county-plan",
             "cp114-pays-other-expenses",
             "Disbursement DB1 pays for meals.",
             [*b, *fund("10000", "4000"), gift(), payment(purpose="meals")],
             (("CP114", ("DB1",)),),
         ),
         Spec(
-            "county-plan",
             "cp115-designation-not-honoured",
             "DN1 is given for project PR1, but F1 pays DB1 to household H1 instead, with no "
             "undesignated money to draw on.",
@@ -389,7 +356,6 @@ def county_plan() -> list[Spec]:
             (("CP115", ("F1", "DB1", "DN1")),),
         ),
         Spec(
-            "county-plan",
             "cp116-pledge-to-unpublished-project",
             "Enterprise E1 pledges to project PR1, which was never published.",
             [
@@ -409,7 +375,6 @@ def county_plan() -> list[Spec]:
             (("CP116", ("PL1", "PR1")),),
         ),
         Spec(
-            "county-plan",
             "cp117-no-honour-badge",
             "E1 gives DN1 in T1's donation drive DR1 and receives no honour badge.",
             [
@@ -422,7 +387,6 @@ def county_plan() -> list[Spec]:
             (("CP117", ("DN1", "E1")),),
         ),
         Spec(
-            "county-plan",
             "cp118-fund-not-audited",
             "Fund F1 received DN1 and was never audited.",
             [*b, *fund("10000"), gift()],
@@ -430,7 +394,6 @@ def county_plan() -> list[Spec]:
             (("CP118", ("F1",)),),
         ),
         Spec(
-            "county-plan",
             "cp119-disbursement-not-targeted",
             "Disbursement DB1 pays village V1, which is not poor, for no poor household.",
             [
@@ -442,7 +405,6 @@ def county_plan() -> list[Spec]:
             (("CP119", ("DB1",)),),
         ),
         Spec(
-            "county-plan",
             "cp120-training-not-free",
             "Township T1's vocational training A4 charges a fee of 50 yuan.",
             [
@@ -461,7 +423,6 @@ def county_plan() -> list[Spec]:
             (("CP120", ("A4",)),),
         ),
         Spec(
-            "county-plan",
             "cp121-notable-gift-outside-hometown",
             "Local notable N1, from township T2, gives DN1 through T1's hometown-return "
             "activity A4 for village V1 of T1.",
@@ -494,7 +455,6 @@ def county_plan() -> list[Spec]:
             (("CP121", ("DN1", "N1")),),
         ),
         Spec(
-            "county-plan",
             "cp122-fund-overspent",
             "Fund F1 received 10,000 yuan and paid out 12,000.",
             [*b, *fund("10000", "12000"), gift(), payment("12000")],
@@ -502,7 +462,6 @@ def county_plan() -> list[Spec]:
             (("CP122", ("F1", "DB1")),),
         ),
         Spec(
-            "county-plan",
             "cp123-solicitation-with-quota",
             "The leading group D1 asks enterprise E1 for at least 5,000 yuan.",
             [
@@ -521,7 +480,6 @@ def county_plan() -> list[Spec]:
             (("CP123", ("S1",)),),
         ),
         Spec(
-            "county-plan",
             "cp124-tour-visits-no-poor",
             "An inspection tour A4 visits only village V1, which is not poor.",
             [
@@ -542,12 +500,11 @@ def county_plan() -> list[Spec]:
     return specs
 
 
-def waivers() -> list[Spec]:
+def waivers() -> list[ScenarioSpec]:
     """One scenario per waiver rule."""
     b = base()
     return [
         Spec(
-            "waivers",
             "rk001-invalid-waiver",
             "Township T1, not the leading group, waives CP109 for village V1.",
             [
@@ -564,7 +521,6 @@ def waivers() -> list[Spec]:
             (("RK001", ("CP109:V1",)),),
         ),
         Spec(
-            "waivers",
             "rk002-expired-waiver",
             "The leading group's waiver of CP110 for H1 ran until 30 November.",
             [
@@ -580,7 +536,6 @@ def waivers() -> list[Spec]:
             (("RK002", ("CP110:H1",)),),
         ),
         Spec(
-            "waivers",
             "rk003-unused-waiver",
             "The leading group waives CP109 for V1, which is not poor: nothing to exempt.",
             [
@@ -598,7 +553,7 @@ def waivers() -> list[Spec]:
     ]
 
 
-def example_county() -> list[Spec]:
+def example_county() -> list[ScenarioSpec]:
     """The sample external pack's XCP102, alone and beside the county plan's CP123."""
     ask = Solicitation(
         id="S1",
@@ -626,7 +581,6 @@ def example_county() -> list[Spec]:
     ]
     return [
         Spec(
-            "example-county",
             "xcp102-solicitation-names-an-amount",
             "The leading group D1 asks enterprise E1 for 5,000 yuan; the county pack runs alone.",
             alone,
@@ -634,7 +588,6 @@ def example_county() -> list[Spec]:
             packs=("example-county",),
         ),
         Spec(
-            "example-county",
             "xcp102-defers-to-cp123",
             "The same request beside the county plan: CP123 reports it, and XCP102, which "
             "defers to CP123, stays silent (one problem, one finding).",
@@ -645,85 +598,17 @@ def example_county() -> list[Spec]:
     ]
 
 
-def _string(text: str) -> str:
-    """A TOML basic string (JSON's escapes are TOML's)."""
-    return json.dumps(text, ensure_ascii=False)
-
-
-def _toml_list(items: Sequence[str]) -> str:
-    return "[" + ", ".join(_string(item) for item in items) + "]"
-
-
-def expected_toml(spec: Spec) -> str:
-    """The scenario's ``expected.toml``."""
-    lines = [f"description = {_string(spec.description)}", f"as_of = {spec.as_of}"]
-    if spec.packs:
-        lines.append(f"packs = {_toml_list(spec.packs)}")
-    if spec.tolerate:
-        lines.append(f"tolerate = {_toml_list(spec.tolerate)}")
-    for code, subjects in spec.findings:
-        lines += [
-            "",
-            "[[finding]]",
-            f"code = {_string(code)}",
-            f"subjects = {_toml_list(subjects)}",
-        ]
-    return "\n".join(lines) + "\n"
-
-
-def write(spec: Spec, root: Path) -> Path:
-    """Write one scenario folder under ``root`` (replacing it)."""
-    folder = root / spec.folder
-    if folder.exists():
-        shutil.rmtree(folder)
-    data = folder / "data"
-    rk.dump(Dataset.from_records(spec.records), data)
-    for table in data.glob("*.csv"):
-        if len(table.read_text(encoding="utf-8").splitlines()) <= 1:
-            table.unlink()  # an absent file is a table with no records
-    (folder / "expected.toml").write_text(expected_toml(spec), encoding="utf-8")
-    return folder
-
-
-def specs() -> list[Spec]:
-    """Every scenario of the built-in packs."""
-    return [*county_plan(), *waivers(), *example_county()]
-
-
-def build(roots: dict[str, Path]) -> list[Path]:
-    """Write every scenario under the root of its pack; returns the folders."""
-    return [write(spec, roots[spec.pack]) for spec in specs()]
-
-
-def _same(left: Path, right: Path) -> bool:
-    compared = filecmp.dircmp(left, right)
-    if compared.left_only or compared.right_only or compared.diff_files or compared.funny_files:
-        return False
-    return all(_same(left / d, right / d) for d in compared.common_dirs)
+def specs() -> dict[Path, list[ScenarioSpec]]:
+    """Every scenario of the built-in packs, by the folder it is written to."""
+    return {
+        PACKS["county-plan"]: county_plan(),
+        PACKS["waivers"]: waivers(),
+        PACKS["example-county"]: example_county(),
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--check", action="store_true", help="compare, do not write")
-    args = parser.parse_args(argv)
-    if not args.check:
-        for root in PACKS.values():
-            root.mkdir(parents=True, exist_ok=True)
-        folders = build(PACKS)
-        print(f"wrote {len(folders)} scenarios")
-        return 0
-    with tempfile.TemporaryDirectory() as tmp:
-        roots = {pack: Path(tmp) / pack for pack in PACKS}
-        stale = [
-            spec.folder
-            for spec in specs()
-            if not (PACKS[spec.pack] / spec.folder).is_dir()
-            or not _same(write(spec, roots[spec.pack]), PACKS[spec.pack] / spec.folder)
-        ]
-    if stale:
-        print(f"stale scenarios: {', '.join(stale)}: run scripts/make_scenarios.py")
-        return 1
-    return 0
+    return scenarios_main(specs(), argv, description=__doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

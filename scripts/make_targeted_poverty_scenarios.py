@@ -17,22 +17,17 @@ absent file is a table with no records).
 
 from __future__ import annotations
 
-import argparse
-import filecmp
-import shutil
+import functools
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-import reliefkit as rk
 from reliefkit.models import (
     Activity,
     Campaign,
-    Dataset,
     Department,
     ExitPlan,
     Household,
@@ -42,6 +37,7 @@ from reliefkit.models import (
     WorkPlan,
     WorkTeam,
 )
+from reliefkit.scenarios import ScenarioSpec, scenarios_main
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = ROOT / "src" / "reliefkit" / "rules" / "targeted_poverty" / "scenarios"
@@ -49,19 +45,8 @@ TP = "targeted-poverty"
 CP = "county-plan"
 
 Records = list[Any]
-
-
-@attrs.frozen
-class Spec:
-    """One scenario: its folder, what it shows, its records, the packs it runs and the
-    findings it must give."""
-
-    folder: str
-    description: str
-    records: Records
-    findings: tuple[tuple[str, tuple[str, ...]], ...]
-    as_of: str
-    packs: tuple[str, ...] = (TP,)
+# A scenario of the pack alone, unless told.
+Spec = functools.partial(ScenarioSpec, packs=(TP,))
 
 
 def base(year: int) -> Records:
@@ -154,7 +139,7 @@ EXIT_IN_ORDER: dict[str, Any] = {
 }
 
 
-def specs() -> list[Spec]:
+def specs() -> list[ScenarioSpec]:
     """One scenario per TP rule, and the two overlaps with the county plan."""
     b15, b16, b17 = base(2015), base(2016), base(2017)
     no_team = [*b15, *poor_village(team=False)]
@@ -198,7 +183,7 @@ def specs() -> list[Spec]:
             no_team,
             (("CP109", ("V2",)),),
             "2015-12-31",
-            (CP, TP),
+            packs=(CP, TP),
         ),
         Spec(
             "tp404-work-team-understaffed-or-short",
@@ -231,7 +216,7 @@ def specs() -> list[Spec]:
             alone,
             (("CP110", ("H1",)),),
             "2015-12-31",
-            (CP, TP),
+            packs=(CP, TP),
         ),
         Spec(
             "tp406-household-exit-unmet",
@@ -270,59 +255,8 @@ def specs() -> list[Spec]:
     ]
 
 
-def _toml_list(items: Sequence[str]) -> str:
-    return "[" + ", ".join(f'"{item}"' for item in items) + "]"
-
-
-def expected_toml(spec: Spec) -> str:
-    """The scenario's ``expected.toml``."""
-    lines = [
-        f'description = "{spec.description}"',
-        f"as_of = {spec.as_of}",
-        f"packs = {_toml_list(spec.packs)}",
-    ]
-    for code, subjects in spec.findings:
-        lines += ["", "[[finding]]", f'code = "{code}"', f"subjects = {_toml_list(subjects)}"]
-    return "\n".join(lines) + "\n"
-
-
-def write(spec: Spec, root: Path) -> Path:
-    """Write one scenario folder under ``root`` (replacing it)."""
-    folder = root / spec.folder
-    if folder.exists():
-        shutil.rmtree(folder)
-    data = folder / "data"
-    rk.dump(Dataset.from_records(spec.records), data)
-    for table in data.glob("*.csv"):
-        if len(table.read_text(encoding="utf-8").splitlines()) <= 1:
-            table.unlink()  # an absent file is a table with no records
-    (folder / "expected.toml").write_text(expected_toml(spec), encoding="utf-8")
-    return folder
-
-
-def _same(left: Path, right: Path) -> bool:
-    compared = filecmp.dircmp(left, right)
-    if compared.left_only or compared.right_only or compared.diff_files or compared.funny_files:
-        return False
-    return all(_same(left / d, right / d) for d in compared.common_dirs)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--check", action="store_true", help="compare, do not write")
-    args = parser.parse_args(argv)
-    if not args.check:
-        FOLDER.mkdir(parents=True, exist_ok=True)
-        folders = [write(spec, FOLDER) for spec in specs()]
-        print(f"wrote {len(folders)} scenarios")
-        return 0
-    with tempfile.TemporaryDirectory() as tmp:
-        for spec in specs():
-            write(spec, Path(tmp))
-        if not FOLDER.is_dir() or not _same(Path(tmp), FOLDER):
-            print("stale scenarios: run scripts/make_targeted_poverty_scenarios.py")
-            return 1
-    return 0
+    return scenarios_main({FOLDER: specs()}, argv, description=__doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

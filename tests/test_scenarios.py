@@ -4,23 +4,31 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import tomllib
+from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 
 import reliefkit as rk
 from reliefkit.exceptions import ScenarioError
-from reliefkit.models import Campaign, Dataset, Department, Person, Township, WorkPlan
+from reliefkit.models import Campaign, Dataset, Department, Money, Person, Township, WorkPlan
 from reliefkit.rules import default_registry
 from reliefkit.scenarios import (
+    ScenarioSpec,
     Status,
+    expected_toml,
     explain,
     find_scenarios,
     load_scenario,
     run_scenario,
     run_scenarios,
+    scenarios_main,
     scenarios_of,
+    stale_scenarios,
     summary,
+    write_scenarios,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -356,3 +364,162 @@ def test_params_are_read_by_the_parameters_types(tmp_path: Path) -> None:
     result = run_scenario(_scenario(tmp_path, text))
     assert result.error is None, result.error
     assert not result.unexpected, str(result)
+
+
+# ---- the writer ------------------------------------------------------------------------------
+
+
+def _spec(folder: str = "cp104-and-cp106", **changes: object) -> ScenarioSpec:
+    """The campaign of `_campaign` as records: CP104 and CP106 on T1 expected, CP108
+    tolerated, the county plan named."""
+    spec = ScenarioSpec(
+        folder,
+        "Township T1 has no work plan and no ceremony.",
+        list(_campaign().records()),
+        [("CP104", ["T1"]), ("CP106", ("T1",))],
+        "2015-12-31",
+        packs=["county-plan"],
+        tolerate=["CP108"],
+    )
+    return attrs.evolve(spec, **changes) if changes else spec
+
+
+def test_a_written_spec_passes_the_runner(tmp_path: Path) -> None:
+    """A spec written by `write_scenarios` is a scenario the runner passes: data without the
+    files of empty tables, and its expected.toml read back as written."""
+    specs = [
+        _spec(),
+        _spec(
+            "nested/from-a-dataset",
+            data=_campaign(),
+            tolerate=(),
+            findings=[("CP104", ["T1"]), ("CP106", ["T1"]), ("CP108", ["C1"])],
+        ),
+    ]
+    assert write_scenarios(specs, tmp_path) == 2
+    results = run_scenarios(tmp_path)
+    assert [r.name for r in results] == ["cp104-and-cp106", "nested/from-a-dataset"]
+    assert all(r.passed for r in results), "\n".join(map(str, results))
+    assert sorted(p.name for p in (tmp_path / "cp104-and-cp106" / "data").iterdir()) == [
+        "campaign.csv",
+        "townships.csv",
+    ]
+    scenario = load_scenario(tmp_path / "cp104-and-cp106")
+    assert scenario.expected.packs == ("county-plan",)
+    assert scenario.expected.tolerate == {"CP108"}
+    assert scenario.expected.description == "Township T1 has no work plan and no ceremony."
+    assert (tmp_path / "cp104-and-cp106" / "expected.toml").read_text(encoding="utf-8") == (
+        'description = "Township T1 has no work plan and no ceremony."\n'
+        "as_of = 2015-12-31\n"
+        'packs = ["county-plan"]\n'
+        'tolerate = ["CP108"]\n'
+        '\n[[finding]]\ncode = "CP104"\nsubjects = ["T1"]\n'
+        '\n[[finding]]\ncode = "CP106"\nsubjects = ["T1"]\n'
+    )
+
+
+def test_written_params_are_read_back_by_their_types(tmp_path: Path) -> None:
+    """`params` are written as `[params]` in forms the runner reads by the parameter's type:
+    a tuple, a Decimal, Money, a mapping of years to amounts."""
+    data = _campaign().add(
+        Person(id="P1", unit_id="T1", role="township_main_leader"),
+        Department(id="D1", name="x", sector="leading_group"),
+    )
+    data = data.replace(Township(id="T1", name="镇", kind="town", main_leader_id="P1"))
+    data = data.add(WorkPlan(township_id="T1", responsible_person_id="P1", tasks=1))
+    window = _spec(
+        "window",
+        data=data,
+        as_of="2015-10-20",
+        findings=[("CP108", ["C1"]), ("CP106", ["T1"])],
+        tolerate=(),
+        params={"visit_window": ("10-10", "10-12")},
+    )
+    typed = _spec(
+        "typed",
+        packs=("county-plan", "donations-law", "targeted-poverty"),
+        findings=(),
+        tolerate=("CP104", "CP106", "CP108", "TP404", "TP408"),
+        params={
+            "admin_cap_public_charity": Decimal("0.13"),
+            "admin_cap_exempt_below": Money("200000"),
+            "construction_report_days": 30,
+            "poverty_line": {2015: Money("2900.50"), 2013: 2736},
+        },
+    )
+    assert '[params]\nvisit_window = ["10-10", "10-12"]\n' in expected_toml(window)
+    write_scenarios([window, typed], tmp_path)
+    results = run_scenarios(tmp_path)
+    assert all(r.passed for r in results), "\n".join(map(str, results))
+
+
+def test_check_finds_stale_and_missing_folders(tmp_path: Path) -> None:
+    """With `check=True` nothing is written and the folders not byte for byte what the specs
+    write are counted: a changed or extra file, a changed spec, a missing folder."""
+    spec = _spec()
+    assert write_scenarios([spec], tmp_path, check=True) == 1  # missing
+    assert not (tmp_path / spec.folder).exists()
+    write_scenarios([spec], tmp_path)
+    assert write_scenarios([spec], tmp_path, check=True) == 0
+    expected = tmp_path / spec.folder / "expected.toml"
+    expected.write_text(expected.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert stale_scenarios([spec], tmp_path) == [spec.folder]
+    write_scenarios([spec], tmp_path)
+    (tmp_path / spec.folder / "data" / "villages.csv").write_text("id\n", encoding="utf-8")
+    assert write_scenarios([spec], tmp_path, check=True) == 1
+    write_scenarios([spec], tmp_path)
+    changed = _spec(as_of="2015-12-30")
+    assert stale_scenarios([changed, _spec("other")], tmp_path) == [spec.folder, "other"]
+    (tmp_path / "unrelated").mkdir()  # a folder no spec names is left alone
+    assert write_scenarios([spec], tmp_path, check=True) == 0
+
+
+def test_scenarios_main_writes_or_checks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A script's `main`: writes and says how many, or with --check names the stale folders
+    and returns 1."""
+    roots = {tmp_path / "a": [_spec()], tmp_path / "b": [_spec("second")]}
+    assert scenarios_main(roots, ["--check"]) == 1
+    assert "stale scenarios: cp104-and-cp106, second: run " in capsys.readouterr().out
+    assert scenarios_main(roots, []) == 0
+    assert capsys.readouterr().out == "wrote 2 scenarios\n"
+    assert scenarios_main(roots, ["--check"]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_the_toml_escapes_quotes_and_keeps_unicode() -> None:
+    """Descriptions, subjects and parameter names with quotes, backslashes, control
+    characters and non-ASCII text are written as valid TOML that reads back as given."""
+    description = 'T1 "河口镇" asks \\ D2\tfor 5,000 元 \U0001f600 \x7f\nnext line'
+    spec = _spec(
+        description=description,
+        findings=[("CP101", ['S"1', "T\\1", "镇一"])],
+        params={"odd key": '值 "quoted"', "plain_key": True},
+    )
+    text = expected_toml(spec)
+    assert '"河口镇"' not in text and '\\"河口镇\\"' in text  # escaped, not ASCII-escaped
+    assert "河口镇" in text and "\\u" not in text.replace("\\u007F", "")
+    document = tomllib.loads(text)
+    assert document["description"] == description
+    assert document["finding"] == [{"code": "CP101", "subjects": ['S"1', "T\\1", "镇一"]}]
+    assert document["params"] == {"odd key": '值 "quoted"', "plain_key": True}
+
+
+def test_a_spec_that_cannot_run_is_refused_before_writing(tmp_path: Path) -> None:
+    """A finding that is no rule code, a finding without subjects, a folder outside the
+    root or written twice: a ScenarioError, and the folder already there is kept."""
+    spec = _spec()
+    write_scenarios([spec], tmp_path)
+    with pytest.raises(ScenarioError, match="'CP1' is not a rule code"):
+        write_scenarios([_spec(findings=[("CP1", ["T1"])])], tmp_path)
+    with pytest.raises(ScenarioError, match="at least one subject"):
+        write_scenarios([_spec(findings=[("CP104", [])])], tmp_path)
+    assert write_scenarios([spec], tmp_path, check=True) == 0
+    for folder in ("../escape", "/abs", "", "a/./b"):
+        with pytest.raises(ScenarioError, match="expected a relative path"):
+            _spec(folder)
+    with pytest.raises(ScenarioError, match="written twice"):
+        write_scenarios([spec, spec], tmp_path)
+    with pytest.raises(ScenarioError, match="cannot be written as a TOML value"):
+        expected_toml(_spec(params={"x": object()}))

@@ -16,6 +16,11 @@ Any other finding, a missing one, or a rule that raises fails the scenario.
 PATH`` prints the same results and exits 0 (all pass), 1 (one fails) or 2 (one cannot run).
 A pack ships its scenarios as package data in a folder ``scenarios`` beside its rule modules
 (:func:`scenarios_of` finds it).
+
+A pack author can build those folders from Python: a :class:`ScenarioSpec` per scenario
+(folder, description, records, ``as_of``, packs, findings), written by
+:func:`write_scenarios` — or checked to be current, with ``check=True`` — and
+:func:`scenarios_main` as a script's ``main`` with ``--check``.
 """
 
 from reliefkit.scenarios._expected import (
@@ -36,14 +41,24 @@ from reliefkit.scenarios._run import (
     scenarios_of,
 )
 from reliefkit.scenarios._text import explain, explain_lines, summary
+from reliefkit.scenarios._write import (
+    ScenarioSpec,
+    expected_toml,
+    scenarios_main,
+    stale_scenarios,
+    write_scenario,
+    write_scenarios,
+)
 
 __all__ = [
     "Expected",
     "ExpectedFinding",
     "Scenario",
     "ScenarioResult",
+    "ScenarioSpec",
     "Status",
     "compare",
+    "expected_toml",
     "explain",
     "explain_lines",
     "find_scenarios",
@@ -52,6 +67,10 @@ __all__ = [
     "read_expected",
     "run_scenario",
     "run_scenarios",
+    "scenarios_main",
     "scenarios_of",
+    "stale_scenarios",
     "summary",
+    "write_scenario",
+    "write_scenarios",
 ]
