@@ -169,14 +169,15 @@ def fund_not_audited(ctx: Context, fund: Fund) -> Iterator[Violation]:
     )
 
 
-def _faults(
-    ds: Queries, audit: Audit, book: Ledger, due: pendulum.Date
-) -> tuple[Audit, tuple[list[str], list[str]]]:
-    """What is wrong with an audit, in English and Chinese: each failed condition with its
-    numbers (auditor, date, totals)."""
+def coverage_faults(
+    view: Queries, audit: Audit, last: pendulum.Date | None, due: pendulum.Date
+) -> tuple[list[str], list[str]]:
+    """What keeps an audit from covering its fund, in English and Chinese: not by the audit
+    department, after the due day, or before the fund's last movement (``last``). Shared with
+    FF304, which asks for the same coverage of fiscal funds."""
     en: list[str] = []
     zh: list[str] = []
-    auditor = ds.get(audit.auditor_id)
+    auditor = view.get(audit.auditor_id)
     if not isinstance(auditor, Department):
         en.append(f"is by {audit.auditor_id}, not a recorded department")
         zh.append(f"由 {audit.auditor_id} 出具，该单位不是已登记的部门")
@@ -188,13 +189,21 @@ def _faults(
         zh.append(f"由 {auditor.id}（{word(auditor.sector, 'zh')}部门）出具，不是审计部门")
     on = audit.on.isoformat()
     if audit.on > due:
-        late = (audit.on - due).days
+        late = audit.on.toordinal() - due.toordinal()
         en.append(f"is dated {on}, {late} day{'s' if late != 1 else ''} after the due day")
         zh.append(f"日期为 {on}，比截止日晚 {late} 天")
-    if book.last_movement is not None and audit.on < book.last_movement:
-        last = book.last_movement.isoformat()
-        en.append(f"is dated {on}, before the fund's last movement on {last}")
-        zh.append(f"日期为 {on}，早于资金最后一笔收支（{last}）")
+    if last is not None and audit.on < last:
+        en.append(f"is dated {on}, before the fund's last movement on {last.isoformat()}")
+        zh.append(f"日期为 {on}，早于资金最后一笔收支（{last.isoformat()}）")
+    return en, zh
+
+
+def _faults(
+    ds: Queries, audit: Audit, book: Ledger, due: pendulum.Date
+) -> tuple[Audit, tuple[list[str], list[str]]]:
+    """What is wrong with an audit, in English and Chinese: each failed condition with its
+    numbers (auditor, date, totals)."""
+    en, zh = coverage_faults(ds, audit, book.last_movement, due)
     for name, name_zh, stated, kept in (
         ("received", "收入", audit.received_total, Money(book.received)),
         ("disbursed", "支出", audit.disbursed_total, Money(book.disbursed)),

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pendulum
 
 from reliefkit._words import word
-from reliefkit.models import Audit, Department, Fund, Money, Queries, Sector
+from reliefkit.models import Audit, Fund, Money, Queries, Sector
 from reliefkit.rules._core import Context, Kind, Severity, Violation
 from reliefkit.rules._ledger import ledger
 from reliefkit.rules.county_plan._pack import due_date, has_come
@@ -17,6 +17,7 @@ from reliefkit.rules.county_plan.cp118_fund_not_audited import (
     _audits_not_due,
     _over_by_as_of,
     audits_due,
+    coverage_faults,
 )
 from reliefkit.rules.fiscal_funds._pack import (
     AUDIT_LAW,
@@ -28,7 +29,6 @@ from reliefkit.rules.fiscal_funds._pack import (
     WHY,
     audited_kind,
     cite,
-    days,
     fund_to_audit,
     ids_of,
 )
@@ -166,28 +166,9 @@ def public_fund_not_audited(ctx: Context, fund: Fund) -> Iterator[Violation]:
 def _faults(
     view: Queries, audit: Audit, last: pendulum.Date | None, due: pendulum.Date
 ) -> tuple[str, tuple[list[str], list[str]]]:
-    """What keeps an audit from covering the fund, in English and Chinese."""
-    en: list[str] = []
-    zh: list[str] = []
-    auditor = view.get(audit.auditor_id)
-    if not isinstance(auditor, Department):
-        en.append(f"is by {audit.auditor_id}, not a recorded department")
-        zh.append(f"由 {audit.auditor_id} 出具，该单位不是已登记的部门")
-    elif auditor.sector is not Sector.AUDIT:
-        en.append(
-            f"is by {auditor.id}, a department of sector {auditor.sector.value} "
-            "(the audit department is of sector audit)"
-        )
-        zh.append(f"由 {auditor.id}（{word(auditor.sector, 'zh')}部门）出具，不是审计部门")
-    on = audit.on.isoformat()
-    if audit.on > due:
-        late = (audit.on - due).days
-        en.append(f"is dated {on}, {days(late)} after the due day")
-        zh.append(f"日期为 {on}，比截止日晚 {late} 天")
-    if last is not None and audit.on < last:
-        en.append(f"is dated {on}, before the fund's last movement on {last.isoformat()}")
-        zh.append(f"日期为 {on}，早于资金最后一笔收支（{last.isoformat()}）")
-    return audit.id, (en, zh)
+    """What keeps an audit from covering the fund, in English and Chinese (CP118's reading
+    of coverage, without its totals: comparing totals stays CP118's)."""
+    return audit.id, coverage_faults(view, audit, last, due)
 
 
 # ---- recipes: how violating("FF304") breaks this rule --------------------------------------------
