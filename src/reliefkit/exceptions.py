@@ -164,11 +164,17 @@ class IntegrityError(ReliefkitError, ValueError):
 
     def __init__(self, problems: Sequence[tuple[str, str, str, str, str]]) -> None:
         self.problems = tuple(problems)
+        super().__init__(self.problems)
+
+    def __str__(self) -> str:
+        # Written when shown, not when raised: the loader, which catches this to place each
+        # problem in its file, never pays for a message of millions of lines.
         lines = [
             f"{kind} {rid!r}: {field}={value!r}: {expected}"
             for kind, rid, field, value, expected in self.problems
         ]
-        super().__init__(f"{len(lines)} integrity problem(s):\n  " + "\n  ".join(lines))
+        message = f"{len(lines)} integrity problem(s):\n  " + "\n  ".join(lines)
+        return printable(message, newlines=True)
 
 
 class LoadError(ReliefkitError, ValueError):

@@ -6,16 +6,17 @@ from __future__ import annotations
 import re
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import attrs
 import pendulum
 
 from reliefkit.exceptions import IntegrityError, LoadError, LoadProblem
+from reliefkit.io._blocks import block_builder
 from reliefkit.io._notices import as_text, scrub, shown
 from reliefkit.io._rows import row_reader
-from reliefkit.io._source import Cells, RawTable, Reading
+from reliefkit.io._source import Block, Cells, RawTable, Reading
 from reliefkit.models import TABLES, Campaign, Dataset
 
 # Stands in for a campaign that could not be read, so references are still checked; the
@@ -36,7 +37,7 @@ class _Built:
     """The records one table yielded, with their row numbers."""
 
     file: str
-    records: list[Any] = attrs.Factory(list)
+    records: Sequence[Any] = ()
     rows: array[int] = attrs.Factory(lambda: array("q"))
     skipped_ids: set[str] = attrs.Factory(set)
     count: int = 0  # rows read (blank rows aside), built or not
@@ -73,14 +74,17 @@ def _build_table(raw: RawTable, problems: list[LoadProblem], shared: dict[str, s
     # A missing required column leaves every row unbuildable, reported once by the reader.
     buildable = not raw.missing
     record_type = table.record_type
-    records, rows, skipped = built.records, built.rows, built.skipped_ids
+    records: list[Any] = []
+    rows, skipped = built.rows, built.skipped_ids
     is_campaign = table.name == "campaign"
-    for number, cells in raw.rows:
+    build_block = block_builder(table, shared) if buildable and not is_campaign else None
+
+    def build_row(number: int, cells: Cells | None) -> None:
         built.count += 1
         if is_campaign and built.count > 1:
             built.later_rows.append(number)
         if cells is None:
-            continue
+            return
         kwargs, bad = read(cells)
         if bad or not buildable:
             for i, expected in bad:
@@ -89,16 +93,30 @@ def _build_table(raw: RawTable, problems: list[LoadProblem], shared: dict[str, s
                 problems.append(LoadProblem(file, number, column.name, value, expected))
             if isinstance(kwargs.get("id"), str):
                 skipped.add(str(kwargs["id"]))
-            continue
+            return
         try:
             record = record_type(**kwargs)
         except (ValueError, TypeError) as exc:  # InvalidValueError is a ValueError
             problems.append(_constructor_problem(raw, number, cells, exc))
             if isinstance(kwargs.get("id"), str):
                 skipped.add(str(kwargs["id"]))
-            continue
+            return
         records.append(record)
         rows.append(number)
+
+    for item in raw.rows:
+        if not isinstance(item, Block):
+            build_row(*item)
+            continue
+        made = build_block(item) if build_block is not None else None
+        if made is None:  # something to report, or a type built by its constructor only
+            for number, cells in item.cells():
+                build_row(number, cells)
+            continue
+        built.count += len(made)
+        records += made
+        rows.extend(range(item.first, item.first + len(made)))
+    built.records = tuple(records)  # what the dataset keeps: the list is let go
     return built
 
 

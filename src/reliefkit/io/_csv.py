@@ -14,6 +14,7 @@ import os
 import stat
 import unicodedata
 from collections.abc import Iterator
+from itertools import chain, islice
 from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
@@ -24,7 +25,7 @@ from reliefkit.io._cells import Oversized, format_cell
 from reliefkit.io._limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_NOTICES_PER_FILE
 from reliefkit.io._notices import Notice, safe_name, shown
 from reliefkit.io._schema import SCHEMA, Table, written_columns
-from reliefkit.io._source import Cells, RawTable, Reading, note_blank_rows
+from reliefkit.io._source import Block, Cells, RawTable, Reading, note_blank_rows
 from reliefkit.models import Dataset
 
 _NOT_A_TABLE = "not a table of the format; ignored"
@@ -35,7 +36,10 @@ _ABSENT_COLUMN = (
     "empty, the column may not be absent)"
 )
 _CHUNK = 1 << 20
+BLOCK_ROWS = 2048
+"""Rows read into one :class:`Block` at most (``0``: none, every row alone)."""
 _FILES = {table.file: table for table in SCHEMA.values()}
+_FIRST = itemgetter(0)
 # A near miss: the name a person may mean (case, full-width letters, outer spaces).
 _NEAR = {unicodedata.normalize("NFKC", name).casefold(): name for name in _FILES}
 
@@ -260,36 +264,39 @@ class _Rows:
         self.unnamed_with_data: set[int] = set()
         index = {name: i for i, name in positions.items()}
         # Each of the table's columns in the row, or the sentinel appended after the row.
-        self.pick = itemgetter(*(index.get(c.name, -1) for c in table.columns))
+        self.index = tuple(index.get(c.name, -1) for c in table.columns)
+        self.pick = itemgetter(*self.index)
         self.blank = 0
         self.first_blank: list[int] = []
 
-    def read(self, reader: Any, handle: IO[str]) -> Iterator[tuple[int, Cells]]:
-        """The rows, parsed as they are consumed; the file is closed at the end."""
-        width, pick, limit, plain = self.width, self.pick, MAX_CELL_CHARS, not self.unnamed
-        number = 0
-        line: int = reader.line_num  # the last line read (the header's)
+    def read(self, reader: Any, handle: IO[str]) -> Iterator[tuple[int, Cells] | Block]:
+        """The rows, parsed as they are consumed; the file is closed at the end.
+
+        Rows are read ``BLOCK_ROWS`` at a time, and runs of rows as wide as the header come
+        as blocks, to be built column by column; any other row, or a block's rows when one
+        of them is blank or holds an oversized cell, comes alone.
+        """
+        size = BLOCK_ROWS if not self.unnamed else 0
         try:
-            try:
-                for cells in reader:
-                    number += 1
-                    line = reader.line_num
-                    first = cells[0] if cells else ""
-                    if (
-                        plain
-                        and len(cells) == width
-                        and first
-                        and not first.isspace()
-                        and max(map(len, cells)) <= limit
-                    ):
-                        cells.append(None)
-                        yield number, pick(cells)
-                        continue
-                    row = self._prepare(number, cells)
-                    if row is not None:
-                        yield number, row
-            except csv.Error as exc:
-                self._broken(number + 1, line + 1, reader.line_num, str(exc))
+            if not size:
+                yield from self._one_by_one(reader)
+                return
+            number = 0
+            while True:
+                rows: list[list[str]] = []
+                start = reader.line_num  # the last line of the rows before
+                try:
+                    rows.extend(islice(reader, size))  # keeps the rows before an error
+                except csv.Error as exc:
+                    line, end = start + _lines(rows), reader.line_num  # before rows are used
+                    yield from self._rows(number + 1, rows)
+                    number += len(rows)
+                    self._broken(number + 1, line + 1, end, str(exc))
+                    return
+                yield from self._rows(number + 1, rows)
+                number += len(rows)
+                if len(rows) < size:
+                    return
         finally:
             handle.close()
             note_blank_rows(self.file, self.blank, self.first_blank, self.reading)
@@ -297,6 +304,77 @@ class _Rows:
                 self.reading.notices.append(
                     Notice(self.file, None, f"#{i + 1}", "column without a header; ignored")
                 )
+
+    def _one_by_one(self, reader: Any) -> Iterator[tuple[int, Cells]]:
+        """Every row alone, read one at a time."""
+        number = 0
+        line: int = reader.line_num  # the last line read (the header's)
+        try:
+            for cells in reader:
+                number += 1
+                line = reader.line_num
+                row = self._row(number, cells)
+                if row is not None:
+                    yield row
+        except csv.Error as exc:
+            self._broken(number + 1, line + 1, reader.line_num, str(exc))
+
+    def _rows(self, first: int, rows: list[list[str]]) -> Iterator[tuple[int, Cells] | Block]:
+        """Rows ``first``…: runs of rows as wide as the header as blocks, others alone."""
+        width = self.width
+        if not rows:
+            return
+        if set(map(len, rows)) == {width}:
+            yield from self._block(first, rows)
+            return
+        run: list[list[str]] = []
+        for number, cells in enumerate(rows, first):
+            if len(cells) == width:
+                run.append(cells)
+                continue
+            if run:
+                yield from self._block(number - len(run), run)
+                run = []
+            row = self._row(number, cells)
+            if row is not None:
+                yield row
+        if run:
+            yield from self._block(first + len(rows) - len(run), run)
+
+    def _block(self, first: int, rows: list[list[str]]) -> Iterator[tuple[int, Cells] | Block]:
+        """Rows ``first``… as wide as the header: one block, or row by row if one of them
+        is blank (its first cell is) or holds an oversized cell."""
+        firsts = list(map(_FIRST, rows))
+        if (
+            all(firsts)
+            and not any(map(str.isspace, firsts))
+            # No row longer than a cell may be (quicker), or else no cell longer.
+            and (
+                max(map(len, map("".join, rows))) <= MAX_CELL_CHARS
+                or max(map(len, chain.from_iterable(rows))) <= MAX_CELL_CHARS
+            )
+        ):
+            yield Block(first, rows, self.index)
+            return
+        for number, cells in enumerate(rows, first):
+            row = self._row(number, cells)
+            if row is not None:
+                yield row
+
+    def _row(self, number: int, cells: list[Any]) -> tuple[int, Cells] | None:
+        """One row as ``(number, cells)``, ``None`` for a blank row."""
+        first = cells[0] if cells else ""
+        if (
+            not self.unnamed
+            and len(cells) == self.width
+            and first
+            and not first.isspace()
+            and max(map(len, cells)) <= MAX_CELL_CHARS
+        ):
+            cells.append(None)
+            return number, self.pick(cells)
+        row = self._prepare(number, cells)
+        return None if row is None else (number, row)
 
     def _prepare(self, number: int, cells: list[Any]) -> Cells | None:
         """The cells of one row in the table's column order, ``None`` for a blank row."""
@@ -358,6 +436,13 @@ class _Rows:
             why = f"not readable as CSV from line {start}: {why}. {rest}"
         self.reading.problems.append(LoadProblem(self.file, number, None, None, why))
         self.reading.unread.add(self.table.name)
+
+
+def _lines(rows: list[list[str]]) -> int:
+    """The lines of the file ``rows`` were read from: one each, and one more for each line
+    break inside a (quoted) cell, as the reader counts them (CR LF, CR or LF)."""
+    text = "\x00".join(chain.from_iterable(rows))  # no line break across two cells
+    return len(rows) + text.count("\n") + text.count("\r") - text.count("\r\n")
 
 
 def write_folder(dataset: Dataset, folder: Path) -> Path:

@@ -3,7 +3,8 @@ problems and notices found while reading them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from operator import itemgetter
 from typing import IO
 
 import attrs
@@ -16,10 +17,42 @@ Cells = tuple[object, ...]
 """One row's cells in the order of its table's columns; ``None`` where the file has none."""
 
 
+class Block:
+    """Consecutive plain rows of a CSV file, read together so that they can be built column
+    by column: data rows ``first`` to ``first + len(rows) - 1``, each exactly as wide as the
+    header, none blank, no cell oversized, cells in the file's order. ``index`` gives, for
+    each of the table's columns, its position in a row (``-1``: not in the file).
+
+    A block is only a shorter way of writing its rows: :meth:`cells` gives them one by one,
+    exactly as a reader that yields rows would.
+    """
+
+    __slots__ = ("first", "index", "rows")
+
+    def __init__(self, first: int, rows: list[list[str]], index: tuple[int, ...]) -> None:
+        self.first = first
+        self.rows = rows
+        self.index = index
+
+    def columns(self) -> list[tuple[str, ...] | None]:
+        """The cells of each of the table's columns, top to bottom; ``None`` for a column
+        the file does not have."""
+        found = list(zip(*self.rows, strict=False))  # all as wide as the header
+        return [found[i] if i >= 0 else None for i in self.index]
+
+    def cells(self) -> Iterator[tuple[int, Cells]]:
+        """``(row number, cells)`` of each row, the cells in the table's column order."""
+        index = self.index
+        pick = itemgetter(*index) if len(index) > 1 else lambda row: (row[index[0]],)
+        for number, row in enumerate(self.rows, self.first):
+            yield number, pick([*row, None])
+
+
 @attrs.frozen
 class RawTable:
     """One table as read: ``(row number, cells)`` pairs, blank rows left out; ``None`` for
-    the cells of a row the reader refused whole (reported already).
+    the cells of a row the reader refused whole (reported already). A reader may give a run
+    of plain rows as one :class:`Block` instead.
 
     ``rows`` may be a stream, read once: a CSV file is parsed while its records are built,
     so that a big file is never held in memory whole. ``missing`` names required columns
@@ -29,7 +62,7 @@ class RawTable:
 
     table: Table
     file: str
-    rows: Iterable[tuple[int, Cells | None]]
+    rows: Iterable[tuple[int, Cells | None] | Block]
     missing: frozenset[str] = frozenset()
 
 

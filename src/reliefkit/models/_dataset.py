@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from functools import partial
+from itertools import compress, count, islice, repeat
+from operator import attrgetter, is_not, ne
 from typing import Any, TypeVar
 
 import attrs
@@ -85,12 +88,12 @@ _SECOND: dict[str, tuple[str, str, str]] = {
 def _tuple_of(cls: type[Any]) -> Any:
     def convert(value: Iterable[Any]) -> tuple[Any, ...]:
         out = tuple(value)
-        for record in out:
-            if not isinstance(record, cls):
-                raise InvalidValueError(
-                    f"{cls.table}: expected {cls.__name__} records, got {type(record).__name__}"
-                )
-        return out
+        if all(map(isinstance, out, repeat(cls))):  # millions of records: checked in C
+            return out
+        record = next(r for r in out if not isinstance(r, cls))
+        raise InvalidValueError(
+            f"{cls.table}: expected {cls.__name__} records, got {type(record).__name__}"
+        )
 
     return attrs.field(default=(), converter=convert, repr=lambda v: f"<{len(v)}>")
 
@@ -119,7 +122,8 @@ def _build_index(tables: Mapping[str, tuple[Any, ...]]) -> _Index:
 
 
 def _initial_index(tables: Mapping[str, tuple[Any, ...]]) -> tuple[_Index, list[Problem]]:
-    """The index of a whole dataset and its integrity problems, in one pass over the records.
+    """The index of a whole dataset and its integrity problems, in two passes over the
+    records (ids first, then buckets and references).
 
     Builds what ``_changed_index`` builds from an empty index (first record of an id wins;
     buckets and referrers in record order) and lists, in this order, ids used twice (the
@@ -162,57 +166,208 @@ def _initial_index(tables: Mapping[str, tuple[Any, ...]]) -> tuple[_Index, list[
                         )
                     keys.add(rid)
             seconds[table] = found_second
-    groups: dict[str, dict[Any, tuple[Any, ...]]] = {}
-    for name, table, field in _GROUPINGS:
-        lists: dict[Any, list[Any]] = {}
-        for record in tables.get(table, _EMPTY):
-            value = getattr(record, field)
-            if value is not None:
-                bucket = lists.get(value)
-                if bucket is None:
-                    lists[value] = [record]
-                else:
-                    bucket.append(record)
-        groups[name] = {value: tuple(bucket) for value, bucket in lists.items()}
-    pairs = frozenset((p.department_id, p.partner_id) for p in tables.get("pairings", _EMPTY))
+    # Buckets and referrers, table by table, a chunk of records at a time: a chunk's fields
+    # are read once for its groupings and its references while its records are in cache.
+    found_groups: dict[str, dict[Any, tuple[Any, ...]]] = {}
     referrers: dict[str, list[tuple[str, str, str]]] = {}
     bad_refs: list[Problem] = []
     find = table_of.get
     for table, records in tables.items():
-        fields = _REF_FIELDS[table]
-        if table == "campaign" or not fields:
-            continue
-        for record in records:
-            rid = record.id
-            for name, allowed in fields:
-                value = getattr(record, name)
-                if value is None:
-                    continue
-                entry = (table, rid, name)
-                items = value if isinstance(value, tuple) else (value,)
-                for item in items:
-                    if item is None:
-                        continue
-                    found = "campaign" if item == campaign_id else find(item)
-                    if found is None or ("*" not in allowed and found not in allowed):
-                        wanted = "any record" if "*" in allowed else " or ".join(allowed)
-                        what = "unknown id" if found is None else f"an id of {found}"
-                        bad_refs.append(
-                            (table, rid, name, item, f"{what}; expected an id of {wanted}")
-                        )
-                for item in dict.fromkeys(items) if len(items) > 1 else items:
-                    if item is not None:
-                        listed = referrers.get(item)
-                        if listed is None:
-                            referrers[item] = [entry]
-                        else:
-                            listed.append(entry)
-    refs = {target: tuple(entries) for target, entries in referrers.items()}
-    del referrers
+        grouping = _GROUPINGS_OF.get(table, ())
+        fields = _REF_FIELDS[table] if table != "campaign" else ()
+        buckets: list[dict[Any, list[Any]]] = [{} for _ in grouping]
+        for start in range(0, len(records) if grouping or fields else 0, _CHUNK):
+            chunk = _Chunk(records[start : start + _CHUNK], _GETTERS[table])
+            for (_, field), lists in zip(grouping, buckets, strict=True):
+                _group(chunk, field, lists)
+            if fields:
+                _refer(table, chunk, find, campaign_id, referrers, bad_refs)
+        for (name, _), lists in zip(grouping, buckets, strict=True):
+            frozen: dict[Any, Any] = lists
+            for value, bucket in lists.items():  # each list let go as its tuple is made
+                frozen[value] = tuple(bucket)
+            found_groups[name] = frozen
+    groups = {name: found_groups.get(name, {}) for name, _, _ in _GROUPINGS}
+    pairs = frozenset((p.department_id, p.partner_id) for p in tables.get("pairings", _EMPTY))
+    refs: dict[str, Any] = referrers
+    for target, entries in referrers.items():  # each list let go as its tuple is made
+        refs[target] = tuple(entries)
     problems = duplicates + bad_refs
     for table in _SECOND:
         problems += seconds.get(table, ())
     return _Index(by_id, table_of, groups, pairs, synthetic, refs), problems
+
+
+_CHUNK = 4096
+_ID = attrgetter("id")
+_NOT_NONE = partial(is_not, None)
+
+
+class _Chunk:
+    """Some of a table's records, with the fields the first index reads, read once."""
+
+    __slots__ = ("_runs", "columns", "records")
+
+    def __init__(
+        self, records: Sequence[Any], getters: tuple[tuple[str, Callable[[Any], Any]], ...]
+    ) -> None:
+        self.records = records
+        self.columns = {field: list(map(getter, records)) for field, getter in getters}
+        self._runs: dict[str, list[tuple[Any, int, int]] | None] = {}
+
+    def runs(self, field: str) -> list[tuple[Any, int, int]] | None:
+        """``(value, start, end)`` of each run of records with one value of ``field`` (not
+        ``None``), if the runs are long — records often come in the order of a field,
+        households village by village; ``None`` if they are not."""
+        if field not in self._runs:
+            values = self.columns[field]
+            size = len(values)
+            starts = [0, *compress(count(1), map(ne, islice(values, 1, None), values))]
+            found = None
+            if len(starts) * 4 <= size:
+                ends = [*starts[1:], size]
+                found = [
+                    (values[start], start, end)
+                    for start, end in zip(starts, ends, strict=True)
+                    if values[start] is not None
+                ]
+            self._runs[field] = found
+        return self._runs[field]
+
+
+def _group(chunk: _Chunk, field: str, buckets: dict[Any, list[Any]]) -> None:
+    """Add a chunk's records to the buckets of their values of ``field`` (``None`` left
+    out), in record order."""
+    records = chunk.records
+    runs = chunk.runs(field)
+    if runs is not None:
+        for value, start, end in runs:
+            bucket = buckets.get(value)
+            if bucket is None:
+                buckets[value] = list(records[start:end])
+            else:
+                bucket += records[start:end]
+        return
+    last = bucket = None
+    values = chunk.columns[field]
+    for value, record in compress(zip(values, records, strict=True), map(_NOT_NONE, values)):
+        if value is not last:  # records often come in runs of one value
+            bucket = buckets.get(value)
+            if bucket is None:
+                bucket = buckets[value] = []
+            last = value
+        bucket.append(record)  # type: ignore[union-attr]
+
+
+def _refer(
+    table: str,
+    chunk: _Chunk,
+    find: Callable[[str], str | None],
+    campaign_id: str,
+    referrers: dict[str, list[tuple[str, str, str]]],
+    bad_refs: list[Problem],
+) -> None:
+    """Add the referrers of a chunk of ``table``'s records, and the problems of their
+    references, in record order (a record's fields in their order)."""
+    fields = _REF_FIELDS[table]
+    walk = _fields_to_walk(table, chunk, find, campaign_id)
+    if walk is not None:
+        # Every reference names a record of a table it may name, and no record is named
+        # by two fields: entries go field by field, in the same order as record by record.
+        rids = list(map(_ID, chunk.records))
+        for name in walk:
+            runs = chunk.runs(name)
+            if runs is not None:
+                for value, start, end in runs:
+                    entries = zip(repeat(table), rids[start:end], repeat(name))
+                    listed = referrers.get(value)
+                    if listed is None:
+                        referrers[value] = list(entries)
+                    else:
+                        listed += entries
+                continue
+            last = listed = None
+            values = chunk.columns[name]
+            for value, rid in compress(zip(values, rids, strict=True), map(_NOT_NONE, values)):
+                if value is not last:
+                    listed = referrers.get(value)
+                    if listed is None:
+                        listed = referrers[value] = []
+                    last = value
+                listed.append((table, rid, name))  # type: ignore[union-attr]
+        return
+    for record in chunk.records:
+        rid = record.id
+        for name, allowed in fields:
+            value = getattr(record, name)
+            if value is None:
+                continue
+            entry = (table, rid, name)
+            items = value if isinstance(value, tuple) else (value,)
+            for item in items:
+                if item is None:
+                    continue
+                found = "campaign" if item == campaign_id else find(item)
+                if found is None or ("*" not in allowed and found not in allowed):
+                    wanted = "any record" if "*" in allowed else " or ".join(allowed)
+                    what = "unknown id" if found is None else f"an id of {found}"
+                    bad_refs.append((table, rid, name, item, f"{what}; expected an id of {wanted}"))
+            for item in dict.fromkeys(items) if len(items) > 1 else items:
+                if item is not None:
+                    listed = referrers.get(item)
+                    if listed is None:
+                        referrers[item] = [entry]
+                    else:
+                        listed.append(entry)
+
+
+def _fields_to_walk(
+    table: str,
+    chunk: _Chunk,
+    find: Callable[[str], str | None],
+    campaign_id: str,
+) -> list[str] | None:
+    """The reference fields of a chunk of ``table``'s records that name something, if every
+    reference names a record of a table it may name (the campaign is none), every list of
+    ids is empty and no record is named by two fields; ``None`` otherwise."""
+    walk: list[str] = []
+    named: list[list[Any]] = []
+    found_in: list[set[str | None]] = []
+    campaign_taken = find(campaign_id) is not None  # else the campaign's id is found nowhere
+    for name, allowed in _REF_FIELDS[table]:
+        values = chunk.columns[name]
+        if (table, name) in _LIST_REFS:
+            if any(values):  # a list that names records: record by record
+                return None
+            continue
+        runs = chunk.runs(name)  # each value once a run, if they come in runs
+        present = [v for v, _, _ in runs] if runs is not None else list(filter(_NOT_NONE, values))
+        if not present:
+            continue
+        if campaign_taken and campaign_id in present:
+            return None
+        found = set(map(find, present))  # a tuple is found nowhere
+        if None in found or ("*" not in allowed and not found.issubset(allowed)):
+            return None
+        walk.append(name)
+        named.append(present)
+        found_in.append(found)
+    # Fields naming records of different tables name different records (an id is in one
+    # table); otherwise compare what they name.
+    tables_named: set[str | None] = set()
+    for found in found_in:
+        if not tables_named.isdisjoint(found):
+            break
+        tables_named |= found
+    else:
+        return walk
+    records_named: set[Any] = set()
+    for present in named:
+        targets = set(present)
+        if not records_named.isdisjoint(targets):
+            return None
+        records_named |= targets
+    return walk
 
 
 def _references(table: str, record: Any) -> Iterator[tuple[str, str]]:
@@ -318,6 +473,26 @@ _REF_FIELDS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     for table, cls in TABLES.items()
 }
 """The reference fields of each table, with the tables they may name."""
+
+_GETTERS: dict[str, tuple[tuple[str, Callable[[Any], Any]], ...]] = {
+    table: tuple(
+        (field, attrgetter(field))
+        for field in dict.fromkeys(
+            [f for _, t, f in _GROUPINGS if t == table]
+            + [f for f, _ in (_REF_FIELDS[table] if table != "campaign" else ())]
+        )
+    )
+    for table in TABLES
+}
+"""The fields of each table that the first index reads: groupings' and references'."""
+
+_LIST_REFS = frozenset(
+    (table, a.name)
+    for table, cls in TABLES.items()
+    for a in attrs.fields(cls)
+    if a.metadata.get("refs") and a.metadata.get("cell") == "ids"
+)
+"""The reference fields that hold a tuple of ids."""
 
 
 def _reference_problems(

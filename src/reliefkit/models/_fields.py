@@ -51,6 +51,21 @@ E = TypeVar("E", bound=StrEnum)
 Options = dict[str, Any]
 """Keyword arguments for ``attrs.field``: validator, repr and metadata."""
 
+KEEPS_NORMAL_FORM: set[Callable[[Any], Any]] = set()
+"""Converters that return a value already in normal form — what the field holds: a ``str``,
+a ``pendulum.Date``, ``Money``, an enum member, a tuple of ids, a bool — as it is (the same
+object). A reader that builds records from values in normal form may skip them."""
+
+CHECKS: dict[Callable[..., Any], str] = {}
+"""What each validator of a record field checks — of the value alone, whatever record holds
+it — for a reader that checks a whole column at once instead of calling the validator per
+record (``reliefkit.io``): ``"type"`` (a value of the field's
+type, or ``None`` where the field may be empty), ``"range"`` (a whole number within the
+field's ``minimum`` and ``maximum`` metadata, or ``None`` where it may be), ``"non_negative"``
+(money not below zero, or ``None``), ``"id"``, ``"optional_id"`` (an id, or ``None``),
+``"ids"`` (a tuple of ids) and ``"resident_id"`` (a valid resident ID number, or ``None``).
+A validator not listed here (one comparing two fields, say) is for the validator alone."""
+
 
 def _options(**options: Any) -> Options:
     return options
@@ -96,6 +111,10 @@ def false_if_none(value: bool | None) -> bool:
     return False if value is None else value
 
 
+KEEPS_NORMAL_FORM.update({optional_text, id_list, money_amount, optional_money, false_if_none})
+KEEPS_NORMAL_FORM.update({day, optional_day})
+
+
 def _member(enum: type[E], value: object) -> E:
     try:
         return enum(value)  # type: ignore[arg-type]
@@ -137,6 +156,11 @@ def pledge_kind(value: PledgeKind | str) -> PledgeKind:
 def fund_holder(value: FundHolder | str) -> FundHolder:
     """A :class:`FundHolder` or its text (``"charity"``)."""
     return _member(FundHolder, value)
+
+
+KEEPS_NORMAL_FORM.update(
+    {township_kind, sector, role, activity_kind, donor_kind, pledge_kind, fund_holder}
+)
 
 
 # ---- reprs: the value as the constructor takes it --------------------------------------------
@@ -207,6 +231,17 @@ def _check_bool(inst: object, attr: attrs.Attribute[Any], value: object) -> None
         raise InvalidValueError(f"{type(inst).__name__}.{attr.name}={value!r}: expected a bool")
 
 
+CHECKS.update(
+    {
+        _check_id: "id",
+        _check_optional_id: "optional_id",
+        _check_ids: "ids",
+        _check_non_negative: "non_negative",
+        _check_bool: "type",
+    }
+)
+
+
 # ---- the field options, by kind of cell ------------------------------------------------------
 def key(doc: str, *, refs: tuple[str, ...] = ()) -> Options:
     """A required id: the record's own key, or a reference that places it."""
@@ -271,6 +306,7 @@ def count(doc: str, *, minimum: int, maximum: int, required: bool = True) -> Opt
                 f"from {minimum} to {maximum}"
             )
 
+    CHECKS[check] = "range"
     meta = _meta(doc, "int", required, minimum=minimum, maximum=maximum)
     return _options(validator=check, metadata=meta)
 
@@ -296,6 +332,7 @@ def text(
         if not isinstance(value, str):
             raise InvalidValueError(f"{type(inst).__name__}.{attr.name}: expected text")
 
+    CHECKS[check] = "type"
     return _options(
         validator=check,
         repr=repr,
@@ -324,6 +361,8 @@ def document(cls: type[Any]) -> None:
 
 
 __all__ = [
+    "CHECKS",
+    "KEEPS_NORMAL_FORM",
     "activity_kind",
     "choice",
     "count",

@@ -35,6 +35,8 @@ from reliefkit.models._enums import (
     TownshipKind,
 )
 from reliefkit.models._fields import (
+    CHECKS,
+    KEEPS_NORMAL_FORM,
     activity_kind,
     choice,
     count,
@@ -264,6 +266,10 @@ def _check_resident_id(inst: object, attr: attrs.Attribute[Any], value: object) 
             f"Household.resident_id=<{len(value)} characters, masked>: not a resident ID "
             f"number (GB 11643): expected {problem}"
         )
+
+
+KEEPS_NORMAL_FORM.add(_none_if_empty)
+CHECKS[_check_resident_id] = "resident_id"
 
 
 @attrs.frozen(kw_only=True)
