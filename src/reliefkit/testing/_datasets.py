@@ -640,12 +640,15 @@ def _spend(draw: Choices, d: Draft, fund_id: str) -> None:
         if target is None or not draw(st.booleans()):
             continue
         d.add_disbursement(draw, fund_id, draw(st.integers(1, total)), target)
-    for _ in range(draw(st.integers(0, 2))):
+    # Paid only where the pot can go: when every poor place is designated, a new village
+    # would break the size options asked for, so the pot stays unspent.
+    targets = d.reaching(avoid=given)
+    for _ in range(draw(st.integers(0, 2)) if targets else 0):
         if pot <= 0:
             break
         amount = draw(st.integers(1, pot))
         pot -= amount
-        d.add_disbursement(draw, fund_id, amount, d.reaches(draw, avoid=given))
+        d.add_disbursement(draw, fund_id, amount, draw(st.sampled_from(targets)))
 
 
 def _designation_target(d: Draft, key: str) -> tuple[str | None, str | None, str | None] | None:

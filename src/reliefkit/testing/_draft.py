@@ -610,7 +610,16 @@ class Draft(recipes.Draft):
     def reaches(self, draw: Draw, avoid: Iterable[str] = ()) -> Target:
         """A ``(project, village, household)`` target reaching the poor (CP119) that pays to no
         designation in ``avoid``, by the rules' own reading (a project, village or household
-        alone, never two)."""
+        alone, never two); a new poor village when every poor place is designated."""
+        options = self.reaching(avoid)
+        if not options:  # every poor place is designated: a new poor village is not
+            township = draw.pick([t.id for t in self.townships])
+            options.append((None, self.add_village(draw, township, poor=True).id, None))
+        return draw.pick(options)
+
+    def reaching(self, avoid: Iterable[str] = ()) -> list[Target]:
+        """Every target :meth:`reaches` may pick among the places there are (none when every
+        poor place is designated in ``avoid``)."""
         avoid = set(avoid)
         poor = {v.id for v in self.poor_villages()}
         options: list[Target] = [
@@ -620,11 +629,7 @@ class Draft(recipes.Draft):
         ]
         options += [(None, v, None) for v in sorted(poor)]
         options += [(None, None, h.id) for h in self.poor_households()]
-        options = [t for t in options if self.pays_to(t, avoid) is None]
-        if not options:  # every poor place is designated: a new poor village is not
-            township = draw.pick([t.id for t in self.townships])
-            options.append((None, self.add_village(draw, township, poor=True).id, None))
-        return draw.pick(options)
+        return [t for t in options if self.pays_to(t, avoid) is None]
 
 
 def pairing(department_id: str, partner_id: str) -> Pairing:
