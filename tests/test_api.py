@@ -93,7 +93,7 @@ LAYERS: dict[str, set[str]] = {
     # The new-pack templates know only the rules' names for codes and prefixes.
     "_scaffold": {"rules"},
     # Synthetic campaigns are written column-wise from the format's schema: beside io.
-    "synth": {"models", "io", "exceptions"},
+    "synth": {"models", "io", "examples", "exceptions"},
     "cli": {
         "models",
         "rules",
