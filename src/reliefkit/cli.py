@@ -43,7 +43,7 @@ from reliefkit.rules import (
     Severity,
     default_registry,
 )
-from reliefkit.rules._core import CONFIDENCE
+from reliefkit.rules._core import CONFIDENCE, era_text
 from reliefkit.rules._registry import missing_code, missing_pack
 from reliefkit.synth._cli import add_synth_command, run_synth
 
@@ -428,7 +428,7 @@ def _rules_text(
 
 def _era_words(rule: Rule, lang: str) -> str:
     """``in force from 2016-09-01`` (``施行：自 2016-09-01 起``)."""
-    period = _period(rule.in_force, lang)
+    period = era_text(rule.in_force, lang)
     return f"施行：{period}" if lang == "zh" else f"in force {period}"
 
 
@@ -555,23 +555,14 @@ def _pack_of(registry: Registry, rule: Rule) -> Pack | None:
     return None
 
 
-def _period(period: DateRange, lang: str) -> str:
-    """``from 2014-01-01`` or ``2012-01-01 to 2016-12-31`` (in Chinese, 自…起 or …至…)."""
-    starts = period.starts_on.isoformat()
-    if period.ends_on is None:
-        return f"自 {starts} 起" if lang == "zh" else f"from {starts}"
-    ends = period.ends_on.isoformat()
-    return f"{starts} 至 {ends}" if lang == "zh" else f"{starts} to {ends}"
-
-
 def _in_force(rule: Rule, pack: Pack | None, lang: str) -> str:
     """When a rule is in force: its own range, and its pack's when that differs."""
     zh = lang == "zh"
     if rule.removed:
         return "已废止" if zh else "removed (the code is never reused)"
-    text = _period(rule.in_force, lang)
+    text = era_text(rule.in_force, lang)
     if pack is not None and pack.in_force != rule.in_force:
-        shown = _period(pack.in_force, lang)
+        shown = era_text(pack.in_force, lang)
         text += f"（规则包 {pack.name} {shown}）" if zh else f" (pack {pack.name}: {shown})"
     if rule.dated is not None:
         text += "；按每项行为的日期判断" if zh else "; judged by the date of each act"
@@ -621,7 +612,7 @@ def _parameter_lines(name: str, parameter: Parameter | None, lang: str) -> list[
     out = [(f"{name}: {parameter.doc}" if parameter.doc else name, "")]
     eras = parameter.values
     for era in eras:
-        when = f" ({_period(era.in_force, lang)})" if len(eras) > 1 else ""
+        when = f" ({era_text(era.in_force, lang)})" if len(eras) > 1 else ""
         mark = ""
         if era.confidence != "V":
             meaning = (
@@ -643,7 +634,7 @@ def _clause(citation: Citation, lang: str) -> str:
     if summary:
         text += f"：{summary}" if zh else f" — {summary}"
     if citation.in_force is not None:
-        period = _period(citation.in_force, lang)
+        period = era_text(citation.in_force, lang)
         text += f"（施行：{period}）" if zh else f" ({period})"
     if citation.confidence != "V":
         text += " " + _confidence(citation.confidence, lang)

@@ -320,6 +320,15 @@ class Parameter:
         )
 
 
+def era_text(period: DateRange, lang: str = "en") -> str:
+    """``from 2014-01-01`` or ``2012-01-01 to 2016-12-31`` (in Chinese, 自…起 or …至…)."""
+    starts = period.starts_on.isoformat()
+    if period.ends_on is None:
+        return f"自 {starts} 起" if lang == "zh" else f"from {starts}"
+    ends = period.ends_on.isoformat()
+    return f"{starts} 至 {ends}" if lang == "zh" else f"{starts} to {ends}"
+
+
 def _shown(value: Any) -> str:
     if isinstance(value, frozenset | set):
         return ",".join(sorted(str(v) for v in value))

@@ -10,8 +10,7 @@ from collections.abc import Iterable
 
 import pendulum
 
-from reliefkit.models import DateRange
-from reliefkit.rules._core import CONFIDENCE, SECTIONS
+from reliefkit.rules._core import CONFIDENCE, SECTIONS, era_text
 from reliefkit.rules._registry import Registry, builtin_registry
 
 SECTION_ZH = {
@@ -79,7 +78,7 @@ def rules_markdown(
                 value = era.value
                 shown = ", ".join(sorted(value)) if isinstance(value, frozenset) else repr(value)
                 mark = "" if era.verified else f" [{era.confidence}]"
-                since = _era(era.in_force)
+                since = f" ({era_text(era.in_force)})"
                 out.append(f"| `{name}` | `{shown}`{since} | {era.source}{mark} | {p.doc} |")
         out.append("")
         for rule in rules:
@@ -106,7 +105,7 @@ def rules_markdown(
                     "",
                 ]
             out += [
-                f"**In force.** {_era(rule.in_force).strip(' ()') or 'always'}"
+                f"**In force.** {era_text(rule.in_force)}"
                 + (" · judged by the date of each act" if rule.dated is not None else "")
                 + f" · **Legal basis.** {rule.basis}"
                 + (
@@ -121,7 +120,7 @@ def rules_markdown(
                 + "; ".join(
                     f"{c} ({c.summary}"
                     + (f" / {c.summary_zh}" if c.summary_zh else "")
-                    + (f"; {_era(c.in_force).strip(' ()')}" if c.in_force is not None else "")
+                    + (f"; {era_text(c.in_force)}" if c.in_force is not None else "")
                     + ("" if c.confidence == "V" else f"; [{c.confidence}]")
                     + ")"
                     for c in rule.citations
@@ -135,11 +134,3 @@ def rules_markdown(
             if rule.params:
                 out += ["**Parameters.** " + ", ".join(f"`{p}`" for p in rule.params), ""]
     return "\n".join(out).rstrip() + "\n"
-
-
-def _era(period: DateRange) -> str:
-    """`` (from 2016-09-01)``, `` (2012-01-01 to 2016-12-31)``."""
-    start = period.starts_on.isoformat()
-    if period.ends_on is None:
-        return f" (from {start})"
-    return f" ({start} to {period.ends_on.isoformat()})"
