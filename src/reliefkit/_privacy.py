@@ -1,10 +1,10 @@
 """Personal data made safe for output: the one boundary every renderer, serializer and
 exception calls.
 
-Records and findings keep what was written; whatever leaves reliefkit — text and JSON reports,
-HTML, frames, chart labels, reprs, ``str`` of an exception, notices — passes through here when
-it is shown. Which functions may be called from where is pinned by an architecture test
-(``tests/test_personal_data.py``).
+Records, findings and load problems keep what was written; whatever leaves reliefkit — text
+and JSON reports, HTML, frames, chart labels, reprs, ``str`` of an exception, load problems,
+notices — passes through here when it is shown. Which functions may be called from where is
+pinned by an architecture test (``tests/test_personal_data.py``).
 
 Masking never depends on validity: anything shaped like a resident ID number is masked — 18
 characters (17 digits and a digit or X) or the old 15 digits, in ASCII, full-width or any other
@@ -21,18 +21,22 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from operator import mul
-from typing import Any
+from typing import Any, Literal
 
 __all__ = [
     "CHART_LABEL_LIMIT",
+    "PERSONAL_KINDS",
     "RESIDENT_ID_LIKE",
+    "Personal",
     "chart_label",
     "is_resident_id",
+    "mask_cell",
     "mask_name",
     "mask_name_repr",
+    "mask_personal",
     "mask_resident_id",
     "mask_resident_id_repr",
     "mask_resident_ids",
@@ -76,6 +80,10 @@ _NEWLINES = re.compile(r"[\t\n\r\u2028\u2029]")
 _LINE_BREAK = re.compile(r"\r\n?|[\u2028\u2029]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _REPLACEMENT = "\ufffd"
+
+Personal = Literal["name", "resident_id"]
+"""What personal data a value is: a personal name, or a resident ID number."""
+PERSONAL_KINDS: tuple[Personal, ...] = ("name", "resident_id")
 
 CHART_LABEL_LIMIT = 40
 """How many characters a chart label keeps (the last one an ellipsis when cut)."""
@@ -207,6 +215,27 @@ def mask_name(value: str | None) -> str:
     if not value:
         return repr(value)
     return value[0] + "*" * max(1, len(value) - 1)
+
+
+def mask_cell(text: str, personal: Personal | None = None) -> str:
+    """A cell's text as output may show it: a ``resident_id`` cell as
+    :func:`mask_resident_id` (stripped), a personal ``name`` as :func:`mask_name` (stripped;
+    a blank one as it is), and in any other cell every resident-ID-shaped number masked."""
+    if personal == "resident_id":
+        return mask_resident_id(text.strip())
+    if personal == "name" and text.strip():
+        return mask_name(text.strip())
+    return mask_resident_ids(text)
+
+
+def mask_personal(text: str, values: Iterable[str] = ()) -> str:
+    """``text`` with each of the personal ``values`` (a row's names and resident IDs, which a
+    message may quote) masked as a name wherever it occurs, longest first, and then every
+    resident-ID-shaped number masked."""
+    for value in sorted(set(values), key=lambda v: (-len(v), v)):
+        if value.strip():
+            text = text.replace(value, mask_name(value.strip()))
+    return mask_resident_ids(text)
 
 
 def safe(text: str) -> str:

@@ -22,7 +22,9 @@ Warnings are :class:`ReliefkitWarning` (a ``UserWarning``)::
 Messages quote values as they were given (``field=value!r``); ``str`` and ``repr`` of every
 reliefkit error pass them through the personal-data boundary (:mod:`reliefkit._privacy`):
 resident-ID-shaped numbers are masked and control characters replaced when the error is
-shown, so a traceback, a log line or the command line never prints one whole.
+shown, so a traceback, a log line or the command line never prints one whole. A
+:class:`LoadProblem` keeps the cell it found as written and masks it (a name, a resident ID)
+only when it is shown.
 """
 
 from __future__ import annotations
@@ -31,7 +33,15 @@ from collections.abc import Sequence
 
 import attrs
 
-from reliefkit._privacy import masked_repr, printable, safe_in
+from reliefkit._privacy import (
+    PERSONAL_KINDS,
+    Personal,
+    mask_cell,
+    mask_personal,
+    masked_repr,
+    printable,
+    safe_in,
+)
 
 __all__ = [
     "CannotViolateError",
@@ -108,6 +118,20 @@ class PackLoadWarning(ReliefkitWarning):
     the reason."""
 
 
+SHOWN_CHARS = 80
+"""How much of a value a problem shows: enough to find the cell, never a whole document."""
+
+
+def clipped(text: str) -> str:
+    """``text`` as a problem quotes it: at most :data:`SHOWN_CHARS` characters (the rest
+    counted), and no lone surrogate (which no terminal or file can take)."""
+    if len(text) > SHOWN_CHARS:
+        text = f"{text[: SHOWN_CHARS - 20]}… ({len(text):,} characters)"
+    if not text.isascii():
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
 def location(file: str, row: int | None, column: str | None) -> str:
     """Where in the input: ``file, data row N (spreadsheet row N+1), column C`` for a CSV
     file, ``file, record N, column C`` for a JSON table (row and column when known)."""
@@ -122,37 +146,72 @@ def location(file: str, row: int | None, column: str | None) -> str:
     return where
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class LoadProblem:
     """One bad cell (or row, or reference): where it is and what was expected.
 
-    Shown (``str``, ``repr``, :meth:`to_dict`) through the personal-data boundary.
+    ``value`` is the cell as written (a JSON value as JSON), whole and unmasked, and
+    ``expected`` the explanation as the check wrote it: a problem keeps what it found, and
+    two problems are equal when they found the same. (When the problem is about a name in the
+    input's structure — a file, a header, a JSON key — ``value`` is that name as messages
+    quote it: cut to size, control characters escaped.) ``personal`` says what personal data
+    ``value`` is (``"name"`` or ``"resident_id"``; ``None`` when it is none), and
+    ``personal_values`` are the personal values of the row that ``expected`` quotes.
+
+    Shown (``str``, ``repr``, :meth:`to_dict`) through the personal-data boundary
+    (:mod:`reliefkit._privacy`): the value masked as its kind (``张**``,
+    ``5001************34``) and cut to :data:`SHOWN_CHARS` characters, the personal values
+    masked where ``expected`` quotes them, and resident-ID-shaped numbers masked everywhere.
     """
 
-    file: str = attrs.field(repr=masked_repr)
+    file: str
     row: int | None
-    column: str | None = attrs.field(repr=masked_repr)
-    value: str | None = attrs.field(repr=masked_repr)
-    expected: str = attrs.field(repr=masked_repr)
+    column: str | None
+    value: str | None
+    expected: str
+    personal: Personal | None = attrs.field(
+        default=None,
+        kw_only=True,
+        validator=attrs.validators.optional(attrs.validators.in_(PERSONAL_KINDS)),
+    )
+    personal_values: tuple[str, ...] = attrs.field(default=(), kw_only=True)
+
+    def _shown_value(self) -> str | None:
+        if self.value is None:
+            return None
+        return clipped(mask_cell(self.value, self.personal))
+
+    def _shown_expected(self) -> str:
+        return mask_personal(self.expected, self.personal_values)
 
     def to_dict(self) -> dict[str, object]:
-        """The JSON form: ``file``, ``row``, ``column``, ``value`` (masked) and ``expected``."""
+        """The JSON form: ``file``, ``row``, ``column``, ``value`` and ``expected``, masked."""
         out: dict[str, object] = safe_in(
             {
                 "file": self.file,
                 "row": self.row,
                 "column": self.column,
-                "value": self.value,
-                "expected": self.expected,
+                "value": self._shown_value(),
+                "expected": self._shown_expected(),
             }
         )
         return out
 
     def __str__(self) -> str:
         where = printable(location(self.file, self.row, self.column))
-        if self.value is None:
-            return f"{where}: {printable(self.expected)}"
-        return f"{where}: value={masked_repr(self.value)}: {printable(self.expected)}"
+        expected = printable(self._shown_expected())
+        value = self._shown_value()
+        if value is None:
+            return f"{where}: {expected}"
+        return f"{where}: value={masked_repr(value)}: {expected}"
+
+    def __repr__(self) -> str:
+        # The five fields as shown; what marks personal data is not itself shown.
+        return (
+            f"LoadProblem(file={masked_repr(self.file)}, row={self.row!r}, "
+            f"column={masked_repr(self.column)}, value={masked_repr(self._shown_value())}, "
+            f"expected={masked_repr(self._shown_expected())})"
+        )
 
 
 class IntegrityError(ReliefkitError, ValueError):
@@ -189,12 +248,17 @@ class LoadError(ReliefkitError, ValueError):
     def __init__(self, source: str, problems: Sequence[LoadProblem]) -> None:
         self.source = source
         self.problems = tuple(problems)
+        super().__init__(source, self.problems)
+
+    def __str__(self) -> str:
+        # Written when shown, not when raised: each problem masks its values as it is shown.
         lines = [str(p) for p in self.problems[: self.SHOWN]]
         if len(self.problems) > self.SHOWN:
             rest = len(self.problems) - self.SHOWN
             lines.append(f"… and {rest:,} more problem(s), not listed (LoadError.problems has all)")
         body = "\n  ".join(lines)
-        super().__init__(f"cannot load {source}: {len(self.problems)} problem(s):\n  {body}")
+        message = f"cannot load {self.source}: {len(self.problems)} problem(s):\n  {body}"
+        return printable(message, newlines=True)
 
     def to_dict(self) -> dict[str, object]:
         """The JSON form ``reliefkit.load-error.v1``: the source and every problem (masked)."""

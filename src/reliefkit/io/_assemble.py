@@ -14,7 +14,7 @@ import pendulum
 
 from reliefkit.exceptions import IntegrityError, LoadError, LoadProblem
 from reliefkit.io._blocks import block_builder
-from reliefkit.io._notices import as_text, scrub, shown
+from reliefkit.io._notices import as_text, cell_text, personal
 from reliefkit.io._rows import row_reader
 from reliefkit.io._source import Block, Cells, RawTable, Reading
 from reliefkit.models import TABLES, Campaign, Dataset
@@ -44,12 +44,14 @@ class _Built:
     later_rows: list[int] = attrs.Factory(list)  # of the campaign table: rows after the first
 
 
-def _personal_values(raw: RawTable, cells: Cells) -> tuple[str, ...]:
-    return tuple(
+def _personal_values(raw: RawTable, cells: Cells, message: str) -> tuple[str, ...]:
+    """The row's personal values that ``message`` quotes (masked when it is shown)."""
+    values = (
         as_text(value)
         for c, value in zip(raw.table.columns, cells, strict=True)
         if c.personal and value is not None
     )
+    return tuple(sorted({v for v in values if v.strip() and v in message}))
 
 
 def _constructor_problem(raw: RawTable, number: int, cells: Cells, exc: Exception) -> LoadProblem:
@@ -58,10 +60,20 @@ def _constructor_problem(raw: RawTable, number: int, cells: Cells, exc: Exceptio
     names = [c.name for c in raw.table.columns]
     column = next((m.group(1) for m in _FIELD.finditer(message) if m.group(1) in names), None)
     value = None
+    kind = None
     if column is not None:
-        value = shown(cells[names.index(column)], raw.table.column(column))
-    expected = scrub(_PREFIX.sub("", message, count=1), _personal_values(raw, cells))
-    return LoadProblem(raw.file, number, column, value, expected)
+        value = cell_text(cells[names.index(column)])
+        kind = personal(raw.table.column(column))
+    expected = _PREFIX.sub("", message, count=1)
+    return LoadProblem(
+        raw.file,
+        number,
+        column,
+        value,
+        expected,
+        personal=kind,
+        personal_values=_personal_values(raw, cells, expected),
+    )
 
 
 def _build_table(raw: RawTable, problems: list[LoadProblem], shared: dict[str, str]) -> _Built:
@@ -89,8 +101,16 @@ def _build_table(raw: RawTable, problems: list[LoadProblem], shared: dict[str, s
         if bad or not buildable:
             for i, expected in bad:
                 column = columns[i]
-                value = shown(cells[i], column)
-                problems.append(LoadProblem(file, number, column.name, value, expected))
+                problems.append(
+                    LoadProblem(
+                        file,
+                        number,
+                        column.name,
+                        cell_text(cells[i]),
+                        expected,
+                        personal=personal(column),
+                    )
+                )
             if isinstance(kwargs.get("id"), str):
                 skipped.add(str(kwargs["id"]))
             return
@@ -204,7 +224,7 @@ def _locate(
             index = len(candidates) - totals[problem] + seen[problem]
             row = candidates[max(0, min(index, len(candidates) - 1))][0]
         seen[problem] += 1
-        out.append(LoadProblem(_file(table, built, reading), row, field, shown(value), expected))
+        out.append(LoadProblem(_file(table, built, reading), row, field, value, expected))
     for (table, field, unread_tables), count in consequences.items():
         files = " and ".join(_file(t, built, reading) for t in unread_tables)
         out.append(

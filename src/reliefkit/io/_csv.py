@@ -23,7 +23,7 @@ from reliefkit.exceptions import LoadProblem
 from reliefkit.io._aliases import resolve_header
 from reliefkit.io._cells import Oversized, format_cell
 from reliefkit.io._limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_NOTICES_PER_FILE
-from reliefkit.io._notices import Notice, safe_name, shown
+from reliefkit.io._notices import Notice, cell_text, safe_name
 from reliefkit.io._schema import SCHEMA, Table, written_columns
 from reliefkit.io._source import Block, Cells, RawTable, Reading, note_blank_rows
 from reliefkit.models import Dataset
@@ -393,7 +393,7 @@ class _Rows:
                         self.file,
                         number,
                         None,
-                        shown(extra[0]),
+                        cell_text(extra[0]),
                         f"{len(extra)} cell(s) beyond the header's last column",
                     )
                 )

@@ -22,7 +22,7 @@ from reliefkit.io._limits import (
     MAX_JSON_DIGITS,
     MAX_NOTICES_PER_FILE,
 )
-from reliefkit.io._notices import Notice, safe_name, shown
+from reliefkit.io._notices import Notice, cell_text, safe_name
 from reliefkit.io._schema import SCHEMA, Table, written_columns
 from reliefkit.io._source import Cells, RawTable, Reading, decode, note_blank_rows
 from reliefkit.models import Dataset
@@ -214,7 +214,7 @@ def _read_table(table: Table, file: str, records: object, reading: Reading) -> N
     for number, record in enumerate(records, start=1):
         if not isinstance(record, dict):
             problems.append(
-                LoadProblem(file, number, None, shown(record), "a JSON object (one record)")
+                LoadProblem(file, number, None, cell_text(record), "a JSON object (one record)")
             )
             rows.append((number, None))
             continue
