@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, overload
 
 from reliefkit.engine._plan import Plan, Setting, plan_for
 from reliefkit.engine._waivers import Book, book_of
-from reliefkit.models import Dataset, Queries
-from reliefkit.report import Outcome, Report, Waived
+from reliefkit.models import Campaigns, Dataset, Queries
+from reliefkit.report import CampaignsReport, Outcome, Report, Waived
 from reliefkit.rules import (
     Context,
     Finding,
@@ -81,6 +81,7 @@ def require_dataset(dataset: object) -> None:
         )
 
 
+@overload
 def check(
     dataset: Dataset,
     *,
@@ -90,14 +91,62 @@ def check(
     ignore: Iterable[str] | None = None,
     params: Mapping[str, Any] | None = None,
     registry: Registry | None = None,
-) -> Report:
+) -> Report: ...
+
+
+@overload
+def check(
+    dataset: Campaigns,
+    *,
+    as_of: Any,
+    packs: Sequence[str] | None = None,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] | None = None,
+    params: Mapping[str, Any] | None = None,
+    registry: Registry | None = None,
+) -> CampaignsReport: ...
+
+
+def check(
+    dataset: Dataset | Campaigns,
+    *,
+    as_of: Any,
+    packs: Sequence[str] | None = None,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] | None = None,
+    params: Mapping[str, Any] | None = None,
+    registry: Registry | None = None,
+) -> Report | CampaignsReport:
     """Check every rule of ``packs`` (default: the registry's default packs, the county
     plan) and of the packs that always run (waivers) against ``dataset``.
 
     ``as_of`` decides which deadlines have passed and which waivers are valid; which law
     applies is decided by the campaign's dates. ``select``/``ignore`` take codes or prefixes
     (``CP1``, ``CP101``, ``RK``). ``params`` overrides parameters by name.
+
+    Given :class:`~reliefkit.Campaigns` (``load_campaigns``), checks each campaign with the
+    same options and ``as_of``, one at a time, and returns a ``CampaignsReport``.
     """
+    if isinstance(dataset, Campaigns):
+        day = as_date(as_of)
+        chosen = registry or default_registry()
+        selected, ignored = _selectors(select), _selectors(ignore)
+        reports = (
+            (
+                key,
+                check(
+                    one,
+                    as_of=day,
+                    packs=packs,
+                    select=selected,
+                    ignore=ignored,
+                    params=params,
+                    registry=chosen,
+                ),
+            )
+            for key, one in dataset.items()
+        )
+        return CampaignsReport.collect(reports, as_of=day, keep_datasets=not dataset.is_lazy)
     require_dataset(dataset)
     day = as_date(as_of)
     plan = plan_for(registry or default_registry(), dataset.campaign, packs, params)

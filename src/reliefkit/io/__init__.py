@@ -1,4 +1,5 @@
-"""Reading and writing campaigns: a folder of CSV files, or one JSON file.
+"""Reading and writing campaigns: a folder of CSV files, or one JSON file; and many
+campaigns of one source (a folder of them, or format v1.1 in CSV or Parquet).
 
 All parsing of spreadsheet spellings (``¥1,000``, ``是``, Chinese headers, GB18030) happens
 here. Loading collects every bad cell, row and reference into one
@@ -17,11 +18,22 @@ from reliefkit.io._aliases import HEADER_ALIASES
 from reliefkit.io._assemble import assemble
 from reliefkit.io._csv import read_folder, write_folder
 from reliefkit.io._json import read_json, write_json
+from reliefkit.io._many import layout, load_one
+from reliefkit.io._many import load_campaigns, load_campaigns_with_notices
 from reliefkit.io._notices import Notice
 from reliefkit.io._source import Reading
 from reliefkit.models import Dataset
 
-__all__ = ["HEADER_ALIASES", "Notice", "dump", "dump_json", "load", "load_with_notices"]
+__all__ = [
+    "HEADER_ALIASES",
+    "Notice",
+    "dump",
+    "dump_json",
+    "load",
+    "load_campaigns",
+    "load_campaigns_with_notices",
+    "load_with_notices",
+]
 
 
 def _read(path: Path) -> Reading:
@@ -43,6 +55,8 @@ def load_with_notices(path: str | os.PathLike[str]) -> tuple[Dataset, tuple[Noti
     collecting = gc.isenabled()
     gc.disable()
     try:
+        if layout(Path(path)) is not None:  # format v1.1, or a folder of campaigns
+            return load_one(Path(path))
         reading = _read(Path(path))
         try:
             return assemble(reading), tuple(reading.notices)
@@ -54,7 +68,9 @@ def load_with_notices(path: str | os.PathLike[str]) -> tuple[Dataset, tuple[Noti
 
 
 def load(path: str | os.PathLike[str]) -> Dataset:
-    """Load a campaign from a folder of CSV files or from one ``.json`` file.
+    """Load a campaign from a folder of CSV files or from one ``.json`` file (or from a
+    source of many campaigns' layout holding one; a source of more is refused: see
+    :func:`load_campaigns`).
 
     Raises :class:`~reliefkit.exceptions.LoadError` listing every bad cell, row and
     reference at once, each with its file, row (1 = first data row), column and value.

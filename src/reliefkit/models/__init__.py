@@ -1,5 +1,6 @@
 """Records, value types and the ``Dataset`` of a relief campaign. No I/O, no clock, no rules."""
 
+from reliefkit.models._campaigns import Campaigns
 from reliefkit.models._dataset import GROUPINGS, Dataset, Overlay, Queries
 from reliefkit.models._dates import DateRange, to_date, to_optional_date
 from reliefkit.models._enums import (
@@ -55,6 +56,7 @@ __all__ = [
     "ActivityKind",
     "Audit",
     "Campaign",
+    "Campaigns",
     "Dataset",
     "DateRange",
     "Department",

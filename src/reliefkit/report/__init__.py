@@ -4,6 +4,7 @@ from typing import Any
 
 from reliefkit._display import register_html
 from reliefkit.models import Dataset
+from reliefkit.report._many import CampaignsReport
 from reliefkit.report._report import SCHEMA, Decision, Obligation, Outcome, Report, Waived
 from reliefkit.rules import Finding, Rule
 
@@ -24,4 +25,12 @@ register_html(Finding, _lazy("finding_html"))
 register_html(Rule, _lazy("rule_html"))
 register_html(Dataset, _lazy("dataset_html"))
 
-__all__ = ["SCHEMA", "Decision", "Obligation", "Outcome", "Report", "Waived"]
+__all__ = [
+    "SCHEMA",
+    "CampaignsReport",
+    "Decision",
+    "Obligation",
+    "Outcome",
+    "Report",
+    "Waived",
+]

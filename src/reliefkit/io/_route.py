@@ -1,0 +1,166 @@
+"""Sending each row of a format v1.1 file to its campaign, as the file is read.
+
+The campaign file comes first: each of its rows is a campaign (its ``id`` the campaign id).
+Every other row goes to the campaign its ``campaign_id`` names, a run of rows of one campaign
+at once, and is built into that campaign's records there and then; a row naming no campaign
+is a problem at its ``campaign_id`` cell.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from reliefkit.exceptions import LoadProblem
+from reliefkit.io._assemble import _Built
+from reliefkit.io._cells import REQUIRED
+from reliefkit.io._gather import TableBuilder, new_built
+from reliefkit.io._notices import cell_text
+from reliefkit.io._schema import SCHEMA
+from reliefkit.io._source import Block, RawTable, Reading
+
+CAMPAIGN_ID = "campaign_id"
+
+
+class Router:
+    """Sends each row of a table to its campaign's records, reporting rows that name none."""
+
+    def __init__(self, reading: Reading, problems: list[LoadProblem]) -> None:
+        self.reading = reading
+        self.problems = problems
+        self.shared: dict[str, str] = {}
+        self.campaigns: dict[str, dict[str, _Built]] = {}
+        self.first_row: dict[str, int] = {}
+        self.failed: set[str] = set()  # campaigns whose row could not be built
+        self.orphans: Counter[str] = Counter()  # rows naming no campaign, when campaigns are unread
+        self.unread_campaigns = "campaign" in reading.unread
+        self.campaign_rows = 0
+
+    def table(self, raw: RawTable) -> None:
+        """Read and route every row of ``raw`` (its stream is consumed)."""
+        table = SCHEMA[raw.table.name]
+        missing = raw.missing - {CAMPAIGN_ID}
+        builder = TableBuilder(table, raw.file, missing, self.shared, self.problems)
+        own = table.name == "campaign"
+        names = [c.name for c in raw.table.columns]
+        key = names.index("id") if own else 0
+        if (own and missing) or (not own and CAMPAIGN_ID in raw.missing):
+            # Reported once, as a missing column; the rows are read for their own problems.
+            for _ in raw.rows:
+                pass
+            self.unread_campaigns = self.unread_campaigns or own
+            return
+        for item in raw.rows:
+            if isinstance(item, Block):
+                self._block(item, key, builder, own)
+            else:
+                number, cells = item
+                if cells is not None:  # else refused whole by the reader (reported)
+                    part = (number, cells[1:])
+                    self._send(cells[key], number, builder, own, part, cells[0])
+
+    def _block(self, block: Block, key: int, builder: TableBuilder, own: bool) -> None:
+        """Send a block's rows on in runs of one campaign (a campaign's rows: one by one)."""
+        position = block.index[key]
+        given_at = block.index[0]
+        index = block.index[1:]
+        rows = block.rows
+        start = 0
+        while start < len(rows):
+            end = start + 1
+            if not own:
+                value = rows[start][position]
+                while end < len(rows) and rows[end][position] == value:
+                    end += 1
+            given = rows[start][given_at] if own and given_at >= 0 else None
+            part = Block(block.first + start, rows[start:end], index)
+            self._send(rows[start][position], block.first + start, builder, own, part, given)
+            start = end
+
+    def _send(
+        self,
+        raw_key: object,
+        number: int,
+        builder: TableBuilder,
+        own: bool,
+        item: tuple[int, tuple[object, ...]] | Block,
+        given: object,
+    ) -> None:
+        """Build ``item`` (rows ``number``…, all of one campaign) into its campaign."""
+        key = raw_key.strip() if isinstance(raw_key, str) else None
+        file = builder.raw.file
+        if own:
+            self._campaign_row(key, number, builder, item, given)
+            return
+        size = len(item.rows) if isinstance(item, Block) else 1
+        tables = self.campaigns.get(key) if key else None
+        if tables is not None:
+            built = tables.get(builder.raw.table.name)
+            if built is None:
+                built = tables[builder.raw.table.name] = new_built(file)
+            builder.add(built, item)
+        elif key and key in self.failed:
+            pass  # its campaign row is reported: fix that, and these rows have a campaign
+        elif self.unread_campaigns or "campaign" in self.reading.unread or not self.first_row:
+            self.orphans[file] += size
+        else:
+            empty = raw_key is None or (isinstance(raw_key, str) and not key)
+            expected = REQUIRED if empty else "the id of a campaign (a row of the campaign file)"
+            value = None if empty else cell_text(raw_key)
+            for row in range(number, number + size):
+                self.problems.append(LoadProblem(file, row, CAMPAIGN_ID, value, expected))
+
+    def _campaign_row(
+        self,
+        key: str | None,
+        number: int,
+        builder: TableBuilder,
+        item: tuple[int, tuple[object, ...]] | Block,
+        given: object,
+    ) -> None:
+        file = builder.raw.file
+        self.campaign_rows += 1
+        if key and key in self.first_row:
+            self.problems.append(
+                LoadProblem(
+                    file,
+                    number,
+                    "id",
+                    cell_text(key),
+                    f"one row per campaign: this campaign id is also row {self.first_row[key]}",
+                )
+            )
+            return
+        if isinstance(given, str) and given.strip() and given.strip() != key:
+            self.problems.append(
+                LoadProblem(
+                    file,
+                    number,
+                    CAMPAIGN_ID,
+                    cell_text(given),
+                    f"empty, or the campaign's own id ({key!r}): a campaign row's id is its "
+                    "campaign id",
+                )
+            )
+        built = new_built(file)
+        builder.add(built, item)
+        if not key:
+            return  # its id is reported as required
+        self.first_row[key] = number
+        if built.records:
+            self.campaigns[key] = {"campaign": built}
+        else:
+            self.failed.add(key)
+
+    def consequences(self) -> None:
+        """One problem per file for the rows whose campaigns could not be read at all."""
+        for file, count in self.orphans.items():
+            self.problems.append(
+                LoadProblem(
+                    file,
+                    None,
+                    CAMPAIGN_ID,
+                    None,
+                    f"{count:,} row(s) name a campaign that could not be read (see the "
+                    "problems of the campaign file): fix that first",
+                )
+            )
