@@ -8,9 +8,13 @@ record would break a rule before storing it::
     data = rk.load("examples/county-2015")
     report = rk.check(data, as_of="2015-12-31")
     decision = rk.admit(data, new_solicitation, as_of="2015-10-10")
+
+    province = rk.load_campaigns("province")       # many county campaigns, one source
+    reports = rk.check(province, as_of="2015-12-31")
 """
 
-from reliefkit.engine import admit, check
+from reliefkit._checking import check
+from reliefkit.engine import admit
 from reliefkit.exceptions import (
     CannotViolateError,
     IntegrityError,
@@ -21,14 +25,16 @@ from reliefkit.exceptions import (
     ReliefkitError,
     UnknownRuleError,
 )
-from reliefkit.io import dump, load
-from reliefkit.models import Dataset, DateRange, Money
-from reliefkit.report import Decision, Outcome, Report
+from reliefkit.io import dump, load, load_campaigns
+from reliefkit.models import Campaigns, Dataset, DateRange, Money
+from reliefkit.report import CampaignsReport, Decision, Outcome, Report
 from reliefkit.rules import Citation, Finding, Rule, Severity, all_rules, get_rule
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Campaigns",
+    "CampaignsReport",
     "CannotViolateError",
     "Citation",
     "Dataset",
@@ -54,4 +60,5 @@ __all__ = [
     "dump",
     "get_rule",
     "load",
+    "load_campaigns",
 ]

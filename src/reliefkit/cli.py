@@ -26,12 +26,17 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
+from reliefkit._checking import choose_engine
 from reliefkit._privacy import printable, safe_in
 from reliefkit._words import word
+from reliefkit.columnar import check_source, open_source
 from reliefkit.engine import check
 from reliefkit.exceptions import LoadError, PackLoadWarning, ReliefkitError, UnknownRuleError
-from reliefkit.io import dump, load_with_notices
-from reliefkit.models import DateRange, Money, to_date
+from reliefkit.io import dump
+from reliefkit.io._many import count_campaigns, read_source
+from reliefkit.models import Campaigns, Dataset, DateRange, Money, to_date
+from reliefkit.report import CampaignsReport, Report
+from reliefkit.report._many import campaigns_lines
 from reliefkit.report._text import Line, as_of_remark, render_text, report_lines, wrap
 from reliefkit.rules import (
     SECTIONS,
@@ -41,6 +46,7 @@ from reliefkit.rules import (
     Registry,
     Rule,
     Severity,
+    as_date,
     default_registry,
 )
 from reliefkit.rules._core import CONFIDENCE, era_text
@@ -134,7 +140,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"reliefkit {package_version()}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    c = sub.add_parser("check", help="check a campaign folder (CSV) or JSON file")
+    c = sub.add_parser(
+        "check",
+        help=(
+            "check a campaign folder (CSV) or JSON file, or many campaigns: a folder of them "
+            "or a format v1.1 source"
+        ),
+    )
     c.add_argument("path", type=Path)
     c.add_argument("--as-of", required=True, help="the date one looks from, YYYY-MM-DD")
     c.add_argument("--format", choices=["text", "json", "html"], default="text")
@@ -152,6 +164,17 @@ def build_parser() -> argparse.ArgumentParser:
         "donations-law) or comma-separate (--pack county-plan,donations-law); default: the "
         "packs run by default, with those always run"
     )
+    c.add_argument(
+        "--engine",
+        choices=["objects", "duckdb", "spark", "auto"],
+        default="objects",
+        help="objects (default); duckdb or spark: the packs' SQL statements (a province, the "
+        "nation); auto: duckdb for a folder of Parquet tables, objects otherwise",
+    )
+    c.add_argument(
+        "--threads", type=int, default=2, help="threads of the duckdb or spark engine (2)"
+    )
+    c.add_argument("--memory-limit", help="memory limit of the duckdb engine, e.g. 3GB")
     c.add_argument(
         "--param",
         action="append",
@@ -339,21 +362,71 @@ def _check(args: argparse.Namespace, console: Console, errors: Console) -> int:
     _check_selectors("select", select, registry, run)
     _check_selectors("ignore", ignore, registry, run)
     params = _param_values(args.param, run)
-    dataset, notices = load_with_notices(args.path)
+    options: dict[str, Any] = {
+        "packs": packs or None,
+        "select": select,
+        "ignore": ignore,
+        "params": params,
+    }
+    engine = choose_engine(args.path) if args.engine == "auto" else args.engine
+    if engine != "objects":
+        return _check_columnar(args, engine, options, registry, console, errors)
+    if args.format == "html":
+        _refuse_html(args.path, count_campaigns(args.path))
+    dataset, notices = read_source(args.path)
     # Notices go to stderr so that stdout stays the report (JSON stays parseable); an
     # ignored column can hide a rule's input, so they are never silent.
     for notice in notices:
         errors.print(_p(f"notice: {notice}"), style="yellow", soft_wrap=True)
-    report = check(
-        dataset,
-        as_of=args.as_of,
-        packs=packs or None,
-        select=select,
-        ignore=ignore,
-        params=params,
-        registry=registry,
+    if isinstance(dataset, Campaigns):
+        if args.format == "html":
+            _refuse_html(args.path, len(dataset))
+        many = check(dataset, as_of=args.as_of, registry=registry, **options)
+        starts = {key: one.campaign.starts_on for key, one in dataset.items()}
+        return _show_campaigns(args, many, starts, console, errors)
+    report = check(dataset, as_of=args.as_of, registry=registry, **options)
+    return _show_report(args, report, dataset.campaign.starts_on, dataset, console, errors)
+
+
+def _check_columnar(
+    args: argparse.Namespace,
+    engine: str,
+    options: dict[str, Any],
+    registry: Registry,
+    console: Console,
+    errors: Console,
+) -> int:
+    """``reliefkit check --engine duckdb|spark``: the packs' statements over the source."""
+    if args.format == "html":
+        raise _Refused(
+            f"--format html --engine {engine}: the HTML page draws the campaign's records, "
+            "which the columnar engine does not build; use --engine objects for HTML"
+        )
+    source = open_source(
+        args.path, engine=engine, threads=args.threads, memory_limit=args.memory_limit
     )
-    remark = as_of_remark(report.as_of, dataset.campaign.starts_on, args.lang)
+    try:
+        reports = check_source(source, as_of=args.as_of, registry=registry, **options)
+        starts = {key: c.starts_on for key, c in source.campaigns.items()}
+    finally:
+        source.close()
+    if len(reports) == 1:
+        key, report = next(iter(reports.items()))
+        return _show_report(args, report, starts[key], None, console, errors)
+    many = CampaignsReport.collect(reports.items(), as_of=as_date(args.as_of), keep_datasets=False)
+    return _show_campaigns(args, many, starts, console, errors)
+
+
+def _show_report(
+    args: argparse.Namespace,
+    report: Report,
+    starts_on: pendulum.Date,
+    dataset: Dataset | None,
+    console: Console,
+    errors: Console,
+) -> int:
+    """Print or write one campaign's report; its exit code."""
+    remark = as_of_remark(report.as_of, starts_on, args.lang)
     remarks = [remark] if remark else []
     if args.format == "json":
         text = report.to_json()
@@ -369,6 +442,48 @@ def _check(args: argparse.Namespace, console: Console, errors: Console) -> int:
         console.print(_p(f"wrote {args.output}"), style="dim")
     elif args.format == "text":
         _emit(console, report_lines(report, lang=args.lang, width=console.width, remarks=remarks))
+    else:
+        sys.stdout.write(text + ("" if text.endswith("\n") else "\n"))
+    return report.exit_code
+
+
+def _refuse_html(path: Path, campaigns: int | None) -> None:
+    """An HTML page shows one campaign: a source of more is refused (before it is read,
+    when its campaigns can be counted cheaply)."""
+    if campaigns is not None and campaigns > 1:
+        raise _Refused(
+            f"--format html: {path} holds {campaigns:,} campaigns, and an HTML page shows one; "
+            "use --format text or json for all of them, or check each campaign on its own"
+        )
+
+
+def _show_campaigns(
+    args: argparse.Namespace,
+    report: CampaignsReport,
+    starts: Mapping[str, pendulum.Date],
+    console: Console,
+    errors: Console,
+) -> int:
+    """Print or write the report of many campaigns, per campaign and in total; its exit
+    code."""
+    remarks: dict[str, list[str]] = {}
+    for key, starts_on in starts.items():
+        remark = as_of_remark(report.as_of, starts_on, args.lang)
+        if remark:
+            remarks[key] = [remark]
+    if args.format == "json":
+        text = report.to_json()
+        for key, lines in remarks.items():  # not in the document, as for one campaign
+            for line in lines:
+                errors.print(_p(f"{key}: {line}"), style="yellow", soft_wrap=True)
+    else:
+        text = report.to_text(lang=args.lang, remarks=remarks)
+    if args.output is not None:
+        args.output.write_text(text, encoding="utf-8")
+        console.print(_p(f"wrote {args.output}"), style="dim")
+    elif args.format == "text":
+        width = console.width
+        _emit(console, campaigns_lines(report, lang=args.lang, width=width, remarks=remarks))
     else:
         sys.stdout.write(text + ("" if text.endswith("\n") else "\n"))
     return report.exit_code

@@ -385,6 +385,9 @@ class Rule:
     the rule is in force during the campaign."""
     parameters: Mapping[str, Parameter] = attrs.field(factory=dict, eq=False, repr=False)
     """The pack's parameters (read for the caveats of unverified values)."""
+    sql: str | None = attrs.field(default=None, eq=False, repr=False)
+    """The rule's statement for the columnar engine (see :meth:`Pack.sql`): one row per
+    subject in the rule's reach, ``campaign_id, subject_id, flagged``."""
     _undated_caveats: tuple[str, ...] | None = attrs.field(
         default=None, init=False, eq=False, repr=False
     )
@@ -610,6 +613,13 @@ class Pack:
     parameters: dict[str, Parameter] = attrs.field(factory=dict)
     rules: RuleTable = attrs.field(factory=RuleTable, converter=_rule_table)
     always: bool = False
+    views: dict[str, str] = attrs.field(factory=dict, eq=False, repr=False)
+    """Shared SQL views of the columnar engine, by name (see :meth:`view`)."""
+    sql_params: list[Callable[[Context], Mapping[str, Any]]] = attrs.field(
+        factory=list, eq=False, repr=False
+    )
+    """What works out the values the pack's SQL reads beyond its parameters (see
+    :meth:`derive`)."""
     # The registries holding the pack: a rule declared later is checked by each.
     _registries: weakref.WeakSet[Any] = attrs.field(
         factory=weakref.WeakSet, init=False, eq=False, repr=False
@@ -783,6 +793,43 @@ class Pack:
             return apply
 
         return register
+
+    def sql(self, code: str, statement: str) -> None:
+        """Give rule ``code`` its statement for the columnar engine.
+
+        The statement is a ``SELECT`` in a portable subset of SQL returning one row per
+        subject in the rule's reach (its scope's subjects that ``where`` keeps):
+        ``campaign_id``, ``subject_id`` (the scope's key) and ``flagged`` (whether the judge
+        reports it). It reads the tables by their names (each with a ``campaign_id``
+        column), ``params`` (one row per campaign: ``as_of``, ``year``, the campaign's
+        dates, the pack's scalar parameters and what :meth:`derive` adds), ``param_items``
+        (``campaign_id, name, item`` for list parameters), ``param_map`` (``campaign_id,
+        name, key, value`` for mapping parameters, as text), ``param_eras`` (``campaign_id,
+        name, since, until, key, value``: each era of each parameter, what
+        :meth:`param_on` reads; one open era for an override; a row per item of a list, per
+        key of a mapping), ``rule_eras`` (``code, since, until``: each
+        rule's era, for a rule judging dated acts), the id-list links ``<table>__<column>``
+        (``campaign_id, id, item``) and the pack's views (see :meth:`view`).
+        The engine finds the flagged subjects with it and has the judge word them.
+        """
+        rule = self.rules.get(code)
+        if rule is None:
+            raise ValueError(f"code={code!r}: no such rule in pack {self.name!r}")
+        self.rules[code] = attrs.evolve(rule, sql=statement)
+
+    def view(self, name: str, statement: str) -> None:
+        """Declare a view the pack's statements share (unit resolution, the ledger)."""
+        self.views[name] = statement
+
+    def derive(
+        self, compute: Callable[[Context], Mapping[str, Any]]
+    ) -> Callable[[Context], Mapping[str, Any]]:
+        """Declare values the pack's statements read from ``params`` beyond the parameters
+        themselves, worked out per campaign by the pack's own functions (the ceremony
+        deadline, due days), so that no date is written into a statement. Usable as a
+        decorator; a pack may declare several (their names must differ)."""
+        self.sql_params.append(compute)
+        return compute
 
     def first_day(self, campaign: Campaign) -> pendulum.Date:
         """The campaign's first day inside the pack's range (parameters are read on it)."""

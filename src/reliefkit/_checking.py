@@ -1,0 +1,100 @@
+"""``reliefkit.check``: one entry to both engines.
+
+``engine="objects"`` (the default) judges frozen records with the object engine;
+``engine="duckdb"`` runs the packs' SQL statements with the columnar engine (the
+``columnar`` extra), ``engine="spark"`` the same statements on Spark SQL (the ``spark``
+extra); ``engine="auto"`` takes DuckDB for a folder of Parquet tables (when DuckDB is
+installed) and the object engine for the rest. Both give the same reports.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from reliefkit.engine import check as check_objects
+from reliefkit.exceptions import InvalidValueError
+from reliefkit.io import load_campaigns
+from reliefkit.models import Campaigns, Dataset
+from reliefkit.report import CampaignsReport, Report
+from reliefkit.rules import Registry, as_date
+
+ENGINES = ("objects", "duckdb", "spark", "auto")
+
+
+def choose_engine(source: Any) -> str:
+    """What ``engine="auto"`` runs for ``source``."""
+    if isinstance(source, (str, os.PathLike)):
+        from reliefkit.columnar import is_parquet_source
+
+        if is_parquet_source(Path(source)) and importlib.util.find_spec("duckdb") is not None:
+            return "duckdb"
+    return "objects"
+
+
+def check(
+    source: Dataset | Campaigns | str | os.PathLike[str],
+    *,
+    as_of: Any,
+    packs: Sequence[str] | None = None,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] | None = None,
+    params: Mapping[str, Any] | None = None,
+    registry: Registry | None = None,
+    engine: str = "objects",
+    threads: int | None = 2,
+    memory_limit: str | None = None,
+    session: Any = None,
+) -> Report | CampaignsReport:
+    """Check every rule of ``packs`` (default: the registry's default packs, the county
+    plan) and of the packs that always run (waivers) against ``source``.
+
+    ``source`` is a :class:`Dataset` (a :class:`Report` comes back), :class:`Campaigns`
+    (a :class:`CampaignsReport`), or a path (a campaign folder or JSON file, a source of
+    many campaigns, a folder of Parquet tables), read as ``load_campaigns`` reads it.
+    ``as_of`` decides which deadlines have passed and which waivers are valid; which law
+    applies is decided by each campaign's dates. ``select``/``ignore`` take codes or
+    prefixes (``CP1``, ``CP101``, ``RK``). ``params`` overrides parameters by name.
+
+    ``engine`` is ``"objects"``, ``"duckdb"``, ``"spark"`` or ``"auto"`` (see the module);
+    ``threads``, ``memory_limit`` (``"3GB"``) and ``session`` (a SparkSession) are for the
+    columnar engines.
+    """
+    if engine not in ENGINES:
+        raise InvalidValueError(f"engine={engine!r}: expected one of {', '.join(ENGINES)}")
+    if engine == "auto":
+        engine = choose_engine(source)
+    options: dict[str, Any] = {
+        "as_of": as_of,
+        "packs": packs,
+        "select": select,
+        "ignore": ignore,
+        "params": params,
+        "registry": registry,
+    }
+    if engine == "objects":
+        if isinstance(source, (str, os.PathLike)):
+            campaigns = load_campaigns(source)
+            if len(campaigns) == 1:
+                return check_objects(next(iter(campaigns.values())), **options)
+            return check_objects(campaigns, **options)
+        return check_objects(source, **options)
+    from reliefkit.columnar import check_source
+
+    reports = check_source(
+        source,
+        engine=engine,
+        threads=threads,
+        memory_limit=memory_limit,
+        session=session,
+        **options,
+    )
+    if len(reports) == 1 and not isinstance(source, Campaigns):
+        return next(iter(reports.values()))
+    return CampaignsReport.collect(reports.items(), as_of=as_date(as_of), keep_datasets=False)
+
+
+__all__ = ["ENGINES", "check", "choose_engine"]

@@ -1,0 +1,213 @@
+"""Where the columnar engine's SQL runs: DuckDB on one machine (the ``columnar`` extra),
+or Spark SQL on a cluster (the ``spark`` extra). The rules' statements are the same on both;
+only how tables are made (reading files, splitting id lists) differs, here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from reliefkit.exceptions import InvalidValueError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+ENGINES = ("duckdb", "spark")
+
+
+class Backend:
+    """A SQL engine holding the source's tables."""
+
+    name = ""
+
+    def rows(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """Column names and rows of a query."""
+        raise NotImplementedError
+
+    def batch(self, queries: Sequence[str]) -> list[list[dict[str, Any]]]:
+        """The rows of each query, as dicts (one job where the engine can)."""
+        out = []
+        for sql in queries:
+            names, rows = self.rows(sql)
+            out.append([dict(zip(names, row, strict=True)) for row in rows])
+        return out
+
+    def register(self, name: str, table: pa.Table) -> None:
+        """Make an Arrow table queryable as ``name`` (replacing any before)."""
+        raise NotImplementedError
+
+    def materialise(self, name: str, sql: str) -> None:
+        """``name`` holds the rows of ``sql`` from now on."""
+        raise NotImplementedError
+
+    def view(self, name: str, sql: str) -> None:
+        """``name`` is a view of ``sql`` (replacing any before)."""
+        raise NotImplementedError
+
+    def split_ids(self, table: str, column: str) -> str:
+        """A query of ``campaign_id, id, item``: one row per id of an id-list column."""
+        raise NotImplementedError
+
+    def parquet(self, path: str, row: str) -> tuple[str, set[str]]:
+        """A relation reading a Parquet file with each row's place in column ``row``, and
+        the file's columns."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Let go of the engine's resources."""
+
+
+class DuckDB(Backend):
+    """DuckDB, in memory, with a thread count and a memory limit."""
+
+    name = "duckdb"
+
+    def __init__(self, *, threads: int | None = 2, memory_limit: str | None = None) -> None:
+        try:
+            import duckdb
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise InvalidValueError(
+                "engine='duckdb': DuckDB is not installed (pip install 'reliefkit[columnar]')"
+            ) from None
+        config: dict[str, Any] = {}
+        if threads is not None:
+            config["threads"] = int(threads)
+        if memory_limit is not None:
+            config["memory_limit"] = str(memory_limit)
+        self.con = duckdb.connect(":memory:", config=config)
+
+    def rows(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+        cursor = self.con.execute(sql)
+        return [d[0] for d in cursor.description], cursor.fetchall()
+
+    def register(self, name: str, table: pa.Table) -> None:
+        self.con.register(name, table)
+
+    def materialise(self, name: str, sql: str) -> None:
+        self.con.execute(f'CREATE OR REPLACE TABLE "{name}" AS {sql}')
+
+    def view(self, name: str, sql: str) -> None:
+        self.con.execute(f'CREATE OR REPLACE TEMP VIEW "{name}" AS {sql}')
+
+    def split_ids(self, table: str, column: str) -> str:
+        return (
+            f"SELECT campaign_id, id, unnest(string_split(\"{column}\", ';')) AS item "
+            f'FROM "{table}" WHERE "{column}" IS NOT NULL AND "{column}" <> \'\''
+        )
+
+    def parquet(self, path: str, row: str) -> tuple[str, set[str]]:
+        literal = path.replace("'", "''")
+        described = self.con.execute(f"DESCRIBE SELECT * FROM read_parquet('{literal}')")
+        columns = {r[0] for r in described.fetchall()}
+        relation = (
+            f"(SELECT *, file_row_number AS {row} "
+            f"FROM read_parquet('{literal}', file_row_number = true))"
+        )
+        return relation, columns
+
+    def close(self) -> None:
+        self.con.close()
+
+
+class Spark(Backend):
+    """Spark SQL through a session (``local[2]`` unless one is given or running)."""
+
+    name = "spark"
+
+    def __init__(self, session: Any = None, *, threads: int | None = 2) -> None:
+        try:
+            from pyspark.sql import SparkSession
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise InvalidValueError(
+                "engine='spark': PySpark is not installed (pip install 'reliefkit[spark]')"
+            ) from None
+        if session is None:
+            session = (
+                SparkSession.builder.master(f"local[{threads or 2}]")
+                .appName("reliefkit")
+                .config("spark.ui.enabled", "false")
+                .config("spark.ui.showConsoleProgress", "false")
+                .config("spark.sql.shuffle.partitions", str(max(2, threads or 2)))
+                .config("spark.sql.adaptive.enabled", "true")
+                .getOrCreate()
+            )
+            session.sparkContext.setLogLevel("ERROR")
+        # The statements quote identifiers as standard SQL does ("on").
+        session.conf.set("spark.sql.ansi.enabled", "true")
+        session.conf.set("spark.sql.ansi.doubleQuotedIdentifiers", "true")
+        self.spark = session
+        self._cached: list[Any] = []
+
+    def rows(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+        frame = self.spark.sql(sql)
+        names = list(frame.columns)
+        return names, [tuple(r) for r in frame.collect()]
+
+    def batch(self, queries: Sequence[str]) -> list[list[dict[str, Any]]]:
+        # One job for the round: each query's rows as JSON, tagged with the query.
+        import json
+        from decimal import Decimal
+
+        if not queries:
+            return []
+        union = " UNION ALL ".join(
+            f"SELECT {n} AS q, to_json(struct(*)) AS j FROM ({sql}) b{n}"
+            for n, sql in enumerate(queries)
+        )
+        out: list[list[dict[str, Any]]] = [[] for _ in queries]
+        for q, j in self.rows(union)[1]:
+            out[q].append(json.loads(j, parse_float=Decimal))
+        return out
+
+    def register(self, name: str, table: pa.Table) -> None:
+        frame = self.spark.createDataFrame(table) if table.num_rows else self._empty(table)
+        frame.createOrReplaceTempView(name)
+
+    def _empty(self, table: pa.Table) -> Any:
+        from pyspark.sql.pandas.types import from_arrow_schema
+
+        return self.spark.createDataFrame([], from_arrow_schema(table.schema))
+
+    def materialise(self, name: str, sql: str) -> None:
+        frame = self.spark.sql(sql).cache()
+        self._cached.append(frame)
+        frame.createOrReplaceTempView(name)
+
+    def view(self, name: str, sql: str) -> None:
+        self.spark.sql(sql).createOrReplaceTempView(name)
+
+    def split_ids(self, table: str, column: str) -> str:
+        return (
+            f"SELECT campaign_id, id, explode(split(\"{column}\", ';')) AS item "
+            f'FROM "{table}" WHERE "{column}" IS NOT NULL AND "{column}" <> \'\''
+        )
+
+    def parquet(self, path: str, row: str) -> tuple[str, set[str]]:
+        from pyspark.sql import functions
+
+        frame = self.spark.read.parquet(path)
+        columns = set(frame.columns)
+        name = "_parquet_" + str(abs(hash(path)))
+        frame.withColumn(row, functions.monotonically_increasing_id()).createOrReplaceTempView(name)
+        return name, columns
+
+    def close(self) -> None:
+        for frame in self._cached:
+            frame.unpersist()
+        self._cached.clear()
+
+
+def backend_for(
+    engine: str, *, threads: int | None = 2, memory_limit: str | None = None, session: Any = None
+) -> Backend:
+    """The backend of an engine name (``duckdb`` or ``spark``)."""
+    if engine == "duckdb":
+        return DuckDB(threads=threads, memory_limit=memory_limit)
+    if engine == "spark":
+        return Spark(session, threads=threads)
+    raise InvalidValueError(f"engine={engine!r}: expected one of {', '.join(ENGINES)}")
+
+
+def quoted(names: Sequence[str]) -> str:
+    """Column names quoted for a select list."""
+    return ", ".join(f'"{n}"' for n in names)

@@ -1,0 +1,455 @@
+"""``check`` on the columnar engine: each rule's statement finds the subjects it flags, over
+every campaign of the source at once; the rule's judge then words those findings from the
+few records they need (see :mod:`reliefkit.columnar._view`), and the deferrals, waivers
+and outcomes are applied exactly as the object engine applies them."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, cast
+
+import attrs
+
+from reliefkit.columnar._source import Source, open_source
+from reliefkit.columnar._view import Cache, Fetcher, LazyView
+from reliefkit.engine._check import apply_waivers, context, defer, rule_error
+from reliefkit.engine._plan import Plan, Setting, plan_for
+from reliefkit.engine._waivers import book_of
+from reliefkit.exceptions import ReliefkitError
+from reliefkit.models import Dataset, Money
+from reliefkit.report import Outcome, Report
+from reliefkit.rules import (
+    Context,
+    Finding,
+    Pack,
+    Registry,
+    Rule,
+    as_date,
+    check_selectors,
+    default_registry,
+    matches,
+)
+
+MAX_PASSES = 64
+"""Passes after which a judge still asking for records is a bug, not a slow finding."""
+
+
+class NoStatementError(ReliefkitError, LookupError):
+    """A rule of the packs run has no statement for the columnar engine."""
+
+
+@attrs.frozen
+class Flags:
+    """What a rule's statement found: per campaign, the subjects flagged (in the
+    statement's order) and whether any subject was in reach."""
+
+    flagged: Mapping[str, tuple[str, ...]]
+    in_reach: frozenset[str]
+
+
+def _scalar(value: Any) -> Any:
+    if isinstance(value, Money):
+        return value.yuan
+    if isinstance(value, datetime.date):
+        return datetime.date(value.year, value.month, value.day)
+    return value
+
+
+def _param_tables(
+    source: Source, plans: Mapping[str, Plan], day: Any, packs: Mapping[str, Pack]
+) -> None:
+    """``params__<pack>`` and ``param_items__<pack>`` for every pack run (see
+    :meth:`~reliefkit.rules.Pack.sql`)."""
+    import pyarrow as pa
+
+    rows: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
+    items: defaultdict[str, list[tuple[str, str, Any]]] = defaultdict(list)
+    eras: defaultdict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    maps: defaultdict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
+    for cid, plan in plans.items():
+        campaign = source.campaigns[cid]
+        settings: dict[str, Setting] = {}
+        for rule, setting in plan.rules:
+            if setting is not None:
+                settings.setdefault(rule.pack, setting)
+        for pack_name, setting in settings.items():
+            row: dict[str, Any] = {
+                "campaign_id": cid,
+                "as_of": _scalar(day),
+                "year": setting.year or campaign.year,
+                "starts_on": _scalar(campaign.starts_on),
+                "ends_on": _scalar(campaign.ends_on),
+            }
+            for name, value in setting.params.items():
+                if isinstance(value, Mapping):
+                    for key, item in sorted(value.items(), key=lambda kv: str(kv[0])):
+                        maps[pack_name].append((cid, name, _text(key), _text(item)))
+                elif isinstance(value, (tuple, list, set, frozenset)):
+                    for item in sorted(value, key=str):
+                        items[pack_name].append((cid, name, _scalar(item)))
+                else:
+                    row[name] = _scalar(value)
+            pack = packs.get(pack_name)
+            if pack is not None:
+                eras[pack_name] += _eras(pack, campaign, setting)
+            for derive in pack.sql_params if pack is not None else ():
+                ctx = Context(
+                    LazyView(Cache(campaign)), day, setting.params, setting.year, plan.known
+                )
+                row.update({k: _scalar(v) for k, v in derive(ctx).items()})
+            rows[pack_name].append(row)
+    for pack_name in packs:
+        table = pa.Table.from_pylist(rows.get(pack_name) or [{"campaign_id": None}])
+        backend = source.backend
+        backend.register("_params", table)
+        backend.materialise(f"params__{_ident(pack_name)}", "SELECT * FROM _params")
+        listed = items.get(pack_name, [])
+        item_table = pa.table(
+            {
+                "campaign_id": pa.array([c for c, _, _ in listed], pa.string()),
+                "name": pa.array([n for _, n, _ in listed], pa.string()),
+                "item": pa.array([str(i) for _, _, i in listed], pa.string()),
+            }
+        )
+        backend.register("_items", item_table)
+        backend.materialise(f"param_items__{_ident(pack_name)}", "SELECT * FROM _items")
+        mapped = maps.get(pack_name, [])
+        map_table = pa.table(
+            {
+                "campaign_id": pa.array([m[0] for m in mapped], pa.string()),
+                "name": pa.array([m[1] for m in mapped], pa.string()),
+                "key": pa.array([m[2] for m in mapped], pa.string()),
+                "value": pa.array([m[3] for m in mapped], pa.string()),
+            }
+        )
+        backend.register("_map", map_table)
+        backend.materialise(f"param_map__{_ident(pack_name)}", "SELECT * FROM _map")
+        dated = eras.get(pack_name, [])
+        era_table = pa.table(
+            {
+                "campaign_id": pa.array([e[0] for e in dated], pa.string()),
+                "name": pa.array([e[1] for e in dated], pa.string()),
+                "since": pa.array([e[2] for e in dated], pa.date32()),
+                "until": pa.array([e[3] for e in dated], pa.date32()),
+                "key": pa.array([e[5] for e in dated], pa.string()),
+                "value": pa.array([e[4] for e in dated], pa.string()),
+            }
+        )
+        backend.register("_eras", era_table)
+        backend.materialise(f"param_eras__{_ident(pack_name)}", "SELECT * FROM _eras")
+
+
+def _ident(name: str) -> str:
+    """A pack's name as part of an identifier (``county_plan``)."""
+    return "".join(c if c.isalnum() else "_" for c in name)
+
+
+def _rule_eras(source: Source, packs: Iterable[Pack]) -> None:
+    """``rule_eras``: each rule's era (``code, since, until``), which a statement of a rule
+    judging dated acts reads to keep the acts of its era."""
+    import pyarrow as pa
+
+    rules = [r for pack in packs for r in pack.rules.values()]
+    table = pa.table(
+        {
+            "code": pa.array([r.code for r in rules], pa.string()),
+            "since": pa.array([_scalar(r.in_force.starts_on) for r in rules], pa.date32()),
+            "until": pa.array([_scalar(r.in_force.ends_on) for r in rules], pa.date32()),
+        }
+    )
+    source.backend.register("_rule_eras", table)
+    source.backend.materialise("rule_eras", "SELECT * FROM _rule_eras")
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Money):
+        return str(value.yuan)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _eras(pack: Pack, campaign: Any, setting: Setting) -> list[tuple[Any, ...]]:
+    """``param_eras`` rows of one campaign: each era of each parameter (what
+    :meth:`~reliefkit.rules.Pack.param_on` reads), or one open era for an override; a list
+    parameter has a row per item."""
+    out: list[tuple[Any, ...]] = []
+    first = pack.first_day(campaign)
+    for name, parameter in pack.parameters.items():
+        current = setting.params.get(name)
+        if current != parameter.value_from(first):
+            spans = [(None, None, current)]
+        else:
+            spans = [
+                (_scalar(e.in_force.starts_on), _scalar(e.in_force.ends_on), e.value)
+                for e in parameter.values
+            ]
+        for since, until, value in spans:
+            if isinstance(value, Mapping):
+                for key, item in sorted(value.items(), key=lambda kv: str(kv[0])):
+                    out.append((campaign.id, name, since, until, _text(item), _text(key)))
+            elif isinstance(value, (tuple, list, set, frozenset)):
+                for item in sorted(value, key=str):
+                    out.append((campaign.id, name, since, until, _text(item), None))
+            else:
+                out.append((campaign.id, name, since, until, _text(value), None))
+    return out
+
+
+def _use_pack(source: Source, pack: str, views: Mapping[str, str]) -> None:
+    """Point ``params`` and ``param_items`` at a pack's, and (re)create its views."""
+    backend, ident = source.backend, _ident(pack)
+    backend.view("params", f"SELECT * FROM params__{ident}")
+    backend.view("param_items", f"SELECT * FROM param_items__{ident}")
+    backend.view("param_eras", f"SELECT * FROM param_eras__{ident}")
+    backend.view("param_map", f"SELECT * FROM param_map__{ident}")
+    for name, statement in views.items():
+        backend.view(name, statement)
+
+
+def statement_of(rule: Rule) -> str:
+    """A rule's statement, or a :class:`NoStatementError` (never a fall back to objects)."""
+    if rule.sql is None:
+        raise NoStatementError(
+            f"code={rule.code!r}: the rule has no SQL statement, so the columnar engine "
+            "cannot run it (use engine='objects', or ignore the rule)"
+        )
+    return rule.sql
+
+
+def run_statements(source: Source, rules: Sequence[Rule]) -> dict[str, Flags]:
+    """What each rule's statement flags, and the campaigns where it judged any subject:
+    the rules of one pack in one query (one job on Spark)."""
+    parts = [
+        f"SELECT '{rule.code}' AS code, campaign_id, subject_id, flagged "
+        f"FROM ({statement_of(rule)}) s{n}"
+        for n, rule in enumerate(rules)
+    ]
+    sql = (
+        f"WITH r AS ({' UNION ALL '.join(parts)}) "
+        "SELECT code, campaign_id, subject_id FROM r WHERE flagged "
+        "UNION ALL SELECT DISTINCT code, campaign_id, CAST(NULL AS STRING) FROM r"
+    )
+    flagged: defaultdict[str, defaultdict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    reach: defaultdict[str, set[str]] = defaultdict(set)
+    for code, cid, subject in source.backend.rows(sql)[1]:
+        if subject is None:
+            reach[code].add(cid)
+        else:
+            flagged[code][cid].append(subject)
+    return {
+        rule.code: Flags(
+            {c: tuple(dict.fromkeys(s)) for c, s in flagged[rule.code].items()},
+            frozenset(reach[rule.code]),
+        )
+        for rule in rules
+    }
+
+
+def run_statement(source: Source, rule: Rule) -> Flags:
+    """What one rule's statement flags (see :func:`run_statements`)."""
+    return run_statements(source, [rule])[rule.code]
+
+
+def _selectors(value: Iterable[str] | str | None) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [s for s in value.replace(",", " ").split() if s]
+    return list(value)
+
+
+def check_source(
+    source: Any,
+    *,
+    as_of: Any,
+    packs: Sequence[str] | None = None,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] | None = None,
+    params: Mapping[str, Any] | None = None,
+    registry: Registry | None = None,
+    engine: str = "duckdb",
+    threads: int | None = 2,
+    memory_limit: str | None = None,
+    session: Any = None,
+) -> dict[str, Report]:
+    """Check every campaign of ``source`` on the columnar engine (``duckdb``, or ``spark``
+    with a ``session`` or a local one); a :class:`Report` per campaign id, in the source's
+    order."""
+    day = as_date(as_of)
+    registry = registry or default_registry()
+    opened = (
+        source
+        if isinstance(source, Source)
+        else open_source(
+            source, engine=engine, threads=threads, memory_limit=memory_limit, session=session
+        )
+    )
+    try:
+        return _check(opened, day, packs, select, ignore, params, registry)
+    finally:
+        if opened is not source:
+            opened.close()
+
+
+def _check(
+    source: Source,
+    day: Any,
+    packs: Sequence[str] | None,
+    select_: Iterable[str] | None,
+    ignore_: Iterable[str] | None,
+    params: Mapping[str, Any] | None,
+    registry: Registry,
+) -> dict[str, Report]:
+    plans = {
+        cid: plan_for(registry, campaign, packs, params)
+        for cid, campaign in source.campaigns.items()
+    }
+    select, ignore = _selectors(select_), _selectors(ignore_)
+    rules: dict[str, Rule] = {}
+    for plan in plans.values():
+        codes = [rule.code for rule, _ in plan.rules]
+        check_selectors(select, codes, option="select")
+        check_selectors(ignore, codes, option="ignore")
+        for rule, setting in plan.rules:
+            chosen = not (select and not matches(rule.code, select)) and not (
+                ignore and matches(rule.code, ignore)
+            )
+            if chosen and setting is not None and not rule.after_all:
+                rules.setdefault(rule.code, rule)
+    pack_objects = {
+        rule.pack: registry.pack(rule.pack) for plan in plans.values() for rule, _ in plan.rules
+    }
+    _param_tables(source, plans, day, pack_objects)
+    _rule_eras(source, pack_objects.values())
+    flags: dict[str, Flags] = {}
+    by_pack: defaultdict[str, list[Rule]] = defaultdict(list)
+    for _, rule in sorted(rules.items()):
+        statement_of(rule)  # every rule has one, before any runs
+        by_pack[rule.pack].append(rule)
+    for pack_name, pack_rules in by_pack.items():
+        _use_pack(source, pack_name, pack_objects[pack_name].views)
+        flags.update(run_statements(source, pack_rules))
+    caches = {cid: Cache(c) for cid, c in source.campaigns.items()}
+    reports: dict[str, Report] = {}
+    fetcher = Fetcher(source.backend)
+    pending = list(caches)
+    for _ in range(MAX_PASSES):
+        still: list[str] = []
+        for cid in pending:
+            report = _attempt(caches[cid], plans[cid], day, flags, select, ignore)
+            if report is None:
+                still.append(cid)
+            else:
+                reports[cid] = report
+                caches[cid] = Cache(source.campaigns[cid])  # done: let go of its records
+        if not still:
+            break
+        fetcher.fill({cid: caches[cid] for cid in still})
+        pending = still
+    else:  # pragma: no cover - a judge that never stops asking
+        raise RuntimeError(f"campaigns {pending[:5]}: judges kept asking for records")
+    return {cid: reports[cid] for cid in source.campaigns}
+
+
+def _attempt(
+    cache: Cache,
+    plan: Plan,
+    day: Any,
+    flags: Mapping[str, Flags],
+    select: list[str],
+    ignore: list[str],
+) -> Report | None:
+    """One pass over a campaign: its report, or ``None`` when a record was missed."""
+    view = LazyView(cache)
+    cid = cache.campaign.id
+    outcomes: dict[str, Outcome] = {}
+    errors: dict[str, str] = {}
+    raw: dict[str, list[Finding]] = {}
+    judged: dict[str, bool] = {}
+    last: list[tuple[Rule, Setting]] = []
+    contexts: dict[int, Context] = {}
+    for rule, setting in plan.rules:
+        if (select and not matches(rule.code, select)) or (ignore and matches(rule.code, ignore)):
+            continue
+        if setting is None:
+            outcomes[rule.code] = Outcome.NOT_APPLICABLE
+            continue
+        if rule.after_all:
+            last.append((rule, setting))
+            continue
+        ctx = contexts.get(id(setting)) or contexts.setdefault(
+            id(setting), context(view, day, setting, plan)
+        )
+        flag = flags[rule.code]
+        try:
+            found: list[Finding] = []
+            for key in flag.flagged.get(cid, ()):
+                subject = rule.scope.fetch(view, key)
+                if subject is not None and rule.in_reach(ctx, subject):
+                    found += (rule.stamp(v) for v in rule.judge(ctx, subject))
+            due = rule.due is None or rule.due(ctx)
+        except Exception as exc:  # a broken rule must not hide the others' findings
+            if view.dirty:
+                return None
+            outcomes[rule.code] = Outcome.ERROR
+            errors[rule.code] = rule_error(exc)
+            continue
+        raw[rule.code] = found
+        judged[rule.code] = cid in flag.in_reach and due
+    if view.dirty:
+        return None
+    book = book_of(cast(Dataset, view), day, plan)
+    reported = {
+        code: {f.subject for f in found if (code, f.subject) not in book}
+        for code, found in raw.items()
+    }
+    found_all: list[Finding] = []
+    for code, found in raw.items():
+        kept, silenced = defer(plan.by_code[code][0], found, reported)
+        found_all += kept
+        if kept:
+            outcomes[code] = Outcome.FAIL
+        elif silenced or not judged[code]:
+            outcomes[code] = Outcome.NOT_APPLICABLE
+        else:
+            outcomes[code] = Outcome.PASS
+    kept_all, waived = apply_waivers(found_all, book)
+    used = frozenset((w.finding.code, w.finding.subject) for w in waived)
+    for rule, setting in last:
+        # Judged after the others, over what they found (unused waivers): its input is
+        # the findings, not the records.
+        ctx = context(view, day, setting, plan, ran=frozenset(raw), used_waivers=used)
+        try:
+            found = []
+            any_subject = False
+            for subject in rule.scope.subjects(view):
+                if rule.in_reach(ctx, subject):
+                    any_subject = True
+                    found += (rule.stamp(v) for v in rule.judge(ctx, subject))
+        except Exception as exc:
+            if view.dirty:
+                return None
+            outcomes[rule.code] = Outcome.ERROR
+            errors[rule.code] = rule_error(exc)
+            continue
+        kept_all += found
+        outcomes[rule.code] = (
+            Outcome.FAIL if found else Outcome.PASS if any_subject else Outcome.NOT_APPLICABLE
+        )
+    if view.dirty:
+        return None
+    return Report(
+        as_of=day,
+        campaign_id=cid,
+        findings=tuple(sorted(kept_all, key=Finding.sort_key)),
+        waived=tuple(sorted(waived, key=lambda w: w.finding.sort_key())),
+        outcomes=outcomes,
+        rule_errors=errors,
+        packs=plan.packs,
+        context={},
+    )

@@ -1,0 +1,149 @@
+"""A source opened for the columnar engine: a SQL engine (:mod:`._backend`) holding every
+table of the format (each with ``campaign_id`` and ``_row``), the id-list links and the
+campaigns.
+
+Sources: a :class:`~reliefkit.models.Dataset` (or several campaigns), a folder of Parquet
+files (format v1.1, as ``reliefkit synth --format parquet`` writes), and what
+:mod:`reliefkit.io` loads (a CSV folder, a JSON file, many campaigns): those are read by the
+object loader, whose rules and errors are the format's.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from reliefkit.columnar._backend import Backend, backend_for
+from reliefkit.columnar._tables import (
+    ROW,
+    SQL_TYPES,
+    arrow_table,
+    columns_of,
+    id_lists,
+    link_name,
+    record_from,
+    tables,
+)
+from reliefkit.exceptions import LoadError, LoadProblem
+from reliefkit.io._schema import SCHEMA
+from reliefkit.models import Campaign, Dataset
+
+
+class Source:
+    """The opened source: the backend holding its tables and its campaigns, by id."""
+
+    def __init__(self, backend: Backend, origin: str) -> None:
+        self.backend = backend
+        self.origin = origin
+        self.campaigns: dict[str, Campaign] = {}
+
+    def close(self) -> None:
+        """Let go of the backend."""
+        self.backend.close()
+
+    def _read_campaigns(self) -> None:
+        names, rows = self.backend.rows(f"SELECT * FROM campaign ORDER BY {ROW}")
+        for row in rows:
+            campaign = record_from("campaign", dict(zip(names, row, strict=True)))
+            self.campaigns[campaign.id] = campaign
+
+
+def _normalise(backend: Backend, name: str, raw: str, present: set[str]) -> None:
+    """The table ``name`` with every column of the format, typed, from relation ``raw``."""
+    cols = ["campaign_id"]
+    for column in columns_of(name):
+        sql_type = SQL_TYPES[column.cell]
+        value = f'"{column.name}"' if column.name in present else "NULL"
+        cols.append(f'CAST({value} AS {sql_type}) AS "{column.name}"')
+    cols.append(ROW)
+    backend.materialise(name, f"SELECT {', '.join(cols)} FROM {raw}")
+    for column in id_lists(SCHEMA[name]):
+        backend.materialise(link_name(name, column.name), backend.split_ids(name, column.name))
+
+
+def from_datasets(datasets: Iterable[Dataset], backend: Backend) -> Source:
+    """Hold the records of one or more campaigns (ids unique across them)."""
+    import pyarrow as pa
+
+    source = Source(backend, "datasets")
+    parts: dict[str, list[pa.Table]] = {t: [] for t in tables()}
+    for dataset in datasets:
+        cid = dataset.campaign.id
+        for name in parts:
+            parts[name].append(arrow_table(name, dataset.rows(name), cid))
+    for name, pieces in parts.items():
+        whole = pa.concat_tables(pieces)
+        whole = whole.append_column(ROW, pa.array(range(whole.num_rows), pa.int64()))
+        backend.register("_raw", whole)
+        _normalise(backend, name, "_raw", set(whole.column_names))
+    source._read_campaigns()
+    return source
+
+
+def from_parquet(folder: Path, backend: Backend) -> Source:
+    """Hold a folder of Parquet files, one per table, each with a ``campaign_id`` column."""
+    source = Source(backend, str(folder))
+    missing = [n for n in tables() if not (folder / f"{n}.parquet").is_file()]
+    if missing:
+        raise LoadError(
+            str(folder),
+            [
+                LoadProblem(str(folder / f"{n}.parquet"), None, None, None, "a Parquet file")
+                for n in missing
+            ],
+        )
+    for name in tables():
+        raw, present = backend.parquet(str(folder / f"{name}.parquet"), ROW)
+        if name == "campaign" and "campaign_id" not in present:
+            raw = f"(SELECT id AS campaign_id, * FROM {raw})"
+        _normalise(backend, name, raw, present)
+    source._read_campaigns()
+    return source
+
+
+def is_parquet_source(path: Path) -> bool:
+    """Whether ``path`` is a folder of Parquet tables (format v1.1 in Parquet)."""
+    return path.is_dir() and (path / "campaign.parquet").is_file()
+
+
+def open_source(
+    source: Any,
+    *,
+    engine: str = "duckdb",
+    threads: int | None = 2,
+    memory_limit: str | None = None,
+    session: Any = None,
+) -> Source:
+    """Open what ``check(..., engine=...)`` was given on the engine named."""
+    if not isinstance(source, (Dataset, str, os.PathLike)) and not callable(
+        getattr(source, "values", None)
+    ):
+        raise TypeError(
+            f"source={type(source).__name__}: expected a Dataset, campaigns or a path "
+            "(a CSV folder, a JSON file, a folder of Parquet tables)"
+        )
+    backend = backend_for(engine, threads=threads, memory_limit=memory_limit, session=session)
+    try:
+        if isinstance(source, Dataset):
+            return from_datasets([source], backend)
+        if isinstance(source, (str, os.PathLike)):
+            path = Path(source)
+            if is_parquet_source(path):
+                return from_parquet(path, backend)
+            return from_datasets(_load_any(path), backend)
+        return from_datasets(source.values(), backend)  # several campaigns
+    except BaseException:
+        backend.close()
+        raise
+
+
+def _load_any(path: Path) -> list[Dataset]:
+    """What the object loader reads at ``path``: one campaign or many."""
+    from reliefkit import io
+
+    many = getattr(io, "load_campaigns", None)
+    if many is not None:
+        return list(many(path).values())
+    return [io.load(path)]
