@@ -124,3 +124,21 @@ def withdraw_the_work_team(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjec
         else:
             d.replace(team, starts_on=c.ends_on.add(days=draw.integers(1, 60)), ends_on=None)
     return (village.id,)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+PACK.sql(
+    "CP109",
+    """
+    WITH staffed AS (
+        SELECT DISTINCT w.campaign_id, w.village_id
+        FROM work_teams w
+        JOIN params p ON p.campaign_id = w.campaign_id
+        WHERE w.starts_on <= p.ends_on AND (w.ends_on IS NULL OR p.starts_on <= w.ends_on)
+    )
+    SELECT v.campaign_id, v.id AS subject_id, s.village_id IS NULL AS flagged
+    FROM villages v
+    LEFT JOIN staffed s ON s.campaign_id = v.campaign_id AND s.village_id = v.id
+    WHERE v.poor IS TRUE
+    """,
+)

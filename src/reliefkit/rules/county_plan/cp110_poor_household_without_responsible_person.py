@@ -103,3 +103,14 @@ def leave_a_poor_household_alone(draw: Draw, d: Draft, as_of: pendulum.Date) -> 
         household = d.add_household(draw, village, registered_poor=True)
     d.replace(household, registered_poor=True, responsible_person_id=None)
     return (household.id,)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+PACK.sql(
+    "CP110",
+    """
+    SELECT h.campaign_id, h.id AS subject_id, h.responsible_person_id IS NULL AS flagged
+    FROM households h
+    WHERE h.registered_poor
+    """,
+)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pendulum
 
@@ -136,3 +137,32 @@ def plan_the_exit_late(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
         return (village.id,)
     d.add(ExitPlan(village_id=village.id, adopted_on=due.add(days=draw.integers(1, 90))))
     return (village.id,)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+@PACK.derive
+def _cp111_days(ctx: Context) -> dict[str, Any]:
+    """The day exit plans are due, and whether it has come on ``as_of``."""
+    due = due_date(ctx, "exit_plan_due")
+    return {"cp111_due": due, "cp111_due_has_come": has_come(ctx, due)}
+
+
+PACK.sql(
+    "CP111",
+    """
+    WITH plans AS (
+        SELECT e.campaign_id, e.village_id,
+            SUM(CASE WHEN e.adopted_on <= p.cp111_due THEN 1 ELSE 0 END) AS on_time
+        FROM exit_plans e
+        JOIN params p ON p.campaign_id = e.campaign_id
+        GROUP BY e.campaign_id, e.village_id
+    )
+    SELECT v.campaign_id, v.id AS subject_id,
+        pl.village_id IS NULL AND p.cp111_due_has_come IS TRUE
+            OR pl.village_id IS NOT NULL AND pl.on_time = 0 AS flagged
+    FROM villages v
+    JOIN params p ON p.campaign_id = v.campaign_id
+    LEFT JOIN plans pl ON pl.campaign_id = v.campaign_id AND pl.village_id = v.id
+    WHERE v.poor IS TRUE
+    """,
+)

@@ -11,6 +11,7 @@ from reliefkit.models import (
     Disbursement,
 )
 from reliefkit.rules._core import Context, Severity, Violation
+from reliefkit.rules._sql_ledger import DISBURSEMENT_CLASSES, DISBURSEMENT_CLASSES_VIEW
 from reliefkit.rules.county_plan._pack import (
     COMPLIANT,
     EXAMPLE,
@@ -117,3 +118,16 @@ def pay_for_no_known_purpose(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subj
     ]
     d.replace(paid, purpose=draw.pick([None, *unknown]))
     return (paid.id,)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+# The pack's one classification of disbursements (``classify``), shared with CP113 and CP114.
+PACK.view(DISBURSEMENT_CLASSES_VIEW, DISBURSEMENT_CLASSES)
+
+PACK.sql(
+    "CP112",
+    """
+    SELECT c.campaign_id, c.disbursement_id AS subject_id, c.code = 'CP112' AS flagged
+    FROM disbursement_classes c
+    """,
+)

@@ -124,3 +124,14 @@ def pay_for_government_investment(draw: Draw, d: Draft, as_of: pendulum.Date) ->
     paid = reuse(draw, once, new_flow)
     d.replace(d.record(Project, paid.project_id), government_obligated=True)
     return (paid.id, str(paid.project_id))
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+# Reads the pack's classification view (declared beside CP112).
+PACK.sql(
+    "CP113",
+    """
+    SELECT c.campaign_id, c.disbursement_id AS subject_id, c.code = 'CP113' AS flagged
+    FROM disbursement_classes c
+    """,
+)

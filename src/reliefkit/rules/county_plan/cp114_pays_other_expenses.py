@@ -89,3 +89,14 @@ def pay_other_expenses(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
     paid = reuse(draw, d.rows("disbursements"), lambda: d.add_flow(draw))
     d.replace(paid, purpose=draw.pick(sorted(d.param("other_expense_purposes"))))
     return (paid.id,)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+# Reads the pack's classification view (declared beside CP112).
+PACK.sql(
+    "CP114",
+    """
+    SELECT c.campaign_id, c.disbursement_id AS subject_id, c.code = 'CP114' AS flagged
+    FROM disbursement_classes c
+    """,
+)

@@ -172,3 +172,16 @@ def spend_designated_money_elsewhere(draw: Draw, d: Draft, as_of: pendulum.Date)
     paid = d.add_disbursement(draw, fund.id, draw.integers(pot + 1, pot + slack), elsewhere)
     d.add_audit(draw, fund.id)
     return (fund.id, paid.id, *sorted(directed))
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+# Reads the pack's ledger view (declared beside CP122). In reach: ``moving_fund``.
+PACK.sql(
+    "CP115",
+    """
+    SELECT f.campaign_id, f.id AS subject_id, l.needed_from_pot > l.undesignated AS flagged
+    FROM funds f
+    JOIN fund_ledger l ON l.campaign_id = f.campaign_id AND l.fund_id = f.id
+    WHERE f.fiscal IS NOT TRUE AND (l.donations > 0 OR l.disbursements > 0)
+    """,
+)

@@ -141,3 +141,16 @@ def pledge_before_publication(draw: Draw, d: Draft, as_of: pendulum.Date) -> Sub
         )
     )
     return (pledge.id, project.id)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+# A pledge naming no project is flagged: its judge fails on it, as on the object engine.
+PACK.sql(
+    "CP116",
+    """
+    SELECT g.campaign_id, g.id AS subject_id,
+        j.published_on IS NULL OR j.published_on > g."on" AS flagged
+    FROM pledges g
+    LEFT JOIN projects j ON j.campaign_id = g.campaign_id AND j.id = g.project_id
+    """,
+)

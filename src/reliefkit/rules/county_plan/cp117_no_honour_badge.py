@@ -124,3 +124,14 @@ def give_no_badge(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
     )
     d.add_audit(draw, fund.id)
     return (donation.id, donation.donor_id)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+PACK.sql(
+    "CP117",
+    """
+    SELECT n.campaign_id, n.id AS subject_id, n.badge IS NOT TRUE AS flagged
+    FROM donations n
+    WHERE n.activity_id IS NOT NULL
+    """,
+)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import attrs
 import pendulum
@@ -286,3 +287,61 @@ def audit_wrongly(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
             assert book.last_movement is not None
             d.replace(audit, on=book.last_movement.subtract(days=draw.integers(1, 30)))
     return (fund_id, *sorted(a.id for a in audits))
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+@PACK.derive
+def _cp118_days(ctx: Context) -> dict[str, Any]:
+    """The day audits are due (``audit_due``), as the judge reads it; NULL when there is no
+    such day in the year (29 February): the rule's ``due`` then raises, as on objects, and
+    the engine reports the rule's error."""
+    try:
+        return {"cp118_audit_due": due_date(ctx, "audit_due")}
+    except ValueError:
+        return {"cp118_audit_due": None}
+
+
+# Reads the pack's ledger view (declared beside CP122). In reach: ``fund_with_donations``.
+# Flagged: audits have come due (or one is dated after the due day), and no audit is by
+# a department of sector audit, dated by the due day and on or after the last movement,
+# with the ledger's totals.
+PACK.sql(
+    "CP118",
+    """
+    WITH cp118_late AS (
+        SELECT DISTINCT a.campaign_id, a.fund_id
+        FROM audits a
+        JOIN params p ON p.campaign_id = a.campaign_id
+        WHERE a."on" > p.cp118_audit_due
+    ),
+    cp118_good AS (
+        SELECT DISTINCT a.campaign_id, a.fund_id
+        FROM audits a
+        JOIN params p ON p.campaign_id = a.campaign_id
+        JOIN departments d
+            ON d.campaign_id = a.campaign_id AND d.id = a.auditor_id AND d.sector = 'audit'
+        JOIN fund_ledger l ON l.campaign_id = a.campaign_id AND l.fund_id = a.fund_id
+        WHERE a."on" <= p.cp118_audit_due
+            AND (l.last_movement IS NULL OR a."on" >= l.last_movement)
+            AND a.received_total = l.received
+            AND a.disbursed_total = l.disbursed
+    )
+    SELECT
+        f.campaign_id,
+        f.id AS subject_id,
+        (
+            CASE
+                WHEN p.due_day_counts IS TRUE THEN p.as_of >= p.cp118_audit_due
+                ELSE p.as_of > p.cp118_audit_due
+            END
+            OR late.fund_id IS NOT NULL
+        )
+        AND good.fund_id IS NULL AS flagged
+    FROM funds f
+    JOIN params p ON p.campaign_id = f.campaign_id
+    JOIN fund_ledger l ON l.campaign_id = f.campaign_id AND l.fund_id = f.id
+    LEFT JOIN cp118_late late ON late.campaign_id = f.campaign_id AND late.fund_id = f.id
+    LEFT JOIN cp118_good good ON good.campaign_id = f.campaign_id AND good.fund_id = f.id
+    WHERE f.fiscal IS NOT TRUE AND l.donations > 0
+    """,
+)

@@ -149,3 +149,18 @@ def pay_past_the_poor(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
         target = (reuse(draw, projects, new_project).id, None, None)
     paid = d.add_flow(draw, target=target)
     return (paid.id,)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+PACK.sql(
+    "CP119",
+    """
+    SELECT b.campaign_id, b.id AS subject_id,
+        NOT (pv.poor IS TRUE OR v.poor IS TRUE OR h.registered_poor IS TRUE) AS flagged
+    FROM disbursements b
+    LEFT JOIN projects j ON j.campaign_id = b.campaign_id AND j.id = b.project_id
+    LEFT JOIN villages pv ON pv.campaign_id = j.campaign_id AND pv.id = j.village_id
+    LEFT JOIN villages v ON v.campaign_id = b.campaign_id AND v.id = b.village_id
+    LEFT JOIN households h ON h.campaign_id = b.campaign_id AND h.id = b.household_id
+    """,
+)

@@ -93,3 +93,14 @@ def charge_for_training(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
     )
     d.replace(training, fee=Money.fen(draw.amount(1, 100_000)))
     return (training.id,)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+PACK.sql(
+    "CP120",
+    """
+    SELECT a.campaign_id, a.id AS subject_id, a.fee IS NOT NULL AND a.fee > 0 AS flagged
+    FROM activities a
+    WHERE a.kind = 'vocational_training'
+    """,
+)

@@ -160,3 +160,29 @@ def give_away_from_home(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
     )
     d.add_audit(draw, fund.id)
     return (donation.id, notable.id)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+PACK.sql(
+    "CP121",
+    """
+    WITH gifts AS (
+        SELECT n.campaign_id, n.id, e.home_township_id,
+            n.designated_project_id IS NOT NULL
+                OR n.designated_village_id IS NOT NULL AS designated,
+            CASE WHEN j.id IS NOT NULL THEN j.village_id ELSE n.designated_village_id END
+                AS village_id
+        FROM donations n
+        JOIN donors e ON e.campaign_id = n.campaign_id AND e.id = n.donor_id
+        JOIN activities a ON a.campaign_id = n.campaign_id AND a.id = n.activity_id
+        LEFT JOIN projects j
+            ON j.campaign_id = n.campaign_id AND j.id = n.designated_project_id
+        WHERE e.kind = 'local_notable' AND a.kind = 'hometown_return'
+    )
+    SELECT g.campaign_id, g.id AS subject_id,
+        g.home_township_id IS NOT NULL AND g.designated
+            AND (v.township_id IS NULL OR v.township_id <> g.home_township_id) AS flagged
+    FROM gifts g
+    LEFT JOIN villages v ON v.campaign_id = g.campaign_id AND v.id = g.village_id
+    """,
+)

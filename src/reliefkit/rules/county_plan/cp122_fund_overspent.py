@@ -12,6 +12,7 @@ from reliefkit.models import (
 )
 from reliefkit.rules._core import Context, Severity, Violation
 from reliefkit.rules._ledger import ZERO, ledger
+from reliefkit.rules._sql_ledger import FUND_LEDGER, FUND_LEDGER_VIEW
 from reliefkit.rules.county_plan._pack import (
     COMPLIANT,
     EXAMPLE,
@@ -120,3 +121,19 @@ def overspend(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
             d.add_disbursement(draw, fund_id, amount, d.reaches(draw))
     _reaudit(draw, d, fund_id)
     return (fund_id, *sorted(b.id for b in d.disbursements_from(fund_id)))
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+# The fund ledger is the pack's shared view (CP115 and CP118 read it too).
+PACK.view(FUND_LEDGER_VIEW, FUND_LEDGER)
+
+# In reach: ``moving_fund``, a fund not fiscal with a donation or a disbursement.
+PACK.sql(
+    "CP122",
+    """
+    SELECT f.campaign_id, f.id AS subject_id, l.disbursed > l.received AS flagged
+    FROM funds f
+    JOIN fund_ledger l ON l.campaign_id = f.campaign_id AND l.fund_id = f.id
+    WHERE f.fiscal IS NOT TRUE AND (l.donations > 0 OR l.disbursements > 0)
+    """,
+)

@@ -104,3 +104,13 @@ def set_a_quota(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
     drive = reuse(draw, drives, lambda: d.add_drive(draw, organizer))
     sol = d.replace(d.add_solicitation(draw, drive, donor.id), quota=quota)
     return (sol.id,)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+PACK.sql(
+    "CP123",
+    """
+    SELECT s.campaign_id, s.id AS subject_id, s.quota IS NOT NULL AND s.quota > 0 AS flagged
+    FROM solicitations s
+    """,
+)

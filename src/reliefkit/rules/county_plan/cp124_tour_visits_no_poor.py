@@ -130,3 +130,26 @@ def tour_past_the_poor(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
         households=tuple(draw.subset(rich_households, 2)),
     )
     return (tour.id,)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+PACK.sql(
+    "CP124",
+    """
+    WITH poor_stops AS (
+        SELECT av.campaign_id, av.id
+        FROM activities__villages av
+        JOIN villages v ON v.campaign_id = av.campaign_id AND v.id = av.item
+        WHERE v.poor IS TRUE
+        UNION
+        SELECT ah.campaign_id, ah.id
+        FROM activities__households ah
+        JOIN households h ON h.campaign_id = ah.campaign_id AND h.id = ah.item
+        WHERE h.registered_poor IS TRUE
+    )
+    SELECT a.campaign_id, a.id AS subject_id, s.id IS NULL AS flagged
+    FROM activities a
+    LEFT JOIN poor_stops s ON s.campaign_id = a.campaign_id AND s.id = a.id
+    WHERE a.kind = 'inspection_tour'
+    """,
+)

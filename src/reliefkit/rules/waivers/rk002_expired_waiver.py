@@ -95,3 +95,14 @@ def let_the_waiver_expire(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subject
     until = as_of.subtract(days=draw.integers(1, 365))
     waiver = add_waiver(draw, d, grantor(draw, d), until)
     return (waiver.id,)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+# Reads the pack's view of each waiver's problem (declared beside RK001).
+PACK.sql(
+    "RK002",
+    """
+    SELECT w.campaign_id, w.subject_id, w.problem = 'expired' AS flagged
+    FROM waiver_problems w
+    """,
+)
