@@ -144,3 +144,58 @@ def pay_a_listed_item(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
         )
         d.add_audit(draw, fund_id)  # FF304: a fiscal fund is audited
     return (chosen.id, fund_id)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+# Reach: a disbursement naming a purpose (``optional_text``: "" is none), from a fund recorded
+# as fiscal, dated within the rule's era. Flagged: its purpose is on the list ``param_on``
+# reads for its day: the era of ``negative_list`` covering the day (or the caller's
+# override, one open era), else the resolved value (``param_items``).
+PACK.sql(
+    "FF301",
+    """
+    WITH reach AS (
+        SELECT b.campaign_id, b.id, b."on" AS day, lower(trim(b.purpose)) AS purpose
+        FROM disbursements b
+        JOIN funds f ON f.campaign_id = b.campaign_id AND f.id = b.fund_id
+        JOIN rule_eras r ON r.code = 'FF301'
+        WHERE f.fiscal IS TRUE
+            AND trim(COALESCE(b.purpose, '')) <> ''
+            AND (b."on" IS NULL OR (r.since <= b."on" AND (r.until IS NULL OR b."on" <= r.until)))
+    ),
+    eras AS (
+        SELECT e.campaign_id, e.since, e.until, e.value
+        FROM param_eras e
+        WHERE e.name = 'negative_list'
+    ),
+    covered AS (
+        SELECT DISTINCT x.campaign_id, x.id
+        FROM reach x
+        JOIN eras e
+            ON e.campaign_id = x.campaign_id
+            AND (e.since IS NULL OR e.since <= x.day)
+            AND (e.until IS NULL OR x.day <= e.until)
+    ),
+    listed AS (
+        SELECT x.campaign_id, x.id
+        FROM reach x
+        JOIN eras e
+            ON e.campaign_id = x.campaign_id
+            AND (e.since IS NULL OR e.since <= x.day)
+            AND (e.until IS NULL OR x.day <= e.until)
+            AND e.value = x.purpose
+        UNION
+        SELECT x.campaign_id, x.id
+        FROM reach x
+        LEFT JOIN covered c ON c.campaign_id = x.campaign_id AND c.id = x.id
+        JOIN param_items i
+            ON i.campaign_id = x.campaign_id
+            AND i.name = 'negative_list'
+            AND i.item = x.purpose
+        WHERE c.id IS NULL
+    )
+    SELECT x.campaign_id, x.id AS subject_id, l.id IS NOT NULL AS flagged
+    FROM reach x
+    LEFT JOIN listed l ON l.campaign_id = x.campaign_id AND l.id = x.id
+    """,
+)

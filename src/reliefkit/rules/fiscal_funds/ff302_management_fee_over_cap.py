@@ -179,3 +179,42 @@ def overpay_management(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
         ids.append(paid.id)
     d.add_audit(draw, fund.id)  # FF304: a fiscal fund is audited
     return (fund.id, *sorted(ids))
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+# Reach: a fiscal fund with an allocation. Flagged: its management fees dated within the
+# rule's era (``fees_judged``: the era is REGIME_2017) total more than the cap, the share in
+# force on the last fee's day (``param_on``; the resolved value when no era covers it) of
+# the allocation. ``total > floor(allocated_fen × share)`` holds exactly when
+# ``allocated × share < total`` (the total is a whole number of fen).
+PACK.sql(
+    "FF302",
+    """
+    WITH fees AS (
+        SELECT b.campaign_id, b.fund_id, SUM(b.amount) AS total, MAX(b."on") AS last_day
+        FROM disbursements b
+        JOIN rule_eras r ON r.code = 'FF302'
+        JOIN param_items i
+            ON i.campaign_id = b.campaign_id
+            AND i.name = 'management_fee_purposes'
+            AND i.item = lower(trim(COALESCE(b.purpose, '')))
+        WHERE r.since <= b."on" AND (r.until IS NULL OR b."on" <= r.until)
+        GROUP BY b.campaign_id, b.fund_id
+    )
+    SELECT f.campaign_id, f.id AS subject_id,
+        fe.fund_id IS NOT NULL
+            AND f.allocated * COALESCE(
+                CAST(e.value AS DECIMAL(38, 18)),
+                CAST(p.management_fee_share AS DECIMAL(38, 18))
+            ) < fe.total AS flagged
+    FROM funds f
+    JOIN params p ON p.campaign_id = f.campaign_id
+    LEFT JOIN fees fe ON fe.campaign_id = f.campaign_id AND fe.fund_id = f.id
+    LEFT JOIN param_eras e
+        ON e.campaign_id = f.campaign_id
+        AND e.name = 'management_fee_share'
+        AND (e.since IS NULL OR e.since <= fe.last_day)
+        AND (e.until IS NULL OR fe.last_day <= e.until)
+    WHERE f.fiscal IS TRUE AND f.allocated IS NOT NULL
+    """,
+)

@@ -215,3 +215,57 @@ def skip_the_notice(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
     )
     d.add_audit(draw, fund.id)  # FF304: a fiscal fund is audited
     return (project.id,)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+# Reach: a project with a decision day within the rule's era, paid by a disbursement from a
+# fund recorded as fiscal. The notice and grace days are those ``param_on`` reads for the
+# decision day (the era covering it, or the resolved value). Flagged: never posted, posted
+# fewer than ``notice`` days before the decision (``approved - posted < notice``), announced
+# before the decision or after ``approved + grace``, or unannounced with ``as_of`` past it.
+PACK.sql(
+    "FF303",
+    """
+    WITH paid AS (
+        SELECT DISTINCT b.campaign_id, b.project_id
+        FROM disbursements b
+        JOIN funds f ON f.campaign_id = b.campaign_id AND f.id = b.fund_id
+        WHERE f.fiscal IS TRUE AND b.project_id IS NOT NULL
+    ),
+    reach AS (
+        SELECT p.campaign_id, p.id, p.approved_on, p.published_on, p.announced_on
+        FROM projects p
+        JOIN paid ON paid.campaign_id = p.campaign_id AND paid.project_id = p.id
+        JOIN rule_eras r ON r.code = 'FF303'
+        WHERE p.approved_on IS NOT NULL
+            AND r.since <= p.approved_on
+            AND (r.until IS NULL OR p.approved_on <= r.until)
+    ),
+    terms AS (
+        SELECT x.campaign_id, x.id, x.approved_on, x.published_on, x.announced_on, pa.as_of,
+            COALESCE(CAST(n.value AS INTEGER), CAST(pa.notice_days AS INTEGER)) AS notice,
+            COALESCE(CAST(g.value AS INTEGER), CAST(pa.announcement_grace_days AS INTEGER))
+                AS grace
+        FROM reach x
+        JOIN params pa ON pa.campaign_id = x.campaign_id
+        LEFT JOIN param_eras n
+            ON n.campaign_id = x.campaign_id
+            AND n.name = 'notice_days'
+            AND (n.since IS NULL OR n.since <= x.approved_on)
+            AND (n.until IS NULL OR x.approved_on <= n.until)
+        LEFT JOIN param_eras g
+            ON g.campaign_id = x.campaign_id
+            AND g.name = 'announcement_grace_days'
+            AND (g.since IS NULL OR g.since <= x.approved_on)
+            AND (g.until IS NULL OR x.approved_on <= g.until)
+    )
+    SELECT t.campaign_id, t.id AS subject_id,
+        CASE
+            WHEN t.published_on IS NULL THEN TRUE
+            WHEN t.published_on + t.notice > t.approved_on THEN TRUE
+            WHEN t.announced_on IS NULL THEN t.as_of > t.approved_on + t.grace
+            ELSE t.announced_on < t.approved_on OR t.announced_on > t.approved_on + t.grace
+        END AS flagged
+    FROM terms t
+    """,
+)

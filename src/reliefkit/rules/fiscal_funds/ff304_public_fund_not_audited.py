@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pendulum
 
@@ -209,3 +210,79 @@ def leave_unaudited(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
             assert last is not None  # a fund with donations or a disbursement has moved
             d.replace(audit, on=last.subtract(days=draw.integers(1, 30)))
     return (fund_id, *sorted(a.id for a in audits))
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+@PACK.derive
+def _ff304_days(ctx: Context) -> dict[str, Any]:
+    """The day audits are due, and whether it has come on ``as_of``."""
+    due = due_date(ctx, "audit_due")
+    return {"ff304_due": due, "ff304_due_has_come": has_come(ctx, due)}
+
+
+# Reach (``fund_to_audit``): a fiscal fund with money moving or a positive allocation, or a
+# fund held by a township government or a department that received donations. Flagged: the
+# due day has come or one of its audits is dated after it, and no audit covers it (by a
+# department of sector audit, dated by the due day and on or after the last movement).
+PACK.sql(
+    "FF304",
+    """
+    WITH gifts AS (
+        SELECT d.campaign_id, d.fund_id, MAX(d."on") AS last_day
+        FROM donations d
+        GROUP BY d.campaign_id, d.fund_id
+    ),
+    payments AS (
+        SELECT b.campaign_id, b.fund_id, MAX(b."on") AS last_day
+        FROM disbursements b
+        GROUP BY b.campaign_id, b.fund_id
+    ),
+    reach AS (
+        SELECT f.campaign_id, f.id,
+            CASE
+                WHEN g.last_day IS NULL THEN o.last_day
+                WHEN o.last_day IS NULL OR g.last_day >= o.last_day THEN g.last_day
+                ELSE o.last_day
+            END AS last_movement
+        FROM funds f
+        LEFT JOIN gifts g ON g.campaign_id = f.campaign_id AND g.fund_id = f.id
+        LEFT JOIN payments o ON o.campaign_id = f.campaign_id AND o.fund_id = f.id
+        WHERE (
+                f.fiscal IS TRUE
+                AND (
+                    g.fund_id IS NOT NULL
+                    OR o.fund_id IS NOT NULL
+                    OR (f.allocated IS NOT NULL AND f.allocated > 0)
+                )
+            )
+            OR (f.holder IN ('township_government', 'department') AND g.fund_id IS NOT NULL)
+    ),
+    audited AS (
+        SELECT x.campaign_id, x.id,
+            MAX(CASE WHEN a."on" > p.ff304_due THEN 1 ELSE 0 END) AS late,
+            MAX(
+                CASE
+                    WHEN dep.id IS NOT NULL
+                        AND a."on" <= p.ff304_due
+                        AND (x.last_movement IS NULL OR a."on" >= x.last_movement)
+                    THEN 1
+                    ELSE 0
+                END
+            ) AS covered
+        FROM reach x
+        JOIN params p ON p.campaign_id = x.campaign_id
+        JOIN audits a ON a.campaign_id = x.campaign_id AND a.fund_id = x.id
+        LEFT JOIN departments dep
+            ON dep.campaign_id = a.campaign_id
+            AND dep.id = a.auditor_id
+            AND dep.sector = 'audit'
+        GROUP BY x.campaign_id, x.id
+    )
+    SELECT x.campaign_id, x.id AS subject_id,
+        (p.ff304_due_has_come IS TRUE OR COALESCE(au.late, 0) = 1)
+            AND COALESCE(au.covered, 0) = 0 AS flagged
+    FROM reach x
+    JOIN params p ON p.campaign_id = x.campaign_id
+    LEFT JOIN audited au ON au.campaign_id = x.campaign_id AND au.id = x.id
+    """,
+)

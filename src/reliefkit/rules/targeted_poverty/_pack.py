@@ -387,3 +387,18 @@ def era_day(draw: Draw, era: DateRange, year_end: int) -> pendulum.Date:
     start = era.starts_on
     assert start is not None  # the eras here have a first day
     return draw.day(start, pendulum.Date(year_end, 12, 31))
+
+
+# ---- what the statements of the columnar engine share ---------------------------------------
+POVERTY_LINES_VIEW = "tp_poverty_lines"
+"""The view of the poverty line of each income year (``line_of``)."""
+
+PACK.view(
+    POVERTY_LINES_VIEW,
+    """
+    SELECT m.campaign_id, CAST(m.key AS BIGINT) AS year, CAST(m.value AS DECIMAL(38, 2)) AS line
+    FROM param_map m
+    WHERE m.name = 'poverty_line'
+    """,
+)
+"""``campaign_id, year, line``: each year ``poverty_line`` holds a line for, with it."""

@@ -124,3 +124,17 @@ def register_a_household_above_the_line(draw: Draw, d: Draft, as_of: pendulum.Da
     income = Money.fen(line.in_fen + draw.integers(0, 500_000))
     d.replace(household, income_per_capita=income, income_year=year)
     return (household.id,)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+# Reach (``_judged``): a registered poor household with an income, of a year the
+# ``poverty_line`` parameter holds (``tp_poverty_lines``). Flagged: the income is not below it.
+PACK.sql(
+    "TP401",
+    """
+    SELECT h.campaign_id, h.id AS subject_id, h.income_per_capita >= l.line AS flagged
+    FROM households h
+    JOIN tp_poverty_lines l ON l.campaign_id = h.campaign_id AND l.year = h.income_year
+    WHERE h.registered_poor IS TRUE AND h.income_per_capita IS NOT NULL
+    """,
+)

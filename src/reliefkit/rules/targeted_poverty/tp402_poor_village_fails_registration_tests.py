@@ -210,3 +210,37 @@ def register_a_village_outside_the_tests(draw: Draw, d: Draft, as_of: pendulum.D
         exited_on=None,
     )
     return (village.id,)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+# Reach (``_testable``): a poor village that has not exited, with the data of one test at
+# least (a population that is not 0 with its poor people, an income, a collective income).
+# Flagged (``failed_tests``), exactly: poor / population < multiple × rate, that is
+# poor < population × multiple × rate (a population above 0); income ≥ share × average; a
+# collective income above 0.
+PACK.sql(
+    "TP402",
+    """
+    SELECT v.campaign_id, v.id AS subject_id,
+        COALESCE(
+            v.population > 0
+                AND v.poor_population IS NOT NULL
+                AND v.poor_population
+                    < v.population * p.poor_village_rate_multiple * p.provincial_poverty_rate,
+            FALSE
+        )
+        OR COALESCE(
+            v.income_per_capita >= p.poor_village_income_share * p.provincial_income, FALSE
+        )
+        OR COALESCE(v.collective_income > 0, FALSE) AS flagged
+    FROM villages v
+    JOIN params p ON p.campaign_id = v.campaign_id
+    WHERE v.poor IS TRUE
+        AND v.exited_on IS NULL
+        AND (
+            (v.population IS NOT NULL AND v.population <> 0 AND v.poor_population IS NOT NULL)
+            OR v.income_per_capita IS NOT NULL
+            OR v.collective_income IS NOT NULL
+        )
+    """,
+)

@@ -126,3 +126,23 @@ def leave_a_poor_village_without_a_team(draw: Draw, d: Draft, as_of: pendulum.Da
             start = draw.day(min(pendulum.Date(c.year, 1, 1), before), before)
             d.replace(team, starts_on=start, ends_on=draw.day(start, before))
     return (village.id,)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+# Reach: a registered poor village. Flagged: none of its work teams serves a period that
+# overlaps the campaign's (a team's open end is open).
+PACK.sql(
+    "TP403",
+    """
+    WITH stationed AS (
+        SELECT DISTINCT w.campaign_id, w.village_id
+        FROM work_teams w
+        JOIN params p ON p.campaign_id = w.campaign_id
+        WHERE w.starts_on <= p.ends_on AND (w.ends_on IS NULL OR p.starts_on <= w.ends_on)
+    )
+    SELECT v.campaign_id, v.id AS subject_id, s.village_id IS NULL AS flagged
+    FROM villages v
+    LEFT JOIN stationed s ON s.campaign_id = v.campaign_id AND s.village_id = v.id
+    WHERE v.poor IS TRUE
+    """,
+)

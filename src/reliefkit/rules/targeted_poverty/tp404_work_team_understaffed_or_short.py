@@ -159,3 +159,54 @@ def station_a_small_or_short_team(draw: Draw, d: Draft, as_of: pendulum.Date) ->
         )
     )
     return (team.id,)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+# Reach: a team stationed within the rule's era (by ``starts_on``) whose members or last day
+# is recorded. Flagged: fewer members than the least, or a last day before ``_term_end``, the
+# day before the same date ``years`` later (29 February becoming 28 February in a common
+# year, as pendulum adds years): ``ends_on + 1 < starts_on + years``, compared as
+# year·10000 + month·100 + day.
+PACK.sql(
+    "TP404",
+    """
+    WITH reach AS (
+        SELECT w.campaign_id, w.id, w.members, w.ends_on,
+            p.team_min_members AS least,
+            EXTRACT(YEAR FROM w.starts_on) + p.team_min_term_years AS term_year,
+            EXTRACT(MONTH FROM w.starts_on) AS term_month,
+            EXTRACT(DAY FROM w.starts_on) AS start_day
+        FROM work_teams w
+        JOIN params p ON p.campaign_id = w.campaign_id
+        JOIN rule_eras r ON r.code = 'TP404'
+        WHERE (w.members IS NOT NULL OR w.ends_on IS NOT NULL)
+            AND r.since <= w.starts_on
+            AND (r.until IS NULL OR w.starts_on <= r.until)
+    ),
+    terms AS (
+        SELECT x.campaign_id, x.id, x.members, x.least,
+            CASE
+                WHEN x.ends_on IS NULL THEN NULL
+                ELSE EXTRACT(YEAR FROM x.ends_on + 1) * 10000
+                    + EXTRACT(MONTH FROM x.ends_on + 1) * 100
+                    + EXTRACT(DAY FROM x.ends_on + 1)
+            END AS after_end,
+            x.term_year * 10000 + x.term_month * 100
+                + CASE
+                    WHEN x.term_month = 2
+                        AND x.start_day = 29
+                        AND NOT (
+                            (x.term_year % 4 = 0 AND x.term_year % 100 <> 0)
+                            OR x.term_year % 400 = 0
+                        )
+                    THEN 28
+                    ELSE x.start_day
+                END AS term_end_after
+        FROM reach x
+    )
+    SELECT t.campaign_id, t.id AS subject_id,
+        COALESCE(t.members < t.least, FALSE)
+            OR COALESCE(t.after_end < t.term_end_after, FALSE) AS flagged
+    FROM terms t
+    """,
+)

@@ -107,3 +107,16 @@ def leave_a_poor_household_unassisted(draw: Draw, d: Draft, as_of: pendulum.Date
         household = d.add_household(draw, draw.pick(d.rows("villages")).id, registered_poor=True)
     d.replace(household, responsible_person_id=None)
     return (household.id,)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+# Reach: a registered poor household. Flagged: it names no responsible person ("" is none).
+PACK.sql(
+    "TP405",
+    """
+    SELECT h.campaign_id, h.id AS subject_id,
+        COALESCE(h.responsible_person_id, '') = '' AS flagged
+    FROM households h
+    WHERE h.registered_poor IS TRUE
+    """,
+)

@@ -211,3 +211,34 @@ def exit_a_household_too_soon(draw: Draw, d: Draft, as_of: pendulum.Date) -> Sub
             fields[column] = False
     d.replace(household, **fields)
     return (household.id,)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+# Reach: a household that exited within the rule's era. Flagged (``problems_of``): an exit
+# income not above the line of the exit's year (when ``poverty_line`` holds that year: see
+# ``tp_poverty_lines``), an assurance or a step recorded as false, or an objection.
+PACK.sql(
+    "TP406",
+    """
+    SELECT h.campaign_id, h.id AS subject_id,
+        COALESCE(h.exit_income <= l.line, FALSE)
+            OR h.secure_food IS FALSE
+            OR h.secure_clothing IS FALSE
+            OR h.secure_education IS FALSE
+            OR h.secure_medical IS FALSE
+            OR h.secure_housing IS FALSE
+            OR h.exit_reviewed IS FALSE
+            OR h.exit_verified IS FALSE
+            OR h.exit_acknowledged IS FALSE
+            OR h.exit_noticed IS FALSE
+            OR h.exit_objection IS TRUE AS flagged
+    FROM households h
+    JOIN rule_eras r ON r.code = 'TP406'
+    LEFT JOIN tp_poverty_lines l
+        ON l.campaign_id = h.campaign_id
+        AND l.year = CAST(EXTRACT(YEAR FROM h.exited_on) AS BIGINT)
+    WHERE h.exited_on IS NOT NULL
+        AND r.since <= h.exited_on
+        AND (r.until IS NULL OR h.exited_on <= r.until)
+    """,
+)

@@ -137,3 +137,28 @@ def exit_a_village_too_soon(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subje
 
 
 _PARAMS = ("region", "exit_incidence_max", "exit_incidence_max_western")
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+# Reach (``_exited``): a village that exited within the rule's era, with a population above 0
+# and its poor people. Flagged: poor / population ≥ the threshold of the region
+# (``exit_incidence_max``), that is poor ≥ population × threshold.
+PACK.sql(
+    "TP407",
+    """
+    SELECT v.campaign_id, v.id AS subject_id,
+        v.poor_population >= v.population * CASE
+            WHEN p.region = 'western' THEN p.exit_incidence_max_western
+            ELSE p.exit_incidence_max
+        END AS flagged
+    FROM villages v
+    JOIN params p ON p.campaign_id = v.campaign_id
+    JOIN rule_eras r ON r.code = 'TP407'
+    WHERE v.exited_on IS NOT NULL
+        AND v.population IS NOT NULL
+        AND v.population > 0
+        AND v.poor_population IS NOT NULL
+        AND r.since <= v.exited_on
+        AND (r.until IS NULL OR v.exited_on <= r.until)
+    """,
+)

@@ -264,3 +264,48 @@ def exit_the_county_too_soon(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subj
         counts[test.whole] = whole if part is not None else None
     d.campaign = attrs.evolve(d.campaign, exited_on=day, **counts)
     return (d.campaign.id,)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+# Reach (``_exited``): the campaign, when its county exited within the rule's era with the
+# counts of one test at least (both recorded, the second above 0). Flagged (``fails``): a
+# rate at or above its threshold (incidence, wrong exits, omissions: part ≥ whole ×
+# threshold) or, for approval, below it (part < whole × threshold).
+PACK.sql(
+    "TP408",
+    """
+    SELECT c.campaign_id, c.id AS subject_id,
+        COALESCE(
+            c.population > 0
+                AND c.poor_population >= c.population * CASE
+                    WHEN p.region = 'western' THEN p.exit_incidence_max_western
+                    ELSE p.exit_incidence_max
+                END,
+            FALSE
+        )
+        OR COALESCE(
+            c.sampled_exits > 0 AND c.wrong_exits >= c.sampled_exits * p.county_wrong_exit_max,
+            FALSE
+        )
+        OR COALESCE(
+            c.sampled_households > 0
+                AND c.omissions >= c.sampled_households * p.county_omission_max,
+            FALSE
+        )
+        OR COALESCE(
+            c.surveyed > 0 AND c.approving < c.surveyed * p.county_approval_min, FALSE
+        ) AS flagged
+    FROM campaign c
+    JOIN params p ON p.campaign_id = c.campaign_id
+    JOIN rule_eras r ON r.code = 'TP408'
+    WHERE c.exited_on IS NOT NULL
+        AND r.since <= c.exited_on
+        AND (r.until IS NULL OR c.exited_on <= r.until)
+        AND (
+            (c.poor_population IS NOT NULL AND c.population > 0)
+            OR (c.wrong_exits IS NOT NULL AND c.sampled_exits > 0)
+            OR (c.omissions IS NOT NULL AND c.sampled_households > 0)
+            OR (c.approving IS NOT NULL AND c.surveyed > 0)
+        )
+    """,
+)
