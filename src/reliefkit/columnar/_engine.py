@@ -146,6 +146,15 @@ def _ident(name: str) -> str:
     return "".join(c if c.isalnum() else "_" for c in name)
 
 
+def _known_codes(source: Source, plans: Mapping[str, Plan]) -> None:
+    """``known_codes`` (``code``): every code the registry knows (what a waiver may name)."""
+    import pyarrow as pa
+
+    known = sorted({code for plan in plans.values() for code in plan.known})
+    source.backend.register("_known", pa.table({"code": pa.array(known, pa.string())}))
+    source.backend.materialise("known_codes", "SELECT * FROM _known")
+
+
 def _rule_eras(source: Source, packs: Iterable[Pack]) -> None:
     """``rule_eras``: each rule's era (``code, since, until``), which a statement of a rule
     judging dated acts reads to keep the acts of its era."""
@@ -326,6 +335,7 @@ def _check(
     }
     _param_tables(source, plans, day, pack_objects)
     _rule_eras(source, pack_objects.values())
+    _known_codes(source, plans)
     flags: dict[str, Flags] = {}
     by_pack: defaultdict[str, list[Rule]] = defaultdict(list)
     for _, rule in sorted(rules.items()):

@@ -808,7 +808,8 @@ class Pack:
         name, since, until, key, value``: each era of each parameter, what
         :meth:`param_on` reads; one open era for an override; a row per item of a list, per
         key of a mapping), ``rule_eras`` (``code, since, until``: each
-        rule's era, for a rule judging dated acts), the id-list links ``<table>__<column>``
+        rule's era, for a rule judging dated acts), ``known_codes`` (``code``: every code
+        the registry knows), the id-list links ``<table>__<column>``
         (``campaign_id, id, item``) and the pack's views (see :meth:`view`).
         The engine finds the flagged subjects with it and has the judge word them.
         """

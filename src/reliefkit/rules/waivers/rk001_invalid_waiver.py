@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pendulum
 
@@ -165,28 +164,13 @@ def grant_without_authority(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subje
 
 
 # ---- the statement of the columnar engine --------------------------------------------------------
-@PACK.derive
-def _rk_known_codes(ctx: Context) -> dict[str, Any]:
-    """The codes the registry knows (``ctx.known_codes``, what ``problem_of`` reads), as one
-    text ``;CODE;CODE;`` (empty when the context was given none)."""
-    known = sorted(ctx.known_codes)
-    return {"rk_known_codes": ";" + ";".join(known) + ";" if known else ""}
-
-
 WAIVER_PROBLEMS = """
 SELECT
     w.campaign_id,
     w.code || ':' || w.subject_id AS subject_id,
     CASE
         WHEN d.id IS NULL THEN 'grantor'
-        WHEN NOT (
-            CASE
-                WHEN COALESCE(p.rk_known_codes, '') <> ''
-                    THEN instr(w.code, ';') = 0
-                    AND instr(p.rk_known_codes, ';' || upper(w.code) || ';') > 0
-                ELSE k.code IS NOT NULL
-            END
-        ) THEN 'code'
+        WHEN k.code IS NULL THEN 'code'
         WHEN w."until" < p.as_of THEN 'expired'
     END AS problem
 FROM waivers w
@@ -195,12 +179,10 @@ LEFT JOIN departments d
     ON d.campaign_id = w.campaign_id
     AND d.id = NULLIF(w.granted_by, '')
     AND d.sector = p.grantor_sector
-LEFT JOIN (SELECT DISTINCT code FROM rule_eras) k ON k.code = upper(w.code)
+LEFT JOIN known_codes k ON k.code = upper(w.code)
 """
 """What ``problem_of`` finds in each waiver (keyed ``CODE:subject``): 'grantor', 'code',
-'expired' or NULL (valid). The codes the registry knows come from ``params.rk_known_codes``
-(see :func:`_rk_known_codes`); when the engine gave the context none, from ``rule_eras``
-(the codes of the packs run, which the registry's codes include)."""
+'expired' or NULL (valid); the codes a waiver may name are the registry's (``known_codes``)."""
 
 PACK.view("waiver_problems", WAIVER_PROBLEMS)
 
