@@ -11,6 +11,7 @@ from reliefkit.models import (
     Solicitation,
 )
 from reliefkit.rules._core import Context, Severity, Violation
+from reliefkit.rules._sql_units import register_unit_views
 from reliefkit.rules._units import (
     is_department,
     is_township,
@@ -165,3 +166,30 @@ def ask_another_township(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects
     drive = reuse(draw, drives, lambda: d.add_drive(draw, organizer))
     sol = d.add_solicitation(draw, drive, standing_for(draw, d, target))
     return (sol.id, sol.organizer_id, sol.target_id)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+# The unit views of the pack's statements (``unit_of``, ``paired_units``, …: see _sql_units).
+register_unit_views(PACK)
+
+PACK.sql(
+    "CP101",
+    """
+    SELECT s.campaign_id, s.id AS subject_id,
+        CASE
+            WHEN o.unit_id IS NULL OR t.unit_id IS NULL OR o.unit_id = t.unit_id THEN FALSE
+            WHEN o.unit_is_township AND t.unit_is_township THEN TRUE
+            WHEN o.unit_is_township OR t.unit_is_township THEN pu.department_id IS NULL
+            WHEN o.unit_is_department AND t.unit_is_department
+                THEN p.forbid_department_to_department IS TRUE
+            ELSE FALSE
+        END AS flagged
+    FROM solicitations s
+    JOIN params p ON p.campaign_id = s.campaign_id
+    LEFT JOIN unit_of o ON o.campaign_id = s.campaign_id AND o.id = s.organizer_id
+    LEFT JOIN unit_of t ON t.campaign_id = s.campaign_id AND t.id = s.target_id
+    LEFT JOIN paired_units pu ON pu.campaign_id = s.campaign_id
+        AND pu.department_id = CASE WHEN o.unit_is_township THEN t.unit_id ELSE o.unit_id END
+        AND pu.township_id = CASE WHEN o.unit_is_township THEN o.unit_id ELSE t.unit_id END
+    """,
+)

@@ -200,3 +200,26 @@ def ask_a_unit_twice(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
         staff = d.add_donor(draw, draw.pick((DonorKind.CADRE, DonorKind.UNIT)), unit_id=unit)
         d.add_solicitation(draw, own, staff.id)
     return (unit, *sorted(planted))
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+# Each unit a solicitation targets (itself or through a cadre or unit donor: ``unit_of``),
+# and the distinct activities (``None`` counting as one) it was asked through, those it
+# organised itself left out (the activity's organiser, else the solicitation's).
+PACK.sql(
+    "CP102",
+    """
+    WITH asked AS (
+        SELECT s.campaign_id, u.unit_id, s.activity_id,
+            (COALESCE(a.organizer_id, s.organizer_id) = u.unit_id) IS NOT TRUE AS counts
+        FROM solicitations s
+        JOIN unit_of u ON u.campaign_id = s.campaign_id AND u.id = s.target_id
+        LEFT JOIN activities a ON a.campaign_id = s.campaign_id AND a.id = s.activity_id
+    )
+    SELECT campaign_id, unit_id AS subject_id,
+        COUNT(DISTINCT CASE WHEN counts THEN activity_id END)
+            + MAX(CASE WHEN counts AND activity_id IS NULL THEN 1 ELSE 0 END) > 1 AS flagged
+    FROM asked
+    GROUP BY campaign_id, unit_id
+    """,
+)

@@ -127,3 +127,26 @@ def act_in_another_township(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subje
     else:
         d.replace(activity, township_id=draw.pick(elsewhere))
     return (activity.id,)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+# A township's activity held elsewhere, or listing a village whose township is not the
+# organiser (a listed id that is no village is not judged).
+PACK.sql(
+    "CP103",
+    """
+    WITH foreign_villages AS (
+        SELECT DISTINCT a.campaign_id, a.id
+        FROM activities a
+        JOIN activities__villages l ON l.campaign_id = a.campaign_id AND l.id = a.id
+        JOIN villages v ON v.campaign_id = l.campaign_id AND v.id = l.item
+        WHERE (v.township_id = a.organizer_id) IS NOT TRUE
+    )
+    SELECT a.campaign_id, a.id AS subject_id,
+        (a.township_id IS NOT NULL AND a.township_id <> a.organizer_id)
+            OR f.id IS NOT NULL AS flagged
+    FROM activities a
+    JOIN townships t ON t.campaign_id = a.campaign_id AND t.id = a.organizer_id
+    LEFT JOIN foreign_villages f ON f.campaign_id = a.campaign_id AND f.id = a.id
+    """,
+)

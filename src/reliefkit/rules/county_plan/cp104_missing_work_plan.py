@@ -147,3 +147,26 @@ def lose_the_work_plan(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
     else:
         d.replace(plans[0], tasks=draw.pick([0, None]))
     return (township.id,)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+# The township's first work plan (in record order) is the one judged.
+PACK.sql(
+    "CP104",
+    """
+    WITH plans AS (
+        SELECT campaign_id, township_id, responsible_person_id, tasks,
+            ROW_NUMBER() OVER (
+                PARTITION BY campaign_id, township_id ORDER BY _row ASC NULLS LAST
+            ) AS n
+        FROM work_plans
+    )
+    SELECT t.campaign_id, t.id AS subject_id,
+        w.township_id IS NULL
+            OR t.main_leader_id IS NULL
+            OR (w.responsible_person_id = t.main_leader_id) IS NOT TRUE
+            OR COALESCE(w.tasks, 0) = 0 AS flagged
+    FROM townships t
+    LEFT JOIN plans w ON w.campaign_id = t.campaign_id AND w.township_id = t.id AND w.n = 1
+    """,
+)

@@ -137,3 +137,28 @@ def leave_the_main_leader_out(draw: Draw, d: Draft, as_of: pendulum.Date) -> Sub
         participants=tuple(p for p in ceremony.participants if p != leader),
     )
     return (ceremony.id, township.id)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+# A township's ceremony (``ceremony_townships``) its main leader neither leads nor attends.
+PACK.sql(
+    "CP105",
+    """
+    WITH present AS (
+        SELECT DISTINCT c.campaign_id, c.activity_id
+        FROM ceremony_townships c
+        JOIN townships t ON t.campaign_id = c.campaign_id AND t.id = c.township_id
+        JOIN activities__participants l ON l.campaign_id = c.campaign_id
+            AND l.id = c.activity_id AND l.item = t.main_leader_id
+    )
+    SELECT c.campaign_id, c.activity_id AS subject_id,
+        NOT (
+            t.main_leader_id IS NOT NULL
+            AND ((a.led_by = t.main_leader_id) IS TRUE OR p.activity_id IS NOT NULL)
+        ) AS flagged
+    FROM ceremony_townships c
+    JOIN activities a ON a.campaign_id = c.campaign_id AND a.id = c.activity_id
+    JOIN townships t ON t.campaign_id = c.campaign_id AND t.id = c.township_id
+    LEFT JOIN present p ON p.campaign_id = c.campaign_id AND p.activity_id = c.activity_id
+    """,
+)

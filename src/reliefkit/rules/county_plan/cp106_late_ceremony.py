@@ -171,3 +171,38 @@ def hold_the_ceremony_late(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjec
     last = pendulum.Date(d.campaign.year, 12, 31)
     d.replace(ceremony, on=draw.day(first_late, max(first_late, last)))
     return (township.id, ceremony.id)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+@PACK.derive
+def _cp106_days(ctx: Context) -> dict[str, object]:
+    """The last day a ceremony is on time (``late`` is "after it"), and whether ``as_of`` is
+    past it; ``None`` when Poverty Alleviation Day is not a day of the year (the judge
+    reports the error)."""
+    try:
+        deadline = ceremony_deadline(ctx)
+    except ValueError:
+        return {"cp106_last_day": None, "cp106_as_of_late": None}
+    last = deadline if ctx.param("ceremony_deadline_inclusive") else deadline.subtract(days=1)
+    return {"cp106_last_day": last, "cp106_as_of_late": late(ctx, ctx.as_of)}
+
+
+PACK.sql(
+    "CP106",
+    """
+    WITH held AS (
+        SELECT c.campaign_id, c.township_id,
+            MAX(CASE WHEN a."on" > p.cp106_last_day THEN 1 ELSE 0 END) AS any_late
+        FROM ceremony_townships c
+        JOIN activities a ON a.campaign_id = c.campaign_id AND a.id = c.activity_id
+        JOIN params p ON p.campaign_id = c.campaign_id
+        GROUP BY c.campaign_id, c.township_id
+    )
+    SELECT t.campaign_id, t.id AS subject_id,
+        h.any_late = 1
+            OR (h.township_id IS NULL AND p.cp106_as_of_late IS TRUE) AS flagged
+    FROM townships t
+    JOIN params p ON p.campaign_id = t.campaign_id
+    LEFT JOIN held h ON h.campaign_id = t.campaign_id AND h.township_id = t.id
+    """,
+)

@@ -116,3 +116,15 @@ def hold_the_ceremony_elsewhere(draw: Draw, d: Draft, as_of: pendulum.Date) -> S
     populous = draw.pick([False, None]) if which != "in_seat" else True
     d.replace(ceremony, in_seat=in_seat, populous=populous)
     return (ceremony.id, str(ceremony.organizer_id))
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+PACK.sql(
+    "CP107",
+    """
+    SELECT c.campaign_id, c.activity_id AS subject_id,
+        NOT (a.in_seat IS TRUE AND a.populous IS TRUE) AS flagged
+    FROM ceremony_townships c
+    JOIN activities a ON a.campaign_id = c.campaign_id AND a.id = c.activity_id
+    """,
+)

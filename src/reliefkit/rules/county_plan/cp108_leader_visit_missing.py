@@ -206,3 +206,58 @@ def visit_without_a_county_leader(draw: Draw, d: Draft, as_of: pendulum.Date) ->
         )
     )
     return (visit.id,)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------------
+@PACK.derive
+def _cp108_days(ctx: Context) -> dict[str, Any]:
+    """The visit window's first and last days; ``None`` when a month-day is not a day of the
+    year (the judge, run on the campaign, reports the error)."""
+    try:
+        first, last = visit_window(ctx)
+    except (ValueError, TypeError):
+        return {"cp108_window_first": None, "cp108_window_last": None}
+    return {"cp108_window_first": first, "cp108_window_last": last}
+
+
+# Each leader visit (led by no county leader?), and the campaign: once the window has closed,
+# is there no qualifying visit (a county leader's, in the window, to a poor village or a
+# registered poor household)?
+PACK.sql(
+    "CP108",
+    """
+    WITH visits AS (
+        SELECT a.campaign_id, a.id, a."on", (r.role = 'county_leader') IS TRUE AS by_leader
+        FROM activities a
+        LEFT JOIN people r ON r.campaign_id = a.campaign_id AND r.id = a.led_by
+        WHERE a.kind = 'leader_visit'
+    ),
+    to_the_poor AS (
+        SELECT l.campaign_id, l.id
+        FROM activities__villages l
+        JOIN villages v ON v.campaign_id = l.campaign_id AND v.id = l.item
+        WHERE v.poor IS TRUE
+        UNION
+        SELECT l.campaign_id, l.id
+        FROM activities__households l
+        JOIN households h ON h.campaign_id = l.campaign_id AND h.id = l.item
+        WHERE h.registered_poor IS TRUE
+    ),
+    qualifying AS (
+        SELECT DISTINCT v.campaign_id
+        FROM visits v
+        JOIN params p ON p.campaign_id = v.campaign_id
+        JOIN to_the_poor t ON t.campaign_id = v.campaign_id AND t.id = v.id
+        WHERE v.by_leader AND v."on" >= p.cp108_window_first AND v."on" <= p.cp108_window_last
+    )
+    SELECT c.campaign_id, c.id AS subject_id,
+        p.cp108_window_last IS NULL
+            OR (p.as_of > p.cp108_window_last AND q.campaign_id IS NULL) AS flagged
+    FROM campaign c
+    JOIN params p ON p.campaign_id = c.campaign_id
+    LEFT JOIN qualifying q ON q.campaign_id = c.campaign_id
+    UNION ALL
+    SELECT campaign_id, id, NOT by_leader
+    FROM visits
+    """,
+)

@@ -130,3 +130,18 @@ def deduct_from_wages(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
     drive = reuse(draw, drives, lambda: d.add_drive(draw, organizer))
     sol = d.replace(d.add_solicitation(draw, drive, donor.id), wage_deduction=True)
     return (sol.id,)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------
+PACK.sql(
+    "PW201",
+    """
+    SELECT
+        s.campaign_id,
+        s.id AS subject_id,
+        (s.quota IS NOT NULL AND s.quota > 0) OR s.wage_deduction IS TRUE AS flagged
+    FROM solicitations s
+    JOIN rule_eras e ON e.code = 'PW201'
+    WHERE s."on" IS NULL OR (s."on" >= e.since AND (e."until" IS NULL OR s."on" <= e."until"))
+    """,
+)

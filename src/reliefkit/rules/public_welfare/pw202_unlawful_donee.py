@@ -124,3 +124,27 @@ def give_to_a_government(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects
         d.add_donation(draw, fund.id, draw.amount(), donor_id=donor)
     d.add_audit(draw, fund.id)
     return (fund.id,)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------
+PACK.sql(
+    "PW202",
+    """
+    WITH given AS (SELECT DISTINCT campaign_id, fund_id FROM donations)
+    SELECT
+        f.campaign_id,
+        f.id AS subject_id,
+        f.holder = 'township_government'
+        OR (
+            f.holder = 'department'
+            AND NULLIF(f.government_basis, '') IS NOT NULL
+            AND b.item IS NULL
+        ) AS flagged
+    FROM funds f
+    JOIN given g ON g.campaign_id = f.campaign_id AND g.fund_id = f.id
+    LEFT JOIN (
+        SELECT DISTINCT campaign_id, item FROM param_items WHERE name = 'government_donee_bases'
+    ) b
+        ON b.campaign_id = f.campaign_id AND b.item = f.government_basis
+    """,
+)

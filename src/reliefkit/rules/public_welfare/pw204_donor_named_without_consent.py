@@ -122,3 +122,17 @@ def commend_without_consent(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subje
     d.replace(donation, commended=True)
     d.add_audit(draw, fund.id)
     return (donation.id, donor.id)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------
+PACK.sql(
+    "PW204",
+    """
+    SELECT n.campaign_id, n.id AS subject_id, o.publicity_consent IS NOT TRUE AS flagged
+    FROM donations n
+    JOIN rule_eras e ON e.code = 'PW204'
+    LEFT JOIN donors o ON o.campaign_id = n.campaign_id AND o.id = n.donor_id
+    WHERE n.commended IS TRUE
+        AND (n."on" IS NULL OR (n."on" >= e.since AND (e."until" IS NULL OR n."on" <= e."until")))
+    """,
+)

@@ -4,6 +4,7 @@ and recipes."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pendulum
 
@@ -176,3 +177,34 @@ def complete_without_paperwork(draw: Draw, d: Draft, as_of: pendulum.Date) -> Su
         )
     )
     return (pledge.id, project.id)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------
+@PACK.derive
+def _pw205_days(ctx: Context) -> dict[str, Any]:
+    """The last completion day whose report is due by ``as_of`` (due ``construction_report_days``
+    after completion)."""
+    return {"pw205_report_by": ctx.as_of.subtract(days=ctx.param("construction_report_days"))}
+
+
+PACK.sql(
+    "PW205",
+    """
+    SELECT
+        g.campaign_id,
+        g.id AS subject_id,
+        g.agreement_on IS NULL
+        OR (
+            (g.reported_on IS NULL OR g.reported_on < j.completed_on)
+            AND j.completed_on <= p.pw205_report_by
+        ) AS flagged
+    FROM pledges g
+    JOIN params p ON p.campaign_id = g.campaign_id
+    JOIN rule_eras e ON e.code = 'PW205'
+    JOIN projects j ON j.campaign_id = g.campaign_id AND j.id = g.project_id
+    WHERE g.kind = 'build'
+        AND j.completed_on IS NOT NULL
+        AND j.completed_on <= p.as_of
+        AND (g."on" IS NULL OR (g."on" >= e.since AND (e."until" IS NULL OR g."on" <= e."until")))
+    """,
+)

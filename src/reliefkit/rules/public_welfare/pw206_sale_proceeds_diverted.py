@@ -126,3 +126,18 @@ def divert_sale_proceeds(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects
     )
     d.add_audit(draw, fund.id)
     return (donation.id,)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------
+PACK.sql(
+    "PW206",
+    """
+    SELECT n.campaign_id, n.id AS subject_id, n.proceeds_used < n.sold_for AS flagged
+    FROM donations n
+    JOIN rule_eras e ON e.code = 'PW206'
+    WHERE NULLIF(n.goods, '') IS NOT NULL
+        AND n.sold_for IS NOT NULL
+        AND n.proceeds_used IS NOT NULL
+        AND (n."on" IS NULL OR (n."on" >= e.since AND (e."until" IS NULL OR n."on" <= e."until")))
+    """,
+)

@@ -120,3 +120,16 @@ def give_no_receipt(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
     )
     d.add_audit(draw, fund.id)
     return (donation.id,)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------
+PACK.sql(
+    "PW207",
+    """
+    SELECT n.campaign_id, n.id AS subject_id, n.receipt_waived IS NOT TRUE AS flagged
+    FROM donations n
+    JOIN rule_eras e ON e.code = 'PW207'
+    WHERE n.receipt IS FALSE
+        AND (n."on" IS NULL OR (n."on" >= e.since AND (e."until" IS NULL OR n."on" <= e."until")))
+    """,
+)

@@ -160,3 +160,39 @@ def raise_without_qualification(draw: Draw, d: Draft, as_of: pendulum.Date) -> S
         fund = d.replace(fund, holder=FundHolder.DEPARTMENT)
     d.replace(drive, public=True, fund_id=fund.id, on=day_under_charity_law(draw, d, as_of))
     return (drive.id, fund.id)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------
+PACK.sql(
+    "PW208",
+    """
+    WITH given AS (
+        SELECT DISTINCT campaign_id, activity_id
+        FROM donations
+        WHERE NULLIF(activity_id, '') IS NOT NULL
+    ),
+    raised AS (
+        SELECT campaign_id, id AS activity_id, fund_id
+        FROM activities
+        WHERE NULLIF(fund_id, '') IS NOT NULL
+        UNION
+        SELECT campaign_id, activity_id, fund_id
+        FROM donations
+        WHERE NULLIF(activity_id, '') IS NOT NULL
+    ),
+    unqualified AS (
+        SELECT DISTINCT r.campaign_id, r.activity_id
+        FROM raised r
+        JOIN funds f ON f.campaign_id = r.campaign_id AND f.id = r.fund_id
+        WHERE f.holder IN ('township_government', 'department') OR f.public_fundraising IS FALSE
+    )
+    SELECT a.campaign_id, a.id AS subject_id, u.activity_id IS NOT NULL AS flagged
+    FROM activities a
+    JOIN rule_eras e ON e.code = 'PW208'
+    LEFT JOIN given g ON g.campaign_id = a.campaign_id AND g.activity_id = a.id
+    LEFT JOIN unqualified u ON u.campaign_id = a.campaign_id AND u.activity_id = a.id
+    WHERE a.public IS TRUE
+        AND (NULLIF(a.fund_id, '') IS NOT NULL OR g.activity_id IS NOT NULL)
+        AND (a."on" IS NULL OR (a."on" >= e.since AND (e."until" IS NULL OR a."on" <= e."until")))
+    """,
+)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pendulum
 
@@ -211,3 +212,114 @@ def keep_fundraising_dark(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subject
     if last >= CL_START and draw.booleans():
         return (_few_disclosures(draw, d, as_of).id,)
     return (_late_disclosure(draw, d, as_of).id,)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------
+@PACK.derive
+def _pw209_days(ctx: Context) -> dict[str, Any]:
+    """The first day whose months count (the Charity Law's, as ``interim_due`` reads it)."""
+    return {"pw209_counts_from": CL_START}
+
+
+# Months as pendulum counts them: ``(end - start).in_months()`` is the difference of the
+# months, less one when the end's day of the month is before the start's — unless that
+# shortfall equals how much shorter the end's month is than the one before it (pendulum's
+# ``precise_diff`` then counts a full month: 25 May to 24 November is 6 months). And
+# ``day <= start.add(months=n)`` (the day clamped to the month's end) holds when the day's
+# month is before the start's plus n, or is that month and its day is not after the start's.
+PACK.sql(
+    "PW209",
+    """
+    WITH tracked AS (
+        SELECT
+            f.campaign_id,
+            f.id,
+            f.disclosures,
+            f.closed_on,
+            f.final_disclosed_on,
+            p.as_of,
+            p.pw209_counts_from AS counts_from,
+            p.disclosure_after_months AS after_months,
+            p.disclosure_every_months AS every_months,
+            p.final_disclosure_months AS final_months,
+            CASE WHEN f.opened_on > p.pw209_counts_from THEN f.opened_on
+                ELSE p.pw209_counts_from END AS start_on,
+            CASE WHEN f.closed_on IS NOT NULL AND f.closed_on < p.as_of THEN f.closed_on
+                ELSE p.as_of END AS end_on
+        FROM funds f
+        JOIN params p ON p.campaign_id = f.campaign_id
+        WHERE f.opened_on IS NOT NULL AND f.disclosures IS NOT NULL
+    ),
+    parts AS (
+        SELECT
+            t.*,
+            EXTRACT(YEAR FROM t.start_on) * 12 + EXTRACT(MONTH FROM t.start_on) AS start_month,
+            EXTRACT(DAY FROM t.start_on) AS start_day,
+            EXTRACT(YEAR FROM t.end_on) * 12 + EXTRACT(MONTH FROM t.end_on) AS end_month,
+            EXTRACT(DAY FROM t.end_on) AS end_day,
+            EXTRACT(YEAR FROM t.end_on) AS end_year,
+            EXTRACT(MONTH FROM t.end_on) AS end_of_year,
+            EXTRACT(YEAR FROM t.closed_on) * 12 + EXTRACT(MONTH FROM t.closed_on) AS closed_month,
+            EXTRACT(DAY FROM t.closed_on) AS closed_day,
+            EXTRACT(YEAR FROM t.final_disclosed_on) * 12
+                + EXTRACT(MONTH FROM t.final_disclosed_on) AS final_month,
+            EXTRACT(DAY FROM t.final_disclosed_on) AS final_day,
+            EXTRACT(YEAR FROM t.as_of) * 12 + EXTRACT(MONTH FROM t.as_of) AS as_of_month,
+            EXTRACT(DAY FROM t.as_of) AS as_of_day
+        FROM tracked t
+    ),
+    lengths AS (
+        SELECT
+            q.*,
+            CASE
+                WHEN q.end_of_year = 2 THEN
+                    CASE WHEN (q.end_year % 4 = 0 AND q.end_year % 100 <> 0)
+                        OR q.end_year % 400 = 0 THEN 29 ELSE 28 END
+                WHEN q.end_of_year IN (4, 6, 9, 11) THEN 30
+                ELSE 31
+            END AS end_month_days,
+            CASE
+                WHEN q.end_of_year = 3 THEN
+                    CASE WHEN (q.end_year % 4 = 0 AND q.end_year % 100 <> 0)
+                        OR q.end_year % 400 = 0 THEN 29 ELSE 28 END
+                WHEN q.end_of_year IN (5, 7, 10, 12) THEN 30
+                ELSE 31
+            END AS month_before_days
+        FROM parts q
+    ),
+    counted AS (
+        SELECT
+            l.*,
+            CASE
+                WHEN l.end_on <= l.start_on THEN 0
+                WHEN l.end_day < l.start_day
+                    AND l.end_day - l.start_day <> l.end_month_days - l.month_before_days
+                    THEN l.end_month - l.start_month - 1
+                ELSE l.end_month - l.start_month
+            END AS months,
+            l.end_month < l.start_month + l.after_months
+                OR (l.end_month = l.start_month + l.after_months AND l.end_day <= l.start_day)
+                AS too_short,
+            l.final_month < l.closed_month + l.final_months
+                OR (l.final_month = l.closed_month + l.final_months AND l.final_day <= l.closed_day)
+                AS final_in_time,
+            l.as_of_month < l.closed_month + l.final_months
+                OR (l.as_of_month = l.closed_month + l.final_months AND l.as_of_day <= l.closed_day)
+                AS final_not_due
+        FROM lengths l
+    )
+    SELECT
+        c.campaign_id,
+        c.id AS subject_id,
+        (NOT c.too_short AND (c.disclosures + 1) * c.every_months <= c.months)
+        OR (
+            c.closed_on IS NOT NULL
+            AND c.closed_on >= c.counts_from
+            AND (
+                (c.final_disclosed_on IS NOT NULL AND NOT c.final_in_time)
+                OR (c.final_disclosed_on IS NULL AND NOT c.final_not_due)
+            )
+        ) AS flagged
+    FROM counted c
+    """,
+)

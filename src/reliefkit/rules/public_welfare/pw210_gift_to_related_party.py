@@ -145,3 +145,32 @@ def pay_a_relative(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
     paid = d.replace(paid, on=day_under_charity_law(draw, d, as_of))
     d.add_audit(draw, fund.id)
     return (paid.id, household.id, related)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------
+PACK.sql(
+    "PW210",
+    """
+    WITH relations AS (
+        SELECT r.campaign_id, r.id AS household_id, r.item
+        FROM households__related_to r
+        JOIN households h ON h.campaign_id = r.campaign_id AND h.id = r.id
+    ),
+    related AS (SELECT DISTINCT campaign_id, household_id FROM relations),
+    donors_of AS (SELECT DISTINCT campaign_id, fund_id, donor_id FROM donations),
+    to_related AS (
+        SELECT DISTINCT b.campaign_id, b.id
+        FROM disbursements b
+        JOIN relations r ON r.campaign_id = b.campaign_id AND r.household_id = b.household_id
+        LEFT JOIN donors_of d
+            ON d.campaign_id = b.campaign_id AND d.fund_id = b.fund_id AND d.donor_id = r.item
+        WHERE r.item = b.fund_id OR d.donor_id IS NOT NULL
+    )
+    SELECT b.campaign_id, b.id AS subject_id, x.id IS NOT NULL AS flagged
+    FROM disbursements b
+    JOIN rule_eras e ON e.code = 'PW210'
+    JOIN related h ON h.campaign_id = b.campaign_id AND h.household_id = b.household_id
+    LEFT JOIN to_related x ON x.campaign_id = b.campaign_id AND x.id = b.id
+    WHERE b."on" IS NULL OR (b."on" >= e.since AND (e."until" IS NULL OR b."on" <= e."until"))
+    """,
+)

@@ -255,3 +255,122 @@ def spend_too_little(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
         changes = {"spending": Money(spent), "admin_costs": Money(draw.integers(admin, admin * 2))}
     d.replace(fund, holder=FundHolder.CHARITY, foundation=True, public_fundraising=True, **changes)
     return (fund.id,)
+
+
+# ---- the statement of the columnar engine --------------------------------------------------
+# The bands are list parameters: ``param_items`` holds each band as Python writes the tuple,
+# ``(Decimal('1000000'), Decimal('0.08'), Decimal('0'), Decimal('0.15'))``; ``bands`` reads
+# the four numbers back. ``band_for`` takes the band of the largest lower bound not above the
+# net assets.
+_D = "DECIMAL(38, 12)"
+
+PACK.sql(
+    "PW211",
+    f"""
+    WITH band_items AS (
+        SELECT
+            campaign_id,
+            name,
+            replace(replace(replace(replace(replace(
+                item, 'Decimal', ''), chr(39), ''), '(', ''), ')', ''), ' ', '') AS rest0
+        FROM param_items
+        WHERE name IN ('spending_bands_non_public_foundation', 'spending_bands_non_public_charity')
+    ),
+    band_1 AS (
+        SELECT
+            campaign_id,
+            name,
+            substring(rest0, 1, position(',' IN rest0) - 1) AS part0,
+            substring(rest0, position(',' IN rest0) + 1) AS rest1
+        FROM band_items
+    ),
+    band_2 AS (
+        SELECT
+            campaign_id,
+            name,
+            part0,
+            substring(rest1, 1, position(',' IN rest1) - 1) AS part1,
+            substring(rest1, position(',' IN rest1) + 1) AS rest2
+        FROM band_1
+    ),
+    bands AS (
+        SELECT
+            campaign_id,
+            name = 'spending_bands_non_public_foundation' AS foundation,
+            CAST(part0 AS {_D}) AS assets_from,
+            CAST(part1 AS {_D}) AS share_assets,
+            CAST(substring(rest2, 1, position(',' IN rest2) - 1) AS {_D}) AS share_income,
+            CAST(substring(rest2, position(',' IN rest2) + 1) AS {_D}) AS cap
+        FROM band_2
+    ),
+    judged AS (
+        SELECT f.*
+        FROM funds f
+        WHERE f.spending IS NOT NULL
+            AND f.public_fundraising IS NOT NULL
+            AND f.holder NOT IN ('township_government', 'department')
+    ),
+    fitting AS (
+        SELECT f.campaign_id, f.id, b.assets_from, b.share_assets, b.share_income, b.cap
+        FROM judged f
+        JOIN bands b
+            ON b.campaign_id = f.campaign_id
+            AND b.foundation = (f.foundation IS TRUE)
+            AND b.assets_from <= f.net_assets
+        WHERE f.public_fundraising IS FALSE
+    ),
+    top AS (
+        SELECT campaign_id, id, MAX(assets_from) AS assets_from
+        FROM fitting
+        GROUP BY campaign_id, id
+    ),
+    chosen AS (
+        SELECT x.campaign_id, x.id, x.share_assets, x.share_income, x.cap
+        FROM fitting x
+        JOIN top t
+            ON t.campaign_id = x.campaign_id AND t.id = x.id AND t.assets_from = x.assets_from
+    ),
+    shares AS (
+        SELECT
+            f.campaign_id,
+            f.id,
+            f.spending,
+            f.previous_income,
+            f.net_assets,
+            f.admin_costs,
+            p.admin_cap_exempt_below AS exempt,
+            p.admin_cap_base = 'total' AS of_total,
+            CASE
+                WHEN f.public_fundraising AND f.foundation IS TRUE
+                    THEN CAST(p.spending_floor_public_foundation AS {_D})
+                WHEN f.public_fundraising THEN CAST(p.spending_floor_public_charity AS {_D})
+                ELSE COALESCE(c.share_income, CAST(0 AS {_D}))
+            END AS floor_income,
+            CASE
+                WHEN f.public_fundraising THEN CAST(0 AS {_D})
+                ELSE COALESCE(c.share_assets, CAST(0 AS {_D}))
+            END AS floor_assets,
+            CASE
+                WHEN f.public_fundraising AND f.foundation IS TRUE
+                    THEN CAST(p.admin_cap_public_foundation AS {_D})
+                WHEN f.public_fundraising THEN CAST(p.admin_cap_public_charity AS {_D})
+                ELSE COALESCE(c.cap, CAST(1 AS {_D}))
+            END AS cap
+        FROM judged f
+        JOIN params p ON p.campaign_id = f.campaign_id
+        LEFT JOIN chosen c ON c.campaign_id = f.campaign_id AND c.id = f.id
+    )
+    SELECT
+        s.campaign_id,
+        s.id AS subject_id,
+        (s.floor_income > 0 AND s.previous_income IS NOT NULL
+            AND s.spending < s.floor_income * s.previous_income)
+        OR (s.floor_assets > 0 AND s.net_assets IS NOT NULL
+            AND s.spending < s.floor_assets * s.net_assets)
+        OR (s.cap < 1 AND s.admin_costs IS NOT NULL AND s.admin_costs >= s.exempt
+            AND s.admin_costs > s.cap * (
+                CASE WHEN s.of_total THEN s.spending + s.admin_costs ELSE s.spending END
+            )) AS flagged
+    FROM shares s
+    """,
+)
