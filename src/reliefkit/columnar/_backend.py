@@ -44,6 +44,11 @@ class Backend:
         """``name`` is a view of ``sql`` (replacing any before)."""
         raise NotImplementedError
 
+    def shared(self, name: str, sql: str) -> None:
+        """A pack's shared view: a view here; an engine whose planner inlines a view into
+        every statement that reads it may compute it once instead."""
+        self.view(name, sql)
+
     def split_ids(self, table: str, column: str) -> str:
         """A query of ``campaign_id, id, item``: one row per id of an id-list column."""
         raise NotImplementedError
@@ -127,8 +132,12 @@ class Spark(Backend):
                 .appName("reliefkit")
                 .config("spark.ui.enabled", "false")
                 .config("spark.ui.showConsoleProgress", "false")
-                .config("spark.sql.shuffle.partitions", str(max(2, threads or 2)))
-                .config("spark.sql.adaptive.enabled", "true")
+                .config("spark.sql.shuffle.partitions", str(threads or 2))
+                .config("spark.sql.adaptive.enabled", "false")
+                # A campaign's plans are many and small: compiling each costs more than
+                # running it interpreted.
+                .config("spark.sql.codegen.wholeStage", "false")
+                .config("spark.sql.autoBroadcastJoinThreshold", str(64 * 1024 * 1024))
                 .getOrCreate()
             )
             session.sparkContext.setLogLevel("ERROR")
@@ -160,7 +169,13 @@ class Spark(Backend):
         return out
 
     def register(self, name: str, table: pa.Table) -> None:
-        frame = self.spark.createDataFrame(table) if table.num_rows else self._empty(table)
+        import warnings
+
+        with warnings.catch_warnings():
+            # PySpark warns that it does not yet support the pandas installed beside it;
+            # no pandas is used here (Arrow goes straight in).
+            warnings.simplefilter("ignore", FutureWarning)
+            frame = self.spark.createDataFrame(table) if table.num_rows else self._empty(table)
         frame.createOrReplaceTempView(name)
 
     def _empty(self, table: pa.Table) -> Any:
@@ -175,6 +190,10 @@ class Spark(Backend):
 
     def view(self, name: str, sql: str) -> None:
         self.spark.sql(sql).createOrReplaceTempView(name)
+
+    def shared(self, name: str, sql: str) -> None:
+        # Catalyst would plan the view again inside every statement that reads it.
+        self.materialise(name, sql)
 
     def split_ids(self, table: str, column: str) -> str:
         return (
@@ -192,9 +211,10 @@ class Spark(Backend):
         return name, columns
 
     def close(self) -> None:
-        for frame in self._cached:
-            frame.unpersist()
+        # Dropping every cached table at once: unpersisting one by one trips Spark 4's plan
+        # validation on the statements' CTEs.
         self._cached.clear()
+        self.spark.catalog.clearCache()
 
 
 def backend_for(

@@ -217,7 +217,7 @@ def _use_pack(source: Source, pack: str, views: Mapping[str, str]) -> None:
     backend.view("param_eras", f"SELECT * FROM param_eras__{ident}")
     backend.view("param_map", f"SELECT * FROM param_map__{ident}")
     for name, statement in views.items():
-        backend.view(name, statement)
+        backend.shared(name, statement)
 
 
 def statement_of(rule: Rule) -> str:
@@ -238,17 +238,17 @@ def run_statements(source: Source, rules: Sequence[Rule]) -> dict[str, Flags]:
         f"FROM ({statement_of(rule)}) s{n}"
         for n, rule in enumerate(rules)
     ]
+    # One pass over each statement: its flagged subjects, and a row with no subject for a
+    # campaign where it judged some that it does not flag.
     sql = (
-        f"WITH r AS ({' UNION ALL '.join(parts)}) "
-        "SELECT code, campaign_id, subject_id FROM r WHERE flagged "
-        "UNION ALL SELECT DISTINCT code, campaign_id, CAST(NULL AS STRING) FROM r"
+        "SELECT DISTINCT code, campaign_id, CASE WHEN flagged THEN subject_id END AS subject_id "
+        f"FROM ({' UNION ALL '.join(parts)}) r"
     )
     flagged: defaultdict[str, defaultdict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     reach: defaultdict[str, set[str]] = defaultdict(set)
-    for code, cid, subject in source.backend.rows(sql)[1]:
-        if subject is None:
-            reach[code].add(cid)
-        else:
+    for code, cid, subject in sorted(source.backend.rows(sql)[1], key=_row_order):
+        reach[code].add(cid)
+        if subject is not None:
             flagged[code][cid].append(subject)
     return {
         rule.code: Flags(
@@ -257,6 +257,10 @@ def run_statements(source: Source, rules: Sequence[Rule]) -> dict[str, Flags]:
         )
         for rule in rules
     }
+
+
+def _row_order(row: tuple[Any, ...]) -> tuple[str, str, str]:
+    return (row[0], row[1], row[2] or "")
 
 
 def run_statement(source: Source, rule: Rule) -> Flags:

@@ -76,8 +76,8 @@ def from_datasets(datasets: Iterable[Dataset], backend: Backend) -> Source:
     for name, pieces in parts.items():
         whole = pa.concat_tables(pieces)
         whole = whole.append_column(ROW, pa.array(range(whole.num_rows), pa.int64()))
-        backend.register("_raw", whole)
-        _normalise(backend, name, "_raw", set(whole.column_names))
+        backend.register(f"_raw_{name}", whole)
+        _normalise(backend, name, f"_raw_{name}", set(whole.column_names))
     source._read_campaigns()
     return source
 

@@ -18,8 +18,7 @@ from reliefkit.io._aliases import HEADER_ALIASES
 from reliefkit.io._assemble import assemble
 from reliefkit.io._csv import read_folder, write_folder
 from reliefkit.io._json import read_json, write_json
-from reliefkit.io._many import layout, load_one
-from reliefkit.io._many import load_campaigns, load_campaigns_with_notices
+from reliefkit.io._many import layout, load_campaigns, load_campaigns_with_notices, load_one
 from reliefkit.io._notices import Notice
 from reliefkit.io._source import Reading
 from reliefkit.models import Dataset
