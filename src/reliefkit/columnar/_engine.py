@@ -350,7 +350,7 @@ def _check(
         flags.update(run_statements(source, pack_rules))
     caches = {cid: Cache(c) for cid, c in source.campaigns.items()}
     reports: dict[str, Report] = {}
-    fetcher = Fetcher(source.backend)
+    fetcher = Fetcher(source.backend, source.records)
     pending = list(caches)
     for _ in range(MAX_PASSES):
         still: list[str] = []

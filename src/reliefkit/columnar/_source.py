@@ -38,6 +38,9 @@ class Source:
         self.backend = backend
         self.origin = origin
         self.campaigns: dict[str, Campaign] = {}
+        self.records: dict[str, list[Any]] | None = None
+        """For a source of records, each table's records in the order of its ``_row``: a
+        fetched row is the record itself, not a copy built again."""
 
     def close(self) -> None:
         """Let go of the backend."""
@@ -69,10 +72,14 @@ def from_datasets(datasets: Iterable[Dataset], backend: Backend) -> Source:
 
     source = Source(backend, "datasets")
     parts: dict[str, list[pa.Table]] = {t: [] for t in tables()}
+    records: dict[str, list[Any]] = {t: [] for t in tables()}
     for dataset in datasets:
         cid = dataset.campaign.id
         for name in parts:
-            parts[name].append(arrow_table(name, dataset.rows(name), cid))
+            rows = dataset.rows(name)
+            parts[name].append(arrow_table(name, rows, cid))
+            records[name] += rows
+    source.records = records
     for name, pieces in parts.items():
         whole = pa.concat_tables(pieces)
         whole = whole.append_column(ROW, pa.array(range(whole.num_rows), pa.int64()))

@@ -7,8 +7,10 @@ has not answered yet is *missed*: the view notes what was asked, answers as if n
 there, and marks the pass dirty. The engine throws a dirty pass away, fetches everything
 noted for every campaign in one batch of queries, and judges again with a fresh view (so no
 memo keeps what a guess computed). A clean pass read only real records: its findings are
-exactly the object engine's. Every record fetched brings the records it names with it, so
-following a reference upwards never misses.
+exactly the object engine's. A pass goes on after a miss, so one pass notes every record a
+loop over a group asks for, and one round fetches them all; records a judge never asks for
+are never fetched (prefetching what each record names cost twice the records for fewer
+rounds).
 """
 
 from __future__ import annotations
@@ -164,8 +166,9 @@ class Fetcher:
     """Answers what the campaigns' caches want: each round, one batch of queries (one
     job on Spark) for everything asked, until nothing is left wanting."""
 
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Backend, records: Mapping[str, list[Any]] | None = None) -> None:
         self.backend = backend
+        self.records = records
         self.rounds = 0
         self.queries = 0
 
@@ -208,20 +211,13 @@ class Fetcher:
         record = cache.interned.get(key)
         if record is not None:
             return record
-        record = record_from(table, row)
+        held = self.records
+        record = held[table][row[ROW]] if held is not None else record_from(table, row)
         cache.interned[key] = record
         if table in KEYED_TABLES and table != "campaign":
             cache.by_id[record.id] = record
             cache.table_of[record.id] = table
         cache.want_ids.pop(str(getattr(record, "id", "")), None)
-        for field, many, named_tables in _REFS[table]:
-            value = getattr(record, field)
-            for named in value if many else (() if value is None else (value,)):
-                if named not in cache.by_id:
-                    before = cache.want_ids.get(named)
-                    cache.want_ids[named] = (
-                        frozenset(named_tables) if before is None else before | set(named_tables)
-                    )
         return record
 
     def _rows(self, caches: Mapping[str, Cache], queries: list[Any], after: list[Any]) -> None:
