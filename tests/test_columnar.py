@@ -225,3 +225,14 @@ def _fields(rule: Any) -> dict[str, Any]:
     import attrs
 
     return {a.alias or a.name: getattr(rule, a.name) for a in attrs.fields(type(rule)) if a.init}
+
+
+def test_check_takes_a_path_and_names_a_bad_engine(province: Path) -> None:
+    """rk.check reads a path on the object engine as load_campaigns does, and an unknown
+    engine is an InvalidValueError naming it."""
+    from_path = rk.check(province, as_of="2015-12-31")
+    loaded = rk.check(rk.load_campaigns(province), as_of="2015-12-31")
+    assert isinstance(from_path, rk.CampaignsReport)
+    assert from_path.to_dict() == loaded.to_dict()
+    with pytest.raises(rk.InvalidValueError, match="engine='sqlite'"):
+        rk.check(province, as_of="2015-12-31", engine="sqlite")

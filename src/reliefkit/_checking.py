@@ -13,7 +13,7 @@ import importlib.util
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from reliefkit.engine import check as check_objects
 from reliefkit.exceptions import InvalidValueError
@@ -33,6 +33,57 @@ def choose_engine(source: Any) -> str:
         if is_parquet_source(Path(source)) and importlib.util.find_spec("duckdb") is not None:
             return "duckdb"
     return "objects"
+
+
+@overload
+def check(
+    source: Dataset,
+    *,
+    as_of: Any,
+    packs: Sequence[str] | None = None,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] | None = None,
+    params: Mapping[str, Any] | None = None,
+    registry: Registry | None = None,
+    engine: str = "objects",
+    threads: int | None = 2,
+    memory_limit: str | None = None,
+    session: Any = None,
+) -> Report: ...
+
+
+@overload
+def check(
+    source: Campaigns,
+    *,
+    as_of: Any,
+    packs: Sequence[str] | None = None,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] | None = None,
+    params: Mapping[str, Any] | None = None,
+    registry: Registry | None = None,
+    engine: str = "objects",
+    threads: int | None = 2,
+    memory_limit: str | None = None,
+    session: Any = None,
+) -> CampaignsReport: ...
+
+
+@overload
+def check(
+    source: str | os.PathLike[str],
+    *,
+    as_of: Any,
+    packs: Sequence[str] | None = None,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] | None = None,
+    params: Mapping[str, Any] | None = None,
+    registry: Registry | None = None,
+    engine: str = "objects",
+    threads: int | None = 2,
+    memory_limit: str | None = None,
+    session: Any = None,
+) -> Report | CampaignsReport: ...
 
 
 def check(
