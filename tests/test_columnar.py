@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,16 @@ OVERRIDES: dict[str, tuple[dict[str, Any], ...]] = {
         {"ceremony_deadline_inclusive": False},
         {"forbid_department_to_department": True, "due_day_counts": False},
         {"exit_plan_due": "11-30", "audit_due": "11-30", "visit_window": ("10-10", "10-20")},
+    ),
+    # Two bands with one lower bound: the first in the list's order is the one that applies.
+    "donations-law": (
+        {
+            "spending_bands_non_public_foundation": (
+                (Decimal("0"), Decimal("0.08"), Decimal("0"), Decimal("0.15")),
+                (Decimal("0"), Decimal("0.05"), Decimal("0"), Decimal("0.20")),
+                (Decimal("4000000"), Decimal("0.06"), Decimal("0"), Decimal("0.12")),
+            ),
+        },
     ),
 }
 # Each example builds a campaign and checks it on both engines (about a fifth of a second).

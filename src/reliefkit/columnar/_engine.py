@@ -65,7 +65,7 @@ def _param_tables(
     import pyarrow as pa
 
     rows: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
-    items: defaultdict[str, list[tuple[str, str, Any]]] = defaultdict(list)
+    items: defaultdict[str, list[tuple[str, str, int, int, str]]] = defaultdict(list)
     eras: defaultdict[str, list[tuple[Any, ...]]] = defaultdict(list)
     maps: defaultdict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
     for cid, plan in plans.items():
@@ -87,8 +87,12 @@ def _param_tables(
                     for key, item in sorted(value.items(), key=lambda kv: str(kv[0])):
                         maps[pack_name].append((cid, name, _text(key), _text(item)))
                 elif isinstance(value, (tuple, list, set, frozenset)):
-                    for item in sorted(value, key=str):
-                        items[pack_name].append((cid, name, _scalar(item)))
+                    ordered = value if isinstance(value, (tuple, list)) else sorted(value, key=str)
+                    for pos, item in enumerate(ordered):
+                        # A tuple item (a band) is a row of parts.
+                        parts = item if isinstance(item, tuple) else (item,)
+                        for part, element in enumerate(parts):
+                            items[pack_name].append((cid, name, pos, part, _text(element)))
                 else:
                     row[name] = _scalar(value)
             pack = packs.get(pack_name)
@@ -108,9 +112,11 @@ def _param_tables(
         listed = items.get(pack_name, [])
         item_table = pa.table(
             {
-                "campaign_id": pa.array([c for c, _, _ in listed], pa.string()),
-                "name": pa.array([n for _, n, _ in listed], pa.string()),
-                "item": pa.array([str(i) for _, _, i in listed], pa.string()),
+                "campaign_id": pa.array([i[0] for i in listed], pa.string()),
+                "name": pa.array([i[1] for i in listed], pa.string()),
+                "pos": pa.array([i[2] for i in listed], pa.int64()),
+                "part": pa.array([i[3] for i in listed], pa.int64()),
+                "item": pa.array([i[4] for i in listed], pa.string()),
             }
         )
         backend.register("_items", item_table)

@@ -803,7 +803,8 @@ class Pack:
         reports it). It reads the tables by their names (each with a ``campaign_id``
         column), ``params`` (one row per campaign: ``as_of``, ``year``, the campaign's
         dates, the pack's scalar parameters and what :meth:`derive` adds), ``param_items``
-        (``campaign_id, name, item`` for list parameters), ``param_map`` (``campaign_id,
+        (``campaign_id, name, pos, part, item`` for list parameters: the item at ``pos`` in
+        the list's order — a set's sorted — and, for a list of tuples, its ``part``-th element), ``param_map`` (``campaign_id,
         name, key, value`` for mapping parameters, as text), ``param_eras`` (``campaign_id,
         name, since, until, key, value``: each era of each parameter, what
         :meth:`param_on` reads; one open era for an override; a row per item of a list, per

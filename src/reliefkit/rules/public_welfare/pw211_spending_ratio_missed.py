@@ -258,50 +258,26 @@ def spend_too_little(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
 
 
 # ---- the statement of the columnar engine --------------------------------------------------
-# The bands are list parameters: ``param_items`` holds each band as Python writes the tuple,
-# ``(Decimal('1000000'), Decimal('0.08'), Decimal('0'), Decimal('0.15'))``; ``bands`` reads
-# the four numbers back. ``band_for`` takes the band of the largest lower bound not above the
-# net assets.
+# The bands are list parameters of tuples: ``param_items`` holds each band's four numbers as
+# its parts 0-3, at the band's place in the list (``pos``). ``band_for`` takes the first band
+# (in the list's order) of the largest lower bound not above the net assets.
 _D = "DECIMAL(38, 12)"
 
 PACK.sql(
     "PW211",
     f"""
-    WITH band_items AS (
-        SELECT
-            campaign_id,
-            name,
-            replace(replace(replace(replace(replace(
-                item, 'Decimal', ''), chr(39), ''), '(', ''), ')', ''), ' ', '') AS rest0
-        FROM param_items
-        WHERE name IN ('spending_bands_non_public_foundation', 'spending_bands_non_public_charity')
-    ),
-    band_1 AS (
-        SELECT
-            campaign_id,
-            name,
-            substring(rest0, 1, position(',' IN rest0) - 1) AS part0,
-            substring(rest0, position(',' IN rest0) + 1) AS rest1
-        FROM band_items
-    ),
-    band_2 AS (
-        SELECT
-            campaign_id,
-            name,
-            part0,
-            substring(rest1, 1, position(',' IN rest1) - 1) AS part1,
-            substring(rest1, position(',' IN rest1) + 1) AS rest2
-        FROM band_1
-    ),
-    bands AS (
+    WITH bands AS (
         SELECT
             campaign_id,
             name = 'spending_bands_non_public_foundation' AS foundation,
-            CAST(part0 AS {_D}) AS assets_from,
-            CAST(part1 AS {_D}) AS share_assets,
-            CAST(substring(rest2, 1, position(',' IN rest2) - 1) AS {_D}) AS share_income,
-            CAST(substring(rest2, position(',' IN rest2) + 1) AS {_D}) AS cap
-        FROM band_2
+            pos,
+            MAX(CASE WHEN part = 0 THEN CAST(item AS {_D}) END) AS assets_from,
+            MAX(CASE WHEN part = 1 THEN CAST(item AS {_D}) END) AS share_assets,
+            MAX(CASE WHEN part = 2 THEN CAST(item AS {_D}) END) AS share_income,
+            MAX(CASE WHEN part = 3 THEN CAST(item AS {_D}) END) AS cap
+        FROM param_items
+        WHERE name IN ('spending_bands_non_public_foundation', 'spending_bands_non_public_charity')
+        GROUP BY campaign_id, name, pos
     ),
     judged AS (
         SELECT f.*
@@ -311,7 +287,7 @@ PACK.sql(
             AND f.holder NOT IN ('township_government', 'department')
     ),
     fitting AS (
-        SELECT f.campaign_id, f.id, b.assets_from, b.share_assets, b.share_income, b.cap
+        SELECT f.campaign_id, f.id, b.pos, b.assets_from, b.share_assets, b.share_income, b.cap
         FROM judged f
         JOIN bands b
             ON b.campaign_id = f.campaign_id
@@ -324,11 +300,17 @@ PACK.sql(
         FROM fitting
         GROUP BY campaign_id, id
     ),
-    chosen AS (
-        SELECT x.campaign_id, x.id, x.share_assets, x.share_income, x.cap
+    first AS (
+        SELECT x.campaign_id, x.id, MIN(x.pos) AS pos
         FROM fitting x
         JOIN top t
             ON t.campaign_id = x.campaign_id AND t.id = x.id AND t.assets_from = x.assets_from
+        GROUP BY x.campaign_id, x.id
+    ),
+    chosen AS (
+        SELECT x.campaign_id, x.id, x.share_assets, x.share_income, x.cap
+        FROM fitting x
+        JOIN first t ON t.campaign_id = x.campaign_id AND t.id = x.id AND t.pos = x.pos
     ),
     shares AS (
         SELECT
