@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import reliefkit as rk
+from reliefkit._checking import choose_engine
 from reliefkit.cli import main
 from reliefkit.columnar import NoStatementError, check_source
 from reliefkit.engine import check
@@ -190,8 +191,6 @@ def test_synthetic_counties_are_the_same(province: Path) -> None:
 
 def test_auto_takes_duckdb_for_parquet(province: Path) -> None:
     """engine='auto' runs DuckDB on a folder of Parquet tables and objects on a dataset."""
-    from reliefkit._checking import choose_engine
-
     assert choose_engine(province) == "duckdb"
     assert choose_engine(county_2015()) == "objects"
     assert choose_engine("examples/county-2015") == "objects"
@@ -214,8 +213,9 @@ def test_the_cli_runs_either_engine(
     assert "--engine objects" in capsys.readouterr().err
 
 
-def test_a_rule_without_a_statement_is_refused() -> None:
-    """A pack whose rule has no statement is refused by name: never judged on objects."""
+def test_a_rule_without_a_statement_is_refused(province: Path) -> None:
+    """A pack whose rule has no statement is refused by name (never judged on objects), and
+    engine='auto' takes the object engine for it."""
     from reliefkit.rules.county_plan import PACK as COUNTY_PLAN
     from reliefkit.rules.waivers import PACK as WAIVERS
 
@@ -228,6 +228,7 @@ def test_a_rule_without_a_statement_is_refused() -> None:
         COUNTY_PLAN.rules[code] = type(rule)(**{**_fields(rule), "sql": None})
         with pytest.raises(NoStatementError, match="CP110"):
             check_source(county_2015(), as_of="2015-12-31", registry=registry)
+        assert choose_engine(province, registry=registry) == "objects"  # auto: never refused
     finally:
         COUNTY_PLAN.rules[code] = rule
 

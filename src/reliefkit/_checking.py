@@ -20,19 +20,32 @@ from reliefkit.exceptions import InvalidValueError
 from reliefkit.io import load_campaigns
 from reliefkit.models import Campaigns, Dataset
 from reliefkit.report import CampaignsReport, Report
-from reliefkit.rules import Registry, as_date
+from reliefkit.rules import Registry, as_date, default_registry
 
 ENGINES = ("objects", "duckdb", "spark", "auto")
 
 
-def choose_engine(source: Any) -> str:
-    """What ``engine="auto"`` runs for ``source``."""
-    if isinstance(source, (str, os.PathLike)):
-        from reliefkit.columnar import is_parquet_source
+def choose_engine(
+    source: Any, *, registry: Registry | None = None, packs: Sequence[str] | None = None
+) -> str:
+    """What ``engine="auto"`` runs for ``source``: DuckDB for a folder of Parquet tables
+    when DuckDB is installed and every rule of the packs run has a statement (an installed
+    pack may have none), the object engine otherwise."""
+    if not isinstance(source, (str, os.PathLike)):
+        return "objects"
+    from reliefkit.columnar import is_parquet_source
 
-        if is_parquet_source(Path(source)) and importlib.util.find_spec("duckdb") is not None:
-            return "duckdb"
-    return "objects"
+    if not is_parquet_source(Path(source)) or importlib.util.find_spec("duckdb") is None:
+        return "objects"
+    registry = registry or default_registry()
+    names = {*(packs or registry.default_packs), *(p.name for p in registry.always)}
+    run = {registry.pack(n).name for n in names}
+    stated = all(
+        r.sql is not None
+        for r in registry.rules()
+        if r.pack in run and not r.after_all and not r.removed
+    )
+    return "duckdb" if stated else "objects"
 
 
 @overload
@@ -117,7 +130,7 @@ def check(
     if engine not in ENGINES:
         raise InvalidValueError(f"engine={engine!r}: expected one of {', '.join(ENGINES)}")
     if engine == "auto":
-        engine = choose_engine(source)
+        engine = choose_engine(source, registry=registry, packs=packs)
     options: dict[str, Any] = {
         "as_of": as_of,
         "packs": packs,

@@ -368,7 +368,11 @@ def _check(args: argparse.Namespace, console: Console, errors: Console) -> int:
         "ignore": ignore,
         "params": params,
     }
-    engine = choose_engine(args.path) if args.engine == "auto" else args.engine
+    engine = (
+        choose_engine(args.path, registry=registry, packs=packs or None)
+        if args.engine == "auto"
+        else args.engine
+    )
     if engine != "objects":
         return _check_columnar(args, engine, options, registry, console, errors)
     if args.format == "html":

@@ -6,7 +6,7 @@ the rule's own module beside its judge (:meth:`reliefkit.rules.Pack.sql`); the j
 the findings from the few records they need, so a report equals the object engine's.
 """
 
-from reliefkit.columnar._engine import NoStatementError, check_source, run_statement
+from reliefkit.columnar._engine import NoStatementError, check_source
 from reliefkit.columnar._source import Source, is_parquet_source, open_source
 
 __all__ = [
@@ -15,5 +15,4 @@ __all__ = [
     "check_source",
     "is_parquet_source",
     "open_source",
-    "run_statement",
 ]

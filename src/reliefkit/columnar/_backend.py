@@ -4,6 +4,7 @@ only how tables are made (reading files, splitting id lists) differs, here."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -119,7 +120,9 @@ class Spark(Backend):
 
     name = "spark"
 
-    def __init__(self, session: Any = None, *, threads: int | None = 2) -> None:
+    def __init__(
+        self, session: Any = None, *, threads: int | None = 2, memory_limit: str | None = None
+    ) -> None:
         try:
             from pyspark.sql import SparkSession
         except ImportError:  # pragma: no cover - depends on the environment
@@ -133,6 +136,7 @@ class Spark(Backend):
                 .config("spark.ui.enabled", "false")
                 .config("spark.ui.showConsoleProgress", "false")
                 .config("spark.sql.shuffle.partitions", str(threads or 2))
+                .config("spark.driver.memory", _spark_memory(memory_limit or "1g"))
                 .config("spark.sql.adaptive.enabled", "false")
                 # A campaign's plans are many and small: compiling each costs more than
                 # running it interpreted.
@@ -211,10 +215,12 @@ class Spark(Backend):
         return name, columns
 
     def close(self) -> None:
-        # Dropping every cached table at once: unpersisting one by one trips Spark 4's plan
-        # validation on the statements' CTEs.
+        # Only the tables cached here, so that a session passed in keeps its own caches.
+        for frame in self._cached:
+            # Spark 4 may refuse one built on a CTE: it goes with the session.
+            with contextlib.suppress(Exception):
+                frame.unpersist()
         self._cached.clear()
-        self.spark.catalog.clearCache()
 
 
 def backend_for(
@@ -224,8 +230,14 @@ def backend_for(
     if engine == "duckdb":
         return DuckDB(threads=threads, memory_limit=memory_limit)
     if engine == "spark":
-        return Spark(session, threads=threads)
+        return Spark(session, threads=threads, memory_limit=memory_limit)
     raise InvalidValueError(f"engine={engine!r}: expected one of {', '.join(ENGINES)}")
+
+
+def _spark_memory(limit: str) -> str:
+    """A memory limit as Spark writes one (``3GB`` is ``3g``)."""
+    text = limit.strip().lower().replace(" ", "").removesuffix("b").removesuffix("i")
+    return text
 
 
 def quoted(names: Sequence[str]) -> str:

@@ -42,8 +42,8 @@ class NoStatementError(ReliefkitError, LookupError):
 
 @attrs.frozen
 class Flags:
-    """What a rule's statement found: per campaign, the subjects flagged (in the
-    statement's order) and whether any subject was in reach."""
+    """What a rule's statement found: per campaign, the subjects flagged (by key) and
+    whether any subject was in reach."""
 
     flagged: Mapping[str, tuple[str, ...]]
     in_reach: frozenset[str]
