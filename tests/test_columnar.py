@@ -248,3 +248,48 @@ def test_check_takes_a_path_and_names_a_bad_engine(province: Path) -> None:
     assert from_path.to_dict() == loaded.to_dict()
     with pytest.raises(rk.InvalidValueError, match="engine='sqlite'"):
         rk.check(province, as_of="2015-12-31", engine="sqlite")
+
+
+@pytest.mark.parametrize(
+    ("option", "value"), [("--threads", "0"), ("--memory-limit", "lots"), ("--memory-limit", "1KB")]
+)
+def test_bad_engine_options_exit_2_naming_them(
+    province: Path, capsys: pytest.CaptureFixture[str], option: str, value: str
+) -> None:
+    """A bad --threads or --memory-limit is refused by name with exit 2, not a traceback."""
+    argv = ["check", str(province), "--as-of", "2015-12-31", "--engine", "duckdb", option, value]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert option.removeprefix("--").replace("-", "_") in err
+    assert "Traceback" not in err
+
+
+def test_running_out_of_memory_is_an_engine_error() -> None:
+    """DuckDB out of its memory limit is an EngineError saying to raise the limit."""
+    from reliefkit.columnar._backend import DuckDB
+    from reliefkit.exceptions import EngineError
+
+    backend = DuckDB(memory_limit="64MB")
+    with pytest.raises(EngineError, match="--memory-limit"):
+        backend.rows("SELECT string_agg(repeat('x', 1000), '') FROM range(1000000)")
+    backend.close()
+
+
+def test_records_in_hand_stay_with_the_report() -> None:
+    """A Dataset checked on DuckDB keeps it: frames name each finding's township as on
+    objects."""
+    data = county_2015()
+    on_objects = rk.check(data, as_of="2015-12-31").to_frame()
+    on_duckdb = rk.check(data, as_of="2015-12-31", engine="duckdb").to_frame()
+    assert on_duckdb.equals(on_objects)
+    assert on_duckdb["township"].notna().any()
+
+
+def test_auto_draws_html_on_objects(province: Path, tmp_path: Path) -> None:
+    """--engine auto --format html on a Parquet campaign writes the page (on objects)."""
+    one = tmp_path / "one"
+    synth(one, households=500, counties=1, seed=2, format="parquet")
+    page = tmp_path / "page.html"
+    argv = ["check", str(one), "--as-of", "2015-12-31", "--engine", "auto", "--format", "html"]
+    assert main([*argv, "-o", str(page)]) == 1
+    assert "<html" in page.read_text(encoding="utf-8").lower()

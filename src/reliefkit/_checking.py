@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, overload
 
+import attrs
+
 from reliefkit.engine import check as check_objects
 from reliefkit.exceptions import InvalidValueError
 from reliefkit.io import load_campaigns
@@ -156,9 +158,15 @@ def check(
         session=session,
         **options,
     )
+    # Records in hand stay with their reports (frames' township column, the HTML page).
+    if isinstance(source, Dataset):
+        return attrs.evolve(reports[source.campaign.id], context={"dataset": source})
+    held = isinstance(source, Campaigns) and not source.is_lazy
+    if isinstance(source, Campaigns) and held:
+        reports = {k: attrs.evolve(r, context={"dataset": source[k]}) for k, r in reports.items()}
     if len(reports) == 1 and not isinstance(source, Campaigns):
         return next(iter(reports.values()))
-    return CampaignsReport.collect(reports.items(), as_of=as_date(as_of), keep_datasets=False)
+    return CampaignsReport.collect(reports.items(), as_of=as_date(as_of), keep_datasets=held)
 
 
 __all__ = ["ENGINES", "check", "choose_engine"]

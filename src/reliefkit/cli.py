@@ -368,11 +368,10 @@ def _check(args: argparse.Namespace, console: Console, errors: Console) -> int:
         "ignore": ignore,
         "params": params,
     }
-    engine = (
-        choose_engine(args.path, registry=registry, packs=packs or None)
-        if args.engine == "auto"
-        else args.engine
-    )
+    engine = args.engine
+    if engine == "auto":  # an HTML page draws the records: the object engine builds them
+        auto = choose_engine(args.path, registry=registry, packs=packs or None)
+        engine = "objects" if args.format == "html" else auto
     if engine != "objects":
         return _check_columnar(args, engine, options, registry, console, errors)
     if args.format == "html":

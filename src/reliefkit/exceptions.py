@@ -12,7 +12,8 @@ Findings are data; exceptions only signal misuse or bad input. Every exception i
     ├── ParameterError(ReliefkitError, ValueError)          a bad parameter override
     ├── CannotViolateError(ReliefkitError, ValueError)      a strategy asked for the impossible
     ├── RegistrationError(ReliefkitError, ValueError)       a pack the registry refuses
-    └── ScenarioError(ReliefkitError, ValueError)           a scenario folder that cannot run
+    ├── ScenarioError(ReliefkitError, ValueError)           a scenario folder that cannot run
+    └── EngineError(ReliefkitError, RuntimeError)           a columnar engine that cannot run
 
 Warnings are :class:`ReliefkitWarning` (a ``UserWarning``)::
 
@@ -45,6 +46,7 @@ from reliefkit._privacy import (
 
 __all__ = [
     "CannotViolateError",
+    "EngineError",
     "IntegrityError",
     "InvalidMoneyError",
     "InvalidValueError",
@@ -106,6 +108,11 @@ class RegistrationError(ReliefkitError, ValueError):
 class ScenarioError(ReliefkitError, ValueError):
     """A scenario that cannot run: a bad ``expected.toml`` (naming the file and the key) or
     a folder that is no scenario."""
+
+
+class EngineError(ReliefkitError, RuntimeError):
+    """A columnar engine that cannot run the check: out of its memory limit, or no Java
+    runtime for Spark. The message says what to change."""
 
 
 class ReliefkitWarning(UserWarning):

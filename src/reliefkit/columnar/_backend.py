@@ -5,10 +5,10 @@ only how tables are made (reading files, splitting id lists) differs, here."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from reliefkit.exceptions import InvalidValueError
+from reliefkit.exceptions import EngineError, InvalidValueError
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -63,6 +63,38 @@ class Backend:
         """Let go of the engine's resources."""
 
 
+_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12}
+_UNITS |= {"kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+
+
+def memory_bytes(limit: str) -> int:
+    """A memory limit (``3GB``, ``500MiB``) in bytes; an ``InvalidValueError`` for anything
+    else, or for less than 64 MB (too little to hold a county)."""
+    text = str(limit).strip().lower().replace(" ", "")
+    number = text.rstrip("kmgtib")
+    unit = text[len(number) :]
+    try:
+        value = float(number)
+    except ValueError:
+        value = -1.0
+    if unit not in _UNITS or value <= 0:
+        raise InvalidValueError(
+            f"memory_limit={limit!r}: expected an amount such as 3GB or 500MB"
+        ) from None
+    size = int(value * _UNITS[unit])
+    if size < 64 * 10**6:
+        raise InvalidValueError(f"memory_limit={limit!r}: at least 64MB is needed")
+    return size
+
+
+def check_threads(threads: int | None) -> None:
+    """``threads`` is a whole number of at least 1 (or ``None``: the engine's default)."""
+    if threads is not None and (
+        isinstance(threads, bool) or not isinstance(threads, int) or threads < 1
+    ):
+        raise InvalidValueError(f"threads={threads!r}: expected a whole number of 1 or more")
+
+
 class DuckDB(Backend):
     """DuckDB, in memory, with a thread count and a memory limit."""
 
@@ -75,22 +107,38 @@ class DuckDB(Backend):
             raise InvalidValueError(
                 "engine='duckdb': DuckDB is not installed (pip install 'reliefkit[columnar]')"
             ) from None
+        check_threads(threads)
         config: dict[str, Any] = {}
         if threads is not None:
-            config["threads"] = int(threads)
+            config["threads"] = threads
         if memory_limit is not None:
-            config["memory_limit"] = str(memory_limit)
+            config["memory_limit"] = f"{memory_bytes(memory_limit) // 2**20}MiB"
+        self.memory_limit = memory_limit
         self.con = duckdb.connect(":memory:", config=config)
 
     def rows(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-        cursor = self.con.execute(sql)
-        return [d[0] for d in cursor.description], cursor.fetchall()
+        with self._memory():
+            cursor = self.con.execute(sql)
+            return [d[0] for d in cursor.description], cursor.fetchall()
+
+    @contextlib.contextmanager
+    def _memory(self) -> Iterator[None]:
+        import duckdb
+
+        try:
+            yield
+        except duckdb.OutOfMemoryException as exc:
+            raise EngineError(
+                f"engine='duckdb' ran out of memory (memory_limit={self.memory_limit!r}): "
+                f"give it more (--memory-limit), or fewer campaigns at once ({exc})"
+            ) from None
 
     def register(self, name: str, table: pa.Table) -> None:
         self.con.register(name, table)
 
     def materialise(self, name: str, sql: str) -> None:
-        self.con.execute(f'CREATE OR REPLACE TABLE "{name}" AS {sql}')
+        with self._memory():
+            self.con.execute(f'CREATE OR REPLACE TABLE "{name}" AS {sql}')
 
     def view(self, name: str, sql: str) -> None:
         self.con.execute(f'CREATE OR REPLACE TEMP VIEW "{name}" AS {sql}')
@@ -129,21 +177,11 @@ class Spark(Backend):
             raise InvalidValueError(
                 "engine='spark': PySpark is not installed (pip install 'reliefkit[spark]')"
             ) from None
+        check_threads(threads)
+        if memory_limit is not None:
+            memory_bytes(memory_limit)
         if session is None:
-            session = (
-                SparkSession.builder.master(f"local[{threads or 2}]")
-                .appName("reliefkit")
-                .config("spark.ui.enabled", "false")
-                .config("spark.ui.showConsoleProgress", "false")
-                .config("spark.sql.shuffle.partitions", str(threads or 2))
-                .config("spark.driver.memory", _spark_memory(memory_limit or "1g"))
-                .config("spark.sql.adaptive.enabled", "false")
-                # A campaign's plans are many and small: compiling each costs more than
-                # running it interpreted.
-                .config("spark.sql.codegen.wholeStage", "false")
-                .config("spark.sql.autoBroadcastJoinThreshold", str(64 * 1024 * 1024))
-                .getOrCreate()
-            )
+            session = _local_session(SparkSession, threads, memory_limit)
             session.sparkContext.setLogLevel("ERROR")
         # The statements quote identifiers as standard SQL does ("on").
         session.conf.set("spark.sql.ansi.enabled", "true")
@@ -206,12 +244,16 @@ class Spark(Backend):
         )
 
     def parquet(self, path: str, row: str) -> tuple[str, set[str]]:
-        from pyspark.sql import functions
+        from pyspark.sql import Window, functions
 
         frame = self.spark.read.parquet(path)
         columns = set(frame.columns)
         name = "_parquet_" + str(abs(hash(path)))
-        frame.withColumn(row, functions.monotonically_increasing_id()).createOrReplaceTempView(name)
+        # monotonically_increasing_id jumps from one partition to the next: number the rows
+        # in its order, so that a record's place is its row in the file (load errors name it).
+        order = Window.orderBy(functions.monotonically_increasing_id())
+        numbered = frame.withColumn(row, functions.row_number().over(order) - 1)
+        numbered.createOrReplaceTempView(name)
         return name, columns
 
     def close(self) -> None:
@@ -234,10 +276,29 @@ def backend_for(
     raise InvalidValueError(f"engine={engine!r}: expected one of {', '.join(ENGINES)}")
 
 
-def _spark_memory(limit: str) -> str:
-    """A memory limit as Spark writes one (``3GB`` is ``3g``)."""
-    text = limit.strip().lower().replace(" ", "").removesuffix("b").removesuffix("i")
-    return text
+def _local_session(builder_class: Any, threads: int | None, memory_limit: str | None) -> Any:
+    """A Spark session in local mode on ``threads`` cores; a clear error without Java."""
+    memory = f"{memory_bytes(memory_limit or '1GiB') // 2**20}m"
+    builder = (
+        builder_class.builder.master(f"local[{threads or 2}]")
+        .appName("reliefkit")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", str(threads or 2))
+        .config("spark.driver.memory", memory)
+        .config("spark.sql.adaptive.enabled", "false")
+        # A campaign's plans are many and small: compiling each costs more than running it
+        # interpreted.
+        .config("spark.sql.codegen.wholeStage", "false")
+        .config("spark.sql.autoBroadcastJoinThreshold", str(64 * 1024 * 1024))
+    )
+    try:
+        return builder.getOrCreate()
+    except Exception as exc:  # PySparkRuntimeError: JAVA_GATEWAY_EXITED, no java, …
+        raise EngineError(
+            "engine='spark' could not start Spark in local mode: it needs a Java runtime "
+            f"(17) on PATH or in JAVA_HOME ({type(exc).__name__}: {exc})"
+        ) from None
 
 
 def quoted(names: Sequence[str]) -> str:
