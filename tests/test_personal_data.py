@@ -752,3 +752,212 @@ def test_lone_surrogates_never_stop_an_output() -> None:
         output.encode("utf-8")
     pytest.importorskip("matplotlib")
     report.to_html(dataset=data).encode("utf-8")
+
+
+# ---- a row's own name typed into another column --------------------------------------------
+
+EXAMPLE = pathlib.Path(__file__).resolve().parent.parent / "examples" / "county-2015"
+
+# The two rows of the review: a name typed into a reference column of its own row.
+MISPLACED = {
+    "households": (
+        "households.csv",
+        "H01-01-01,王小明,王小明,500299195111056925,1,false,",
+        "village_id",
+        "王小明",
+        "unknown id; expected an id of villages",
+    ),
+    "people": (
+        "people.csv",
+        "C-LG-1,张建林,张建林,cadre",
+        "unit_id",
+        "张建林",
+        "unknown id; expected an id of townships or departments",
+    ),
+}
+
+
+def example_with(tmp_path: pathlib.Path, file: str, line: str, row: int | None = 1) -> pathlib.Path:
+    """A copy of the example county with data row ``row`` of ``file`` replaced by ``line``
+    (appended when ``row`` is ``None``)."""
+    import shutil
+
+    folder = tmp_path / "county"
+    shutil.copytree(EXAMPLE, folder)
+    path = folder / file
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if row is None:
+        lines.append(line)
+    else:
+        lines[row] = line
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def only_problem(path: pathlib.Path) -> LoadProblem:
+    """The one problem loading ``path`` finds."""
+    with pytest.raises(LoadError) as caught:
+        load(path)
+    (problem,) = caught.value.problems
+    return problem
+
+
+@pytest.mark.parametrize("form", ["text", "json"])
+@pytest.mark.parametrize("case", sorted(MISPLACED))
+def test_the_command_line_masks_a_name_typed_into_a_reference_column(
+    tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str], case: str, form: str
+) -> None:
+    """``reliefkit check`` masks a row's own name typed into a column that names a record."""
+    from reliefkit.cli import main
+
+    file, line, column, name, expected = MISPLACED[case]
+    folder = example_with(tmp_path, file, line)
+    args = ["check", str(folder), "--as-of", "2015-12-31", "--format", form]
+    assert main(args) == 2
+    captured = capsys.readouterr()
+    assert name not in captured.out + captured.err
+    masked = f"{name[0]}**"
+    where = f"{file}, data row 1 (spreadsheet row 2), column {column}"
+    assert f"{where}: value='{masked}': {expected}" in captured.err
+    if form == "json":
+        assert json.loads(captured.out)["problems"] == [
+            {"file": file, "row": 1, "column": column, "value": masked, "expected": expected}
+        ]
+
+
+@pytest.mark.parametrize("case", sorted(MISPLACED))
+def test_a_reference_problem_keeps_the_name_and_shows_it_masked(
+    tmp_path: pathlib.Path, case: str
+) -> None:
+    """An unknown id that is its row's own name is kept whole and shown masked everywhere."""
+    file, line, column, name, expected = MISPLACED[case]
+    problem = only_problem(example_with(tmp_path, file, line))
+    assert (problem.column, problem.value, problem.expected) == (column, name, expected)
+    assert (problem.personal, problem.personal_values) == ("name", (name,))
+    masked = f"{name[0]}**"
+    assert str(problem) == (
+        f"{file}, data row 1 (spreadsheet row 2), column {column}: value='{masked}': {expected}"
+    )
+    assert repr(problem) == (
+        f"LoadProblem(file='{file}', row=1, column='{column}', value='{masked}', "
+        f"expected='{expected}')"
+    )
+    assert problem.to_dict() == {
+        "file": file,
+        "row": 1,
+        "column": column,
+        "value": masked,
+        "expected": expected,
+    }
+    assert name not in _shown(problem, LoadError("x", [problem]))
+
+
+def test_a_cell_problem_masks_its_rows_name_on_the_block_and_row_paths(
+    tmp_path: pathlib.Path,
+) -> None:
+    """A name typed into a count is masked, whether its rows are read in blocks or one by one."""
+    import reliefkit.io._csv as csv_io
+
+    line = "H01-01-01,V01-01,王小明,500299195111056925,王小明,false,"
+    folder = example_with(tmp_path, "households.csv", line)
+    found = []
+    for block_rows in (0, 1, 2048):
+        saved = csv_io.BLOCK_ROWS
+        csv_io.BLOCK_ROWS = block_rows
+        try:
+            found.append(only_problem(folder))
+        finally:
+            csv_io.BLOCK_ROWS = saved
+    assert found[0] == found[1] == found[2]
+    problem = found[0]
+    assert (problem.column, problem.value, problem.personal) == ("members", "王小明", "name")
+    assert problem.personal_values == ("王小明",)
+    assert str(problem) == (
+        "households.csv, data row 1 (spreadsheet row 2), column members: value='王**': "
+        "a whole number from 1 to 99"
+    )
+
+
+def test_a_cell_problem_masks_a_name_in_a_choice_column(tmp_path: pathlib.Path) -> None:
+    """A person's name typed into the role column is masked in the problem."""
+    problem = only_problem(example_with(tmp_path, "people.csv", "C-LG-1,张建林,LG,张建林"))
+    assert (problem.column, problem.value, problem.personal) == ("role", "张建林", "name")
+    assert problem.to_dict()["value"] == "张**"
+    assert "张建林" not in _shown(problem)
+
+
+def test_a_constructor_problem_masks_a_name_written_into_an_id(tmp_path: pathlib.Path) -> None:
+    """An id a record refuses (it holds ';') masked whole when it holds the row's name."""
+    folder = example_with(tmp_path, "people.csv", "C-NEW;张三丰,张三丰,LG,cadre", row=None)
+    problem = only_problem(folder)
+    assert (problem.column, problem.value, problem.personal) == ("id", "C-NEW;张三丰", "name")
+    assert problem.personal_values == ("张三丰",)
+    assert problem.to_dict()["value"] == "C" + "*" * 8  # nine characters, the first kept
+    assert "张三丰" not in _shown(problem)
+    assert "三丰" not in _shown(problem)
+
+
+def test_a_resident_id_typed_into_an_id_is_masked_as_one(tmp_path: pathlib.Path) -> None:
+    """A row's own resident ID typed into its id is shown as a resident ID is."""
+    line = "500299195111056925,V01-01,王小明,500299195111056925,1,false,"
+    problem = only_problem(example_with(tmp_path, "households.csv", line, row=None))
+    assert (problem.column, problem.personal) == ("id", "resident_id")
+    assert problem.personal_values == ("500299195111056925",)
+    assert problem.to_dict()["value"] == "5002************25"
+
+
+def test_a_problem_quoting_no_personal_value_is_shown_as_before(tmp_path: pathlib.Path) -> None:
+    """An unknown id that is no personal value of its row is shown whole, as it always was."""
+    line = "H01-01-01,V99,王小明,500299195111056925,1,false,"
+    problem = only_problem(example_with(tmp_path, "households.csv", line))
+    assert (problem.value, problem.personal, problem.personal_values) == ("V99", None, ())
+    assert str(problem) == (
+        "households.csv, data row 1 (spreadsheet row 2), column village_id: value='V99': "
+        "unknown id; expected an id of villages"
+    )
+
+
+def test_json_cells_and_list_records_mask_their_rows_name(tmp_path: pathlib.Path) -> None:
+    """JSON: a name in a list under a reference, or a record written as a list, is masked."""
+    from reliefkit.io import dump_json
+
+    path = dump_json(build(), tmp_path / "c.json")
+    document = json.loads(path.read_text(encoding="utf-8"))
+    first, second = document["households"][:2]
+    name, other = first["head_name"], second["head_name"]
+    first["village_id"] = [name]
+    # The second household as a list, in the format's column order.
+    document["households"][1] = [second["id"], second["village_id"], other]
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(LoadError) as caught:
+        load(path)
+    by_row = {p.row: p for p in caught.value.problems if p.file == "c.json:households"}
+    cell, record = by_row[1], by_row[2]
+    assert (cell.column, cell.value, cell.personal) == ("village_id", f'["{name}"]', "name")
+    assert cell.to_dict()["value"] == "[" + "*" * (len(name) + 3)
+    assert record.expected == "a JSON object (one record)"
+    assert (record.personal, record.personal_values) == ("name", (other,))
+    shown = _shown(caught.value)
+    assert name not in shown and other not in shown
+
+
+def test_a_v11_source_masks_a_name_typed_into_a_reference(tmp_path: pathlib.Path) -> None:
+    """Format v1.1: an unknown id that is its row's own name is masked when shown."""
+    import csv
+
+    from reliefkit.synth import synth
+
+    source = tmp_path / "v11"
+    synth(source, households=400, counties=2, seed=1)
+    path = source / "households.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    name = rows[0][header.index("head_name")]
+    rows[0][header.index("village_id")] = name
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    with pytest.raises(LoadError) as caught:
+        rk.load_campaigns(source)
+    (problem,) = caught.value.problems
+    assert (problem.column, problem.value, problem.personal) == ("village_id", name, "name")
+    assert name not in _shown(problem, caught.value)

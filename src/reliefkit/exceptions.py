@@ -162,8 +162,10 @@ class LoadProblem:
     two problems are equal when they found the same. (When the problem is about a name in the
     input's structure — a file, a header, a JSON key — ``value`` is that name as messages
     quote it: cut to size, control characters escaped.) ``personal`` says what personal data
-    ``value`` is (``"name"`` or ``"resident_id"``; ``None`` when it is none), and
-    ``personal_values`` are the personal values of the row that ``expected`` quotes.
+    ``value`` is (``"name"`` or ``"resident_id"``; ``None`` when it is none) — a cell of a
+    personal column, or any cell holding one of its row's personal values (a name typed into
+    ``village_id``) — and ``personal_values`` are the personal values of the row that
+    ``value`` or ``expected`` quotes.
 
     Shown (``str``, ``repr``, :meth:`to_dict`) through the personal-data boundary
     (:mod:`reliefkit._privacy`): the value masked as its kind (``张**``,

@@ -12,10 +12,13 @@ from typing import Any
 import attrs
 import pendulum
 
+from reliefkit._privacy import Personal
 from reliefkit.exceptions import IntegrityError, LoadError, LoadProblem
 from reliefkit.io._blocks import block_builder
+from reliefkit.io._cells import Unreadable
 from reliefkit.io._notices import as_text, cell_text, personal
 from reliefkit.io._rows import row_reader
+from reliefkit.io._schema import SCHEMA, Table
 from reliefkit.io._source import Block, Cells, RawTable, Reading
 from reliefkit.models import TABLES, Campaign, Dataset
 
@@ -44,14 +47,92 @@ class _Built:
     later_rows: list[int] = attrs.Factory(list)  # of the campaign table: rows after the first
 
 
-def _personal_values(raw: RawTable, cells: Cells, message: str) -> tuple[str, ...]:
-    """The row's personal values that ``message`` quotes (masked when it is shown)."""
-    values = (
-        as_text(value)
-        for c, value in zip(raw.table.columns, cells, strict=True)
-        if c.personal and value is not None
+def _personal_columns(table: Table) -> list[tuple[int, str, Personal]]:
+    """The personal columns of ``table`` (index, name), each with what personal data it
+    holds."""
+    return [
+        (i, c.name, kind) for i, c in enumerate(table.columns) if (kind := personal(c)) is not None
+    ]
+
+
+def _texts(cell: object) -> list[str]:
+    """The texts a raw cell holds (a JSON list's strings one by one)."""
+    if isinstance(cell, list):
+        return [item for item in cell if isinstance(item, str)]
+    if cell is None or isinstance(cell, Unreadable):
+        return []
+    return [as_text(cell)]
+
+
+def row_personal(table: Table, cells: Cells) -> list[tuple[str, Personal]]:
+    """A row's personal values as written (names, resident IDs), each with its kind."""
+    return [(text, kind) for i, _, kind in _personal_columns(table) for text in _texts(cells[i])]
+
+
+def _record_personal(table: str, record: Any) -> list[tuple[str, Personal]]:
+    """A built record's personal values, each with its kind."""
+    found = (
+        (getattr(record, name, None), kind) for _, name, kind in _personal_columns(SCHEMA[table])
     )
-    return tuple(sorted({v for v in values if v.strip() and v in message}))
+    return [(value, kind) for value, kind in found if isinstance(value, str)]
+
+
+def _quoting(
+    found: Iterable[tuple[str, Personal]],
+    value: str | None,
+    expected: str,
+    kind: Personal | None,
+) -> tuple[Personal | None, tuple[str, ...]]:
+    """What personal data a problem's ``value`` is (``kind``, its column's), and the
+    personal values of its row (``found``) that the problem quotes, to be masked when shown.
+
+    A name typed into a column that holds no personal data makes the cell personal data: a
+    value in which a personal value of its own row is written is masked whole — as a resident
+    ID when it is exactly the row's resident ID, as a name otherwise.
+    """
+    quoted: set[str] = set()
+    kinds: set[Personal] = set()
+    for text, what in found:
+        text = text.strip()
+        if not text:
+            continue
+        if text in expected:
+            quoted.add(text)
+        if kind is None and value is not None and text in value:
+            quoted.add(text)
+            kinds.add(what if value.strip() == text else "name")
+    if kinds:
+        kind = "resident_id" if kinds == {"resident_id"} else "name"
+    return kind, tuple(sorted(quoted))
+
+
+def personal_problem(
+    file: str,
+    row: int | None,
+    column: str | None,
+    value: str | None,
+    expected: str,
+    found: Iterable[tuple[str, Personal]],
+    *,
+    kind: Personal | None = None,
+) -> LoadProblem:
+    """A load problem about a row whose personal values are ``found``: marked with what
+    personal data ``value`` is (``kind``, its column's, or a name of the row typed into
+    it) and the personal values it quotes, so that it shows them masked."""
+    kind, quoted = _quoting(found, value, expected, kind)
+    return LoadProblem(file, row, column, value, expected, personal=kind, personal_values=quoted)
+
+
+def _cell_problem(
+    raw: RawTable, number: int, cells: Cells, index: int, expected: str
+) -> LoadProblem:
+    """A cell the reader refused (``expected`` says why), its row's personal data marked."""
+    column = raw.table.columns[index]
+    value = cell_text(cells[index])
+    found = row_personal(raw.table, cells)
+    return personal_problem(
+        raw.file, number, column.name, value, expected, found, kind=personal(column)
+    )
 
 
 def _constructor_problem(raw: RawTable, number: int, cells: Cells, exc: Exception) -> LoadProblem:
@@ -65,15 +146,8 @@ def _constructor_problem(raw: RawTable, number: int, cells: Cells, exc: Exceptio
         value = cell_text(cells[names.index(column)])
         kind = personal(raw.table.column(column))
     expected = _PREFIX.sub("", message, count=1)
-    return LoadProblem(
-        raw.file,
-        number,
-        column,
-        value,
-        expected,
-        personal=kind,
-        personal_values=_personal_values(raw, cells, expected),
-    )
+    found = row_personal(raw.table, cells)
+    return personal_problem(raw.file, number, column, value, expected, found, kind=kind)
 
 
 def _build_table(raw: RawTable, problems: list[LoadProblem], shared: dict[str, str]) -> _Built:
@@ -82,7 +156,6 @@ def _build_table(raw: RawTable, problems: list[LoadProblem], shared: dict[str, s
     file = raw.file
     built = _Built(file)
     read = row_reader(table, raw.missing, shared)
-    columns = table.columns
     # A missing required column leaves every row unbuildable, reported once by the reader.
     buildable = not raw.missing
     record_type = table.record_type
@@ -100,17 +173,7 @@ def _build_table(raw: RawTable, problems: list[LoadProblem], shared: dict[str, s
         kwargs, bad = read(cells)
         if bad or not buildable:
             for i, expected in bad:
-                column = columns[i]
-                problems.append(
-                    LoadProblem(
-                        file,
-                        number,
-                        column.name,
-                        cell_text(cells[i]),
-                        expected,
-                        personal=personal(column),
-                    )
-                )
+                problems.append(_cell_problem(raw, number, cells, i, expected))
             if isinstance(kwargs.get("id"), str):
                 skipped.add(str(kwargs["id"]))
             return
@@ -220,11 +283,15 @@ def _locate(
         holding = [c for c in candidates if _holds(getattr(c[1], field, None), value)]
         candidates = holding or candidates
         row: int | None = None
+        found: list[tuple[str, Personal]] = []
         if candidates:
             index = len(candidates) - totals[problem] + seen[problem]
-            row = candidates[max(0, min(index, len(candidates) - 1))][0]
+            row, record = candidates[max(0, min(index, len(candidates) - 1))]
+            found = _record_personal(table, record)
         seen[problem] += 1
-        out.append(LoadProblem(_file(table, built, reading), row, field, value, expected))
+        # A reference holds no personal data, unless a name of its own row is typed in it.
+        file = _file(table, built, reading)
+        out.append(personal_problem(file, row, field, value, expected, found))
     for (table, field, unread_tables), count in consequences.items():
         files = " and ".join(_file(t, built, reading) for t in unread_tables)
         out.append(

@@ -14,6 +14,7 @@ from typing import Any
 
 from reliefkit.exceptions import LoadProblem
 from reliefkit.io._aliases import resolve_header
+from reliefkit.io._assemble import personal_problem, row_personal
 from reliefkit.io._cells import LongNumber, NotUnicode, Oversized, json_value
 from reliefkit.io._limits import (
     MAX_CELL_CHARS,
@@ -213,8 +214,19 @@ def _read_table(table: Table, file: str, records: object, reading: Reading) -> N
     first_blank: list[int] = []
     for number, record in enumerate(records, start=1):
         if not isinstance(record, dict):
+            # A row written as a list is taken in the format's column order: a name in it is
+            # the row's own, and the list is shown masked.
+            items = record[: len(table.columns)] if isinstance(record, list) else []
+            items += [None] * (len(table.columns) - len(items))
             problems.append(
-                LoadProblem(file, number, None, cell_text(record), "a JSON object (one record)")
+                personal_problem(
+                    file,
+                    number,
+                    None,
+                    cell_text(record),
+                    "a JSON object (one record)",
+                    row_personal(table, tuple(items)),
+                )
             )
             rows.append((number, None))
             continue
