@@ -906,6 +906,15 @@ def test_a_resident_id_typed_into_an_id_is_masked_as_one(tmp_path: pathlib.Path)
     assert problem.to_dict()["value"] == "5002************25"
 
 
+def test_a_name_pushed_beyond_the_header_is_masked(tmp_path: pathlib.Path) -> None:
+    """A row's own name in a cell beyond the header's last column is shown masked."""
+    line = "H01-01-01,V01-01,王小明,500299195111056925,1,false,,王小明"
+    problem = only_problem(example_with(tmp_path, "households.csv", line))
+    assert (problem.value, problem.personal) == ("王小明", "name")
+    assert "王小明" not in str(problem)
+    assert problem.to_dict()["value"] == "王**"
+
+
 def test_a_problem_quoting_no_personal_value_is_shown_as_before(tmp_path: pathlib.Path) -> None:
     """An unknown id that is no personal value of its row is shown whole, as it always was."""
     line = "H01-01-01,V99,王小明,500299195111056925,1,false,"

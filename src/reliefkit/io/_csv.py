@@ -388,13 +388,18 @@ class _Rows:
         if count > width:
             extra = [cell for cell in cells[width:] if cell.strip()]
             if extra:
+                from reliefkit.io._assemble import personal_problem, row_personal
+
+                # A row pushed right shows its own name or resident ID in the extra cell.
+                found = row_personal(self.table, self.pick([*cells, None]))
                 self.reading.problems.append(
-                    LoadProblem(
+                    personal_problem(
                         self.file,
                         number,
                         None,
                         cell_text(extra[0]),
                         f"{len(extra)} cell(s) beyond the header's last column",
+                        found,
                     )
                 )
             del cells[width:]
