@@ -26,7 +26,6 @@ from reliefkit.columnar._tables import (
     record_from,
     tables,
 )
-from reliefkit.exceptions import LoadError, LoadProblem
 from reliefkit.io._schema import SCHEMA
 from reliefkit.models import Campaign, Dataset
 
@@ -90,22 +89,30 @@ def from_datasets(datasets: Iterable[Dataset], backend: Backend) -> Source:
 
 
 def from_parquet(folder: Path, backend: Backend) -> Source:
-    """Hold a folder of Parquet files, one per table, each with a ``campaign_id`` column."""
+    """Hold a folder of Parquet files, one per table, each with a ``campaign_id`` column.
+
+    Checked as the object loader checks it (:mod:`._checks`: its ``LoadError``, found with
+    the engine); a folder whose cells the engine cannot hold as they are (a header under an
+    alias, a date spelled as text) is read by the object loader instead.
+    """
+    from reliefkit.columnar._checks import NotNative, check_rows, empty_table, read_files
+
+    files = read_files(folder)
+    if not files.native:
+        return from_datasets(_load_any(folder), backend)
     source = Source(backend, str(folder))
-    missing = [n for n in tables() if not (folder / f"{n}.parquet").is_file()]
-    if missing:
-        raise LoadError(
-            str(folder),
-            [
-                LoadProblem(str(folder / f"{n}.parquet"), None, None, None, "a Parquet file")
-                for n in missing
-            ],
-        )
     for name in tables():
-        raw, present = backend.parquet(str(folder / f"{name}.parquet"), ROW)
+        if name in files.raws:
+            raw, present = backend.parquet(str(folder / f"{name}.parquet"), ROW)
+        else:  # no file: no record of the table, as the object loader reads it
+            raw, present = empty_table(backend, name)
         if name == "campaign" and "campaign_id" not in present:
             raw = f"(SELECT id AS campaign_id, * FROM {raw})"
         _normalise(backend, name, raw, present)
+    try:
+        check_rows(backend, files)
+    except NotNative:
+        return from_datasets(_load_any(folder), backend)
     source._read_campaigns()
     return source
 

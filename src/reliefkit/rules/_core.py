@@ -804,14 +804,14 @@ class Pack:
         column), ``params`` (one row per campaign: ``as_of``, ``year``, the campaign's
         dates, the pack's scalar parameters and what :meth:`derive` adds), ``param_items``
         (``campaign_id, name, pos, part, item`` for list parameters: the item at ``pos`` in
-        the list's order — a set's sorted — and, for a list of tuples, its ``part``-th element), ``param_map`` (``campaign_id,
-        name, key, value`` for mapping parameters, as text), ``param_eras`` (``campaign_id,
-        name, since, until, key, value``: each era of each parameter, what
-        :meth:`param_on` reads; one open era for an override; a row per item of a list, per
-        key of a mapping), ``rule_eras`` (``code, since, until``: each
-        rule's era, for a rule judging dated acts), ``known_codes`` (``code``: every code
-        the registry knows), the id-list links ``<table>__<column>``
-        (``campaign_id, id, item``) and the pack's views (see :meth:`view`).
+        the list's order — a set's sorted — and, for a list of tuples, its ``part``-th
+        element), ``param_map`` (``campaign_id, name, key, value`` for mapping parameters,
+        as text), ``param_eras`` (``campaign_id, name, since, until, key, value``: each era
+        of each parameter, what :meth:`param_on` reads; one open era for an override; a row
+        per item of a list, per key of a mapping), ``rule_eras`` (``code, since, until``:
+        each rule's era, for a rule judging dated acts), ``known_codes`` (``code``: every
+        code the registry knows), the id-list links ``<table>__<column>`` (``campaign_id,
+        id, item``) and the pack's views (see :meth:`view`).
         The engine finds the flagged subjects with it and has the judge word them.
         """
         rule = self.rules.get(code)
