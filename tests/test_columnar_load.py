@@ -125,6 +125,9 @@ FAULTS: dict[str, Fault] = {
     ),
     # references
     "unknown village": lambda f, k: _set(f, "households", "village_id", k, "V-NOWHERE"),
+    "the head's name typed into the village": lambda f, k: _set(
+        f, "households", "village_id", k, _cell(f, "households", "head_name", k)
+    ),
     "a township where a village belongs": lambda f, k: _set(
         f, "households", "village_id", k, _cell(f, "townships", "id", k)
     ),

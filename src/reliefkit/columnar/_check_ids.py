@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from reliefkit._privacy import Personal
 from reliefkit.columnar._check_rows import Routed
 from reliefkit.columnar._check_sql import literal, relation
 from reliefkit.columnar._checks import Files
@@ -306,4 +307,44 @@ def reference_problems(backend: Backend, files: Files, routed: Routed) -> list[L
     found += _references(ids, unique)
     found += _seconds(ids)
     found.sort(key=lambda f: f[0])
-    return [problem for _, problem in found]
+    return _with_personal(backend, found)
+
+
+def _with_personal(backend: Backend, found: list[Found]) -> list[LoadProblem]:
+    """The problems, each marked with its row's personal values (a name typed into an id
+    is shown masked), as the object loader marks them."""
+    from reliefkit.io._assemble import _personal_columns, personal_problem
+
+    rows: defaultdict[int, set[int]] = defaultdict(set)
+    for (t, number, *_), _problem in found:
+        if _personal_columns(SCHEMA[_NAMES[t]]):
+            rows[t].add(number - 1)
+    values: dict[tuple[int, int], list[tuple[str, Personal]]] = {}
+    for t, numbers in rows.items():
+        columns = _personal_columns(SCHEMA[_NAMES[t]])
+        relation(backend, "_rk_personal_rows", [(ROW, "BIGINT")], [(n,) for n in sorted(numbers)])
+        names = ", ".join(f'"{name}"' for _, name, _ in columns)
+        _, got = backend.rows(
+            f'SELECT {ROW}, {names} FROM "{_NAMES[t]}" '
+            f"WHERE {ROW} IN (SELECT {ROW} FROM _rk_personal_rows)"
+        )
+        for row, *cells in got:
+            values[(t, int(row))] = [
+                (cell, kind)
+                for cell, (_, _, kind) in zip(cells, columns, strict=True)
+                if isinstance(cell, str) and cell
+            ]
+    out = []
+    for (t, number, *_), problem in found:
+        personal = values.get((t, number - 1))
+        if personal:
+            problem = personal_problem(
+                problem.file,
+                problem.row,
+                problem.column,
+                problem.value,
+                problem.expected,
+                personal,
+            )
+        out.append(problem)
+    return out
