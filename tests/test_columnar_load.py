@@ -163,9 +163,15 @@ FAULTS: dict[str, Fault] = {
         f, "funds", "id", k, f" {_cell(f, 'funds', 'id', k)} "
     ),
     "dates spelled as text": lambda f, k: _as_text(f, "projects", "published_on"),
+    # pandas writes '' for a missing text: no value, as the object loader reads it
+    "an empty optional reference": lambda f, k: _set(
+        f, "households", "responsible_person_id", k, ""
+    ),
+    "an empty required cell": lambda f, k: _set(f, "people", "unit_id", k, ""),
 }
 LOADS = frozenset(
     {
+        "an empty optional reference",
         "pledges file missing",
         "a kind in capitals",
         "an id with spaces around it",

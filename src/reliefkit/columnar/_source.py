@@ -58,6 +58,9 @@ def _normalise(backend: Backend, name: str, raw: str, present: set[str]) -> None
     for column in columns_of(name):
         sql_type = SQL_TYPES[column.cell]
         value = f'"{column.name}"' if column.name in present else "NULL"
+        if column.name in present and sql_type == "STRING":
+            # An empty cell is no value, as the object loader reads it (pandas writes '').
+            value = f"NULLIF(CAST({value} AS STRING), '')"
         cols.append(f'CAST({value} AS {sql_type}) AS "{column.name}"')
     cols.append(ROW)
     backend.materialise(name, f"SELECT {', '.join(cols)} FROM {raw}")
