@@ -23,7 +23,11 @@ pq = pytest.importorskip("pyarrow.parquet")
 import reliefkit as rk  # noqa: E402
 from reliefkit.cli import main  # noqa: E402
 from reliefkit.exceptions import LoadProblem  # noqa: E402
-from reliefkit.io import dump_json, load_campaigns_with_notices  # noqa: E402
+from reliefkit.io import (  # noqa: E402
+    dump_json,
+    load_campaigns_with_notices,
+    load_with_notices,
+)
 from reliefkit.report import Outcome  # noqa: E402
 from reliefkit.synth import SynthSummary, synth  # noqa: E402
 
@@ -401,3 +405,200 @@ def test_notices_name_the_file_within_the_source(made: dict[str, object], tmp_pa
     campaigns, notices = load_campaigns_with_notices(folders)
     assert len(campaigns) == 3
     assert {n.file for n in notices} == {"README.md", "c0001/donation.csv"}
+
+
+def _drop_columns(path: Path, *names: str) -> None:
+    """Rewrite a CSV file without the columns ``names`` (the csv module only)."""
+    header, rows = _rows(path)
+    keep = [i for i, name in enumerate(header) if name not in names]
+    _write(path, [header[i] for i in keep], [[row[i] for i in keep] for row in rows])
+
+
+def test_a_file_without_campaign_id_is_one_problem(made: dict[str, object], tmp_path: Path) -> None:
+    """A v1.1 file missing campaign_id is one problem, its rows' cells still checked, as in v1."""
+    root = made["root"]
+    assert isinstance(root, Path)
+    source = shutil.copytree(root / "v11", tmp_path / "v11")
+    header, rows = _rows(source / "households.csv")
+    rows[6][header.index("members")] = "many"  # data row 7: a bad cell, reported as in v1
+    _write(source / "households.csv", header, rows)
+    _drop_columns(source / "households.csv", "campaign_id")
+    problems = _problems(source)
+    assert [(p.file, p.row, p.column) for p in problems] == [
+        ("households.csv", None, "campaign_id"),
+        ("households.csv", 7, "members"),
+    ]
+
+    cut = shutil.copytree(made["folders"]["C0001"], tmp_path / "v1")  # type: ignore[index]
+    _drop_columns(cut / "households.csv", "village_id")
+    with pytest.raises(rk.LoadError) as caught:  # v1, for comparison: one problem
+        rk.load(cut)
+    assert len(caught.value.problems) == 1
+
+    parquet = shutil.copytree(root / "parquet", tmp_path / "parquet")
+    table = pq.read_table(parquet / "households.parquet")
+    pq.write_table(table.drop_columns(["campaign_id"]), parquet / "households.parquet")
+    (problem,) = _problems(parquet)
+    assert (problem.file, problem.row, problem.column) == (
+        "households.parquet",
+        None,
+        "campaign_id",
+    )
+
+
+def _references(path: Path, column: str) -> int:
+    """How many household ids a CSV column names (``;``-separated lists; the csv module)."""
+    header, rows = _rows(path)
+    at = header.index(column)
+    return sum(1 for row in rows for part in row[at].split(";") if part.strip())
+
+
+def test_ids_of_a_file_without_campaign_id_or_id_are_counted_per_file(
+    made: dict[str, object], tmp_path: Path
+) -> None:
+    """Without campaign_id and id, references to the file are one count per file and column."""
+    root = made["root"]
+    assert isinstance(root, Path)
+    source = shutil.copytree(root / "v11", tmp_path / "v11")
+    _drop_columns(source / "households.csv", "campaign_id", "id")
+    problems = _problems(source)
+    assert [(p.file, p.row, p.column) for p in problems[:2]] == [
+        ("households.csv", None, "campaign_id"),
+        ("households.csv", None, "id"),
+    ]
+    counted = {(p.file, p.column): p.expected for p in problems[2:]}
+    expected = {
+        ("activities.csv", "households"): _references(source / "activities.csv", "households"),
+        ("disbursements.csv", "household_id"): _references(
+            source / "disbursements.csv", "household_id"
+        ),
+    }
+    assert set(counted) == set(expected)
+    for key, count in expected.items():
+        assert counted[key].startswith(f"{count:,} id(s) not found")
+        assert "households.csv" in counted[key]
+
+
+def test_consequences_of_an_unreadable_file_are_one_line_per_file_and_column(
+    made: dict[str, object], tmp_path: Path
+) -> None:
+    """An unreadable Parquet file's consequences are one line per file and column, summed."""
+    root = made["root"]
+    assert isinstance(root, Path)
+    source = shutil.copytree(root / "parquet", tmp_path / "parquet")
+    whole = (source / "households.parquet").read_bytes()
+    (source / "households.parquet").write_bytes(whole[:1000])  # cut short: unreadable
+    activities = pq.read_table(source / "activities.parquet")["households"].to_pylist()
+    listed = sum(1 for cell in activities if cell for part in cell.split(";") if part.strip())
+    paid = pq.read_table(source / "disbursements.parquet")["household_id"].to_pylist()
+    problems = _problems(source)
+    assert (problems[0].file, problems[0].row) == ("households.parquet", None)
+    lines = [(p.file, p.column, p.expected.split(" ")[0]) for p in problems[1:]]
+    assert lines == [
+        ("activities.parquet", "households", f"{listed:,}"),
+        ("disbursements.parquet", "household_id", f"{sum(1 for v in paid if v):,}"),
+    ]
+    assert all(p.expected.endswith("fix that first") for p in problems[1:])
+
+
+def test_a_v11_source_without_format_json_says_to_write_it(
+    made: dict[str, object], tmp_path: Path
+) -> None:
+    """A v1.1 source without format.json is one problem saying why and what to write in it."""
+    root = made["root"]
+    assert isinstance(root, Path)
+    wanted = {"format": "reliefkit", "version": "1.1"}  # as docs/data-format.md says
+    for name in ("v11", "parquet"):
+        source = shutil.copytree(root / name, tmp_path / name)
+        (source / "format.json").unlink()
+        for load in (rk.load_campaigns, rk.load):
+            with pytest.raises(rk.LoadError) as caught:
+                load(source)
+            (problem,) = caught.value.problems
+            assert (problem.file, problem.row, problem.column) == ("format.json", None, None)
+            assert json.dumps(wanted) in problem.expected
+        reason = "campaign_id column and 3 campaign rows" if name == "v11" else "Parquet"
+        assert reason in problem.expected
+        (source / "format.json").write_text(json.dumps(wanted), encoding="utf-8")
+        assert list(rk.load_campaigns(source)) == list(COUNTIES)
+
+
+def test_format_json_problems_say_plainly_what_is_wrong(
+    made: dict[str, object], tmp_path: Path
+) -> None:
+    """A number for the version, or text that is not JSON, is named as such in format.json."""
+    root = made["root"]
+    assert isinstance(root, Path)
+    source = shutil.copytree(root / "v11", tmp_path / "v11")
+    (source / "format.json").write_text('{"format": "reliefkit", "version": 1.1}')
+    (problem,) = _problems(source)
+    assert (problem.file, problem.column, problem.value) == ("format.json", "version", "1.1")
+    assert "not the number 1.1" in problem.expected and '"1.1", in quotes' in problem.expected
+    text = '{"format": "reliefkit", "version": '
+    (source / "format.json").write_text(text)
+    (problem,) = _problems(source)
+    # the text ends on line 1: the value it lacks would be the next character
+    assert problem.expected.startswith(
+        f"not valid JSON (Expecting value at line 1, column {len(text) + 1})"
+    )
+    (source / "format.json").write_text('["reliefkit", "1.1"]')
+    (problem,) = _problems(source)
+    assert "a JSON list" in problem.expected
+
+
+def test_files_the_loader_does_not_read_are_named(made: dict[str, object], tmp_path: Path) -> None:
+    """A table's file in the other format is a problem naming it; a sub-folder is a notice."""
+    root, cuts = made["root"], made["folders"]
+    assert isinstance(root, Path) and isinstance(cuts, dict)
+    cut = shutil.copytree(cuts["C0001"], tmp_path / "v1")
+    header, rows = _rows(cut / "pledges.csv")
+    pq.write_table(
+        pa.table({h: [r[i] for r in rows] for i, h in enumerate(header)}), cut / "pledges.parquet"
+    )
+    (cut / "pledges.csv").unlink()
+    for load in (rk.load, rk.load_campaigns):
+        with pytest.raises(rk.LoadError) as caught:
+            load(cut)
+        (problem,) = caught.value.problems
+        assert problem.file == "pledges.parquet" and "pledges.csv" in problem.expected
+
+    v1 = shutil.copytree(cuts["C0001"], tmp_path / "v1-with-a-campaign")
+    shutil.copytree(cuts["C0002"], v1 / "c0002")
+    data, notices = load_with_notices(v1)
+    assert data.campaign.id == "C0001"
+    assert [n.file for n in notices] == ["c0002"]
+    v11 = shutil.copytree(root / "v11", tmp_path / "v11")
+    shutil.copytree(cuts["C0002"], v11 / "c0002")
+    campaigns, notices = load_campaigns_with_notices(v11)
+    assert list(campaigns) == list(COUNTIES) and [n.file for n in notices] == ["c0002"]
+    folders = shutil.copytree(root / "folders", tmp_path / "folders")
+    shutil.copytree(cuts["C0002"], folders / "c0001" / "old")
+    campaigns, notices = load_campaigns_with_notices(folders)
+    assert len(campaigns) == 3 and [n.file for n in notices] == ["c0001/old"]
+
+    mixed = shutil.copytree(root / "v11", tmp_path / "mixed")
+    pq.write_table(pa.table({"campaign_id": ["C0001"]}), mixed / "pledges.parquet")
+    (problem,) = _problems(mixed)
+    assert problem.file == "pledges.parquet" and "pledges.csv" in problem.expected
+
+
+def test_cli_html_refusal_gives_advice_that_works(
+    made: dict[str, object], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Refusing HTML for a v1.1 source advises what works: its Python snippet makes the page."""
+    root = made["root"]
+    assert isinstance(root, Path)
+    assert main(["check", str(root / "v11"), "--as-of", AS_OF, "--format", "html"]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "on its own" not in err
+    snippet = err.split("in Python: ")[1].strip()
+    code = (
+        snippet.replace("PATH", repr(str(root / "v11")))
+        .replace("CAMPAIGN_ID", repr("C0002"))
+        .replace("AS_OF", repr(AS_OF))
+    )
+    names: dict[str, object] = {"rk": rk}
+    exec(code, names)  # the advice, run as a user would
+    html = names["html"]
+    assert isinstance(html, str) and html.lstrip().lower().startswith("<!doctype html")
+    assert "C0002" in html

@@ -456,7 +456,9 @@ def _refuse_html(path: Path, campaigns: int | None) -> None:
     if campaigns is not None and campaigns > 1:
         raise _Refused(
             f"--format html: {path} holds {campaigns:,} campaigns, and an HTML page shows one; "
-            "use --format text or json for all of them, or check each campaign on its own"
+            "use --format text or json for all of them; for one campaign's page, in Python: "
+            "data = rk.load_campaigns(PATH)[CAMPAIGN_ID]; "
+            "html = rk.check(data, as_of=AS_OF).to_html(dataset=data)"
         )
 
 

@@ -5,6 +5,7 @@ sources whose rows come to more than one campaign.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from itertools import repeat
 from operator import attrgetter
@@ -21,6 +22,9 @@ from reliefkit.models import Dataset
 
 _ID = attrgetter("id")
 _WITH_IDS = frozenset(name for name, table in SCHEMA.items() if table.column("id") is not None)
+# A count of references made unknown by a file not read (one per campaign, each from
+# ``_locate``): "3,879 id(s) not found, most likely because villages.csv could not be …".
+_COUNTED = re.compile(r"(\d[\d,]*) (id\(s\) not found, .+)", re.DOTALL)
 
 
 def new_built(file: str) -> _Built:
@@ -162,3 +166,26 @@ class UniqueIds:
                             f"{other[1]!r} ({other[2]})",
                         )
                     )
+
+
+def merge_counts(problems: list[LoadProblem]) -> list[LoadProblem]:
+    """``problems`` with the counted consequences of an unread file (one per campaign of a
+    source whose files hold every campaign) made one per file and column, their counts
+    added up, where the first of them was."""
+    totals: dict[tuple[str, str | None, str], int] = {}
+    first: dict[tuple[str, str | None, str], int] = {}
+    out: list[LoadProblem | None] = []
+    for problem in problems:
+        match = _COUNTED.fullmatch(problem.expected)
+        if match is None or problem.row is not None or problem.value is not None:
+            out.append(problem)
+            continue
+        key = (problem.file, problem.column, match.group(2))
+        totals[key] = totals.get(key, 0) + int(match.group(1).replace(",", ""))
+        if key not in first:
+            first[key] = len(out)
+            out.append(None)
+    for key, at in first.items():
+        file, column, rest = key
+        out[at] = LoadProblem(file, None, column, None, f"{totals[key]:,} {rest}")
+    return [p for p in out if p is not None]

@@ -24,14 +24,25 @@ from reliefkit.io._csv import _FILES, _NEAR, _near, read_folder
 from reliefkit.io._gather import UniqueIds, build_dataset
 from reliefkit.io._json import read_json
 from reliefkit.io._notices import Notice, safe_name
+from reliefkit.io._schema import SCHEMA
 from reliefkit.io._source import Reading
-from reliefkit.io._v11 import FORMAT_FILE, campaign_rows, read_v11
+from reliefkit.io._v11 import FORMAT_FILE, campaign_rows, read_v11, unmarked
 from reliefkit.models import Dataset
 from reliefkit.models._campaigns import Campaigns
 
 FOLDERS = "folders"
 V11 = "v1.1"
+V1 = "v1"
 _NOT_A_CAMPAIGN = "not a campaign (a folder of CSV files or a .json file); ignored"
+_PARQUET = {f"{name}.parquet": table for name, table in SCHEMA.items()}
+_FOLDER_INSIDE = (
+    "a folder inside a campaign's folder; not read (a v1 folder is one campaign: to check "
+    "several, put their folders side by side in a folder holding no table file)"
+)
+_JSON_INSIDE = (
+    "a JSON file in a v1 folder, whose tables are CSV files; not read (a campaign's JSON "
+    "file is read on its own, or beside others in a folder of campaigns)"
+)
 
 
 @contextmanager
@@ -67,20 +78,69 @@ def _campaign_entry(folder: Path, entry: str) -> bool:
     return stat.S_ISDIR(mode) or (stat.S_ISLNK(mode) and (folder / entry).is_dir())
 
 
+def _stray(folder: Path, entry: str) -> bool:
+    """Whether a v1 folder's reader would pass over ``entry`` without a word: a Parquet or
+    JSON file, or a sub-folder (a table's name and a near miss of one it reports itself)."""
+    if entry.startswith(".") or entry in _FILES or _near(entry) in _NEAR:
+        return False
+    return entry.lower().endswith((".parquet", ".json")) or (folder / entry).is_dir()
+
+
 def layout(path: Path) -> str | None:
-    """``"v1.1"`` for a folder holding ``format.json``, ``"folders"`` for a folder of
-    campaigns (no table's file, but sub-folders or ``.json`` files), ``None`` for anything
-    else (a v1 folder or a ``.json`` file: one campaign)."""
+    """``"v1.1"`` for a folder holding ``format.json`` (or one that needs it: see
+    :func:`~reliefkit.io._v11.unmarked`), ``"folders"`` for a folder of campaigns (no
+    table's file, but sub-folders or ``.json`` files), ``"v1"`` for a v1 folder holding
+    something its reader does not read (read here, so that each is named), ``None`` for
+    anything else (a v1 folder or a ``.json`` file: one campaign)."""
     if not path.is_dir():
         return None
     entries = _entries(path)
-    if FORMAT_FILE in entries:
+    if FORMAT_FILE in entries or unmarked(path, entries) is not None:
         return V11
-    if any(e in _FILES or _near(e) in _NEAR for e in entries):
-        return None
-    if any(_campaign_entry(path, e) for e in entries):
+    tables = any(e in _FILES or _near(e) in _NEAR for e in entries)
+    if not tables and any(_campaign_entry(path, e) for e in entries):
         return FOLDERS
-    return None
+    return V1 if any(_stray(path, e) for e in entries) else None
+
+
+def _strays(folder: Path, reading: Reading) -> None:
+    """Name what a v1 folder holds that its reader does not read: a table's Parquet file is
+    a problem (and its table, unless its CSV file is there too, is not read: references to
+    it are consequences), a sub-folder or a JSON file a notice."""
+    entries = _entries(folder)
+    for entry in entries:
+        if not _stray(folder, entry):
+            continue
+        name = safe_name(entry)
+        table = _PARQUET.get(_near(entry))
+        if table is not None:
+            fix = (
+                f"its table is read from {table.file}"
+                if table.file in entries
+                else f"write it as {table.file}; Parquet tables are format v1.1, with a "
+                "campaign_id column in every file and a format.json"
+            )
+            why = f"a Parquet file in a v1 folder, whose tables are CSV files: not read ({fix})"
+            reading.problems.append(LoadProblem(name, None, None, None, why))
+            if table.file not in entries:
+                reading.unread.add(table.name)
+        elif (folder / entry).is_dir():
+            reading.notices.append(Notice(name, None, None, _FOLDER_INSIDE))
+        elif entry.lower().endswith(".json"):
+            reading.notices.append(Notice(name, None, None, _JSON_INSIDE))
+        else:
+            reading.notices.append(Notice(name, None, None, "not a table of the format; ignored"))
+
+
+def _load_v1(folder: Path) -> tuple[Dataset, tuple[Notice, ...]]:
+    """A v1 folder that holds more than its reader reads: loaded as ``load`` loads it, with
+    a problem or notice naming each such entry."""
+    reading = read_folder(folder)
+    try:
+        _strays(folder, reading)
+        return assemble(reading), tuple(reading.notices)
+    finally:
+        reading.close()
 
 
 def count_campaigns(path: Path) -> int | None:
@@ -91,7 +151,7 @@ def count_campaigns(path: Path) -> int | None:
         return campaign_rows(path)
     if kind == FOLDERS:
         return sum(_campaign_entry(path, e) for e in _entries(path))
-    return 1
+    return 1  # a v1 folder or a JSON file
 
 
 def _prefixed(prefix: str, problems: list[LoadProblem]) -> list[LoadProblem]:
@@ -121,7 +181,7 @@ def _entry_problem(folder: Path, entry: str) -> str | None:
     path = folder / entry
     if path.is_symlink():
         return "a symbolic link: give the campaign's folder or file itself; not read"
-    if path.is_dir() and (path / FORMAT_FILE).exists():
+    if path.is_dir() and ((path / FORMAT_FILE).exists() or unmarked(path, _entries(path))):
         return "a format v1.1 source inside a folder of campaigns: check it on its own; not read"
     if not path.is_dir() and not path.is_file():
         return "not a regular file; not read"
@@ -151,6 +211,8 @@ def _read_folders(
         path = folder / entry
         prefix = "" if path.is_file() else f"{name}/"
         reading = _read_entry(path)
+        if path.is_dir():
+            _strays(path, reading)
         found: list[LoadProblem] = []
         try:
             shared: dict[str, str] = {}
@@ -193,6 +255,9 @@ def load_campaigns_with_notices(
                 loaders = {key: partial(_load_entry, place) for key, place in places.items()}
                 return Campaigns.lazy(loaders, source=str(source)), notices
             return Campaigns.of(datasets, source=str(source)), notices
+        if kind == V1:
+            dataset, notices = _load_v1(source)
+            return Campaigns.of([dataset], source=str(source)), notices
     from reliefkit.io import load_with_notices  # one campaign: a v1 folder or a JSON file
 
     dataset, notices = load_with_notices(source)
@@ -236,7 +301,9 @@ def load_one(path: Path) -> tuple[Dataset, tuple[Notice, ...]]:
     """The one campaign of a source of many campaigns' layout (a v1.1 source or a folder of
     campaigns holding one); a source holding more is refused, saying what reads it."""
     count = count_campaigns(path)
-    if count is not None and count > 1:
+    # A v1.1 source without its format.json: the load says that first.
+    marked = layout(path) != V11 or (path / FORMAT_FILE).exists()
+    if count is not None and count > 1 and marked:
         raise _too_many(path, count)
     campaigns, notices = load_campaigns_with_notices(path)
     if len(campaigns) != 1:

@@ -34,6 +34,9 @@ class Router:
         self.orphans: Counter[str] = Counter()  # rows naming no campaign, when campaigns are unread
         self.unread_campaigns = "campaign" in reading.unread
         self.campaign_rows = 0
+        # The ids of tables without a campaign_id column, whose rows go to no campaign: a
+        # reference to one is a consequence of the missing column, not reported again.
+        self.unrouted: dict[str, set[str]] = {}
 
     def table(self, raw: RawTable) -> None:
         """Read and route every row of ``raw`` (its stream is consumed)."""
@@ -43,11 +46,14 @@ class Router:
         own = table.name == "campaign"
         names = [c.name for c in raw.table.columns]
         key = names.index("id") if own else 0
-        if (own and missing) or (not own and CAMPAIGN_ID in raw.missing):
+        if own and missing:
             # Reported once, as a missing column; the rows are read for their own problems.
             for _ in raw.rows:
                 pass
-            self.unread_campaigns = self.unread_campaigns or own
+            self.unread_campaigns = True
+            return
+        if not own and CAMPAIGN_ID in raw.missing:
+            self._unrouted(raw, builder)
             return
         for item in raw.rows:
             if isinstance(item, Block):
@@ -57,6 +63,25 @@ class Router:
                 if cells is not None:  # else refused whole by the reader (reported)
                     part = (number, cells[1:])
                     self._send(cells[key], number, builder, own, part, cells[0])
+
+    def _unrouted(self, raw: RawTable, builder: TableBuilder) -> None:
+        """A table without its ``campaign_id`` column (reported once, as missing): its rows
+        go to no campaign. Each is read for its own cells, as the rows of a v1 file missing a
+        required column are, and its id kept (:attr:`unrouted`); when the ids cannot be told
+        either, the table counts as not read, and references to it as its consequences."""
+        builder.buildable = False
+        builder.block = None
+        held = new_built(raw.file)
+        for item in raw.rows:
+            if isinstance(item, Block):
+                builder.add(held, Block(item.first, item.rows, item.index[1:]))
+            else:
+                number, cells = item
+                builder.row(held, number, None if cells is None else cells[1:])
+        name = raw.table.name
+        self.unrouted[name] = held.skipped_ids
+        if "id" in raw.missing:
+            self.reading.unread.add(name)
 
     def _block(self, block: Block, key: int, builder: TableBuilder, own: bool) -> None:
         """Send a block's rows on in runs of one campaign (a campaign's rows: one by one)."""

@@ -11,15 +11,19 @@ into a dataset, and ids are checked across the whole source.
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import stat
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from itertools import islice
 from pathlib import Path
 
 from reliefkit.exceptions import LoadError, LoadProblem
+from reliefkit.io._aliases import resolve_header
 from reliefkit.io._csv import _read_file
-from reliefkit.io._gather import UniqueIds, build_dataset, new_built
+from reliefkit.io._gather import UniqueIds, build_dataset, merge_counts, new_built
 from reliefkit.io._notices import Notice, cell_text, safe_name
 from reliefkit.io._parquet import ParquetTable, read_parquet
 from reliefkit.io._route import CAMPAIGN_ID, Router
@@ -30,7 +34,14 @@ from reliefkit.models import Dataset
 FORMAT_FILE = "format.json"
 VERSION = "1.1"
 _FORMAT_CHARS = 65_536
+_WANTED = '{"format": "reliefkit", "version": "1.1"}'
 _KINDS = {"csv": ".csv", "parquet": ".parquet"}
+_LABELS = {"csv": "CSV", "parquet": "Parquet"}
+_CAMPAIGN_FILES = ("campaign.parquet", "campaign.csv")
+_FOLDER_INSIDE = (
+    "a folder inside a format v1.1 source, whose files hold every campaign; not read (to "
+    "check it too, check it on its own)"
+)
 _NO_CAMPAIGN = (
     "missing: a format v1.1 source has a campaign file with one row per campaign "
     "(its id is the campaign id)"
@@ -50,31 +61,137 @@ def _near(name: str) -> str:
     return unicodedata.normalize("NFKC", name).strip().casefold()
 
 
+def _regular_file(path: Path) -> bool:
+    """Whether ``path`` is (or links to) a regular file: never open a FIFO to look."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _campaign_csv(folder: Path) -> tuple[list[str], int]:
+    """The header of ``campaign.csv`` and how many data rows (blank rows aside, at most 2)
+    its first 64 KiB hold; ``([], 0)`` when that cannot be told (its reader says why)."""
+    import csv
+
+    path = folder / "campaign.csv"
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):  # a link may lead anywhere: not looked at
+            return [], 0
+        with path.open("rb") as handle:
+            text = handle.read(_FORMAT_CHARS).decode("utf-8-sig", errors="replace")
+        lines = csv.reader(io.StringIO(text, newline=""))
+        rows = (row for row in lines if any(cell.strip() for cell in row))
+        header = next(rows, [])
+        return header, sum(1 for _ in islice(rows, 2))
+    except Exception:  # anything: the full load says what is wrong
+        return [], 0
+
+
+def unmarked(folder: Path, entries: Collection[str]) -> str | None:
+    """Why a folder holding no ``format.json`` is still a format v1.1 source (which needs
+    one), if it is: its campaign table is a Parquet file (a v1 folder's are CSV files), or
+    its ``campaign.csv`` has a ``campaign_id`` column and more than one row (a v1 folder's
+    has one row)."""
+    if "campaign.csv" not in entries:
+        if "campaign.parquet" in entries:
+            return "its tables are Parquet files (campaign.parquet, …; a v1 folder's are CSV)"
+        return None
+    header, rows = _campaign_csv(folder)
+    table = _with_campaign_id(SCHEMA["campaign"], "csv")
+    if rows < 2 or not any(resolve_header(table, name) == CAMPAIGN_ID for name in header):
+        return None
+    count = campaign_rows(folder) or rows
+    return (
+        f"campaign.csv has a campaign_id column and {count:,} campaign rows (a v1 folder's "
+        "has one row)"
+    )
+
+
+def _kind_of(value: object) -> str:
+    """What a JSON value is, in words."""
+    if isinstance(value, bool) or value is None:
+        return f"JSON {json.dumps(value)}"
+    if isinstance(value, int | float):
+        return f"the number {json.dumps(value)}"
+    if isinstance(value, str):
+        return "a JSON text"
+    return "a JSON list" if isinstance(value, list) else "a JSON object"
+
+
 def _check_format(folder: Path, reading: Reading) -> None:
     """``format.json`` says ``{"format": "reliefkit", "version": "1.1"}``."""
-    wanted = '{"format": "reliefkit", "version": "1.1"}'
-    try:
-        with (folder / FORMAT_FILE).open("rb") as handle:
-            document = json.loads(handle.read(_FORMAT_CHARS).decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
-        document = None
-    if not isinstance(document, dict):
-        reading.problems.append(LoadProblem(FORMAT_FILE, None, None, None, f"JSON: {wanted}"))
-        return
-    if document.get("format") != "reliefkit":
-        value = cell_text(document.get("format"))
-        reading.problems.append(LoadProblem(FORMAT_FILE, None, "format", value, '"reliefkit"'))
-    version = document.get("version")
-    if version != VERSION:
-        reading.problems.append(
-            LoadProblem(
-                FORMAT_FILE,
-                None,
-                "version",
-                cell_text(version),
-                '"1.1" (a format v1 folder has no format.json: one campaign, a file per table)',
-            )
+
+    def problem(column: str | None, value: str | None, expected: str) -> None:
+        reading.problems.append(LoadProblem(FORMAT_FILE, None, column, value, expected))
+
+    path = folder / FORMAT_FILE
+    if not path.exists() and not path.is_symlink():
+        why = unmarked(folder, _entries(folder))
+        lead = f"{why}, so this folder is" if why else "this folder is read as"
+        problem(
+            None,
+            None,
+            f"missing: {lead} a source of many campaigns (format v1.1), which needs a "
+            f"format.json beside its tables holding {_WANTED}",
         )
+        return
+    if not _regular_file(path):
+        problem(None, None, f"a file holding {_WANTED} (this is not a regular file)")
+        return
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(_FORMAT_CHARS + 1)
+    except OSError as exc:
+        problem(None, None, f"cannot be read ({exc.strerror or type(exc).__name__})")
+        return
+    if len(data) > _FORMAT_CHARS:
+        problem(None, None, f"{_WANTED}; this file is over {_FORMAT_CHARS:,} bytes long")
+        return
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        problem(None, None, f"UTF-8 text holding {_WANTED}; this file is not UTF-8 text")
+        return
+    except json.JSONDecodeError as exc:
+        problem(
+            None,
+            None,
+            f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}): write {_WANTED}",
+        )
+        return
+    except (ValueError, RecursionError):
+        problem(None, None, f"not valid JSON: write {_WANTED}")
+        return
+    if not isinstance(document, dict):
+        problem(None, None, f"a JSON object, {_WANTED}; this file holds {_kind_of(document)}")
+        return
+    for key, wanted in (("format", "reliefkit"), ("version", VERSION)):
+        if key not in document:
+            problem(key, None, f'missing: write "{key}": "{wanted}" ({_WANTED})')
+            continue
+        value = document[key]
+        if value == wanted and isinstance(value, str):
+            continue
+        if isinstance(value, str) and key == "version":
+            expected = (
+                f'"{wanted}", the only version of the format with a format.json (a format v1 '
+                "folder has none: one campaign, a file per table)"
+            )
+        elif isinstance(value, str):
+            expected = f'"{wanted}"'
+        else:
+            expected = (
+                f'the text "{wanted}", in quotes ("{key}": "{wanted}"), not {_kind_of(value)}'
+            )
+        problem(key, cell_text(value), expected)
+
+
+def _entries(folder: Path) -> list[str]:
+    try:
+        return sorted(os.listdir(folder))
+    except OSError:
+        return []
 
 
 def _kind(entries: list[str]) -> str:
@@ -88,6 +205,13 @@ def _kind(entries: list[str]) -> str:
     parquet = any(e.lower().endswith(".parquet") for e in entries)
     csv = any(e.lower().endswith(".csv") for e in entries)
     return "parquet" if parquet and not csv else "csv"
+
+
+def _other_kind(entry: str, kind: str) -> bool:
+    """Whether ``entry`` is (near enough) a table's file of the given kind."""
+    name = _near(entry)
+    ext = _KINDS[kind]
+    return name.endswith(ext) and name[: -len(ext)] in SCHEMA
 
 
 def _list(folder: Path, reading: Reading) -> tuple[str, dict[str, Table]]:
@@ -121,21 +245,29 @@ def _list(folder: Path, reading: Reading) -> tuple[str, dict[str, Table]]:
             )
             if expected not in entries:
                 reading.unread.add(files[expected].name)
-        elif entry.lower().endswith(_KINDS[other]) and entry[: -len(_KINDS[other])] in SCHEMA:
+        elif _other_kind(entry, other):
+            name = _near(entry)[: -len(_KINDS[other])]
+            mine = f"{name}{_KINDS[kind]}"
+            fix = f"its table is read from {mine}" if mine in entries else f"write it as {mine}"
             reading.problems.append(
                 LoadProblem(
                     safe_name(entry),
                     None,
                     None,
                     None,
-                    f"one kind of file per source: this is a {kind} source (its campaign "
-                    f"file is {kind}); not read",
+                    f"a {_LABELS[other]} file in a source of {_LABELS[kind]} files (its "
+                    f"campaign file is campaign{_KINDS[kind]}), and a source holds one kind "
+                    f"of file: not read ({fix})",
                 )
             )
-        elif entry.lower().endswith(tuple(_KINDS.values())):
+            if mine not in entries:
+                reading.unread.add(name)
+        elif entry.lower().endswith((*_KINDS.values(), ".json")) and entry != FORMAT_FILE:
             reading.notices.append(
                 Notice(safe_name(entry), None, None, "not a table of the format; ignored")
             )
+        elif not entry.startswith(".") and (folder / entry).is_dir():
+            reading.notices.append(Notice(safe_name(entry), None, None, _FOLDER_INSIDE))
     return kind, {name: found[name] for name in SCHEMA if name in found}  # campaign first
 
 
@@ -174,13 +306,15 @@ def read_v11(folder: Path) -> tuple[list[Dataset], tuple[Notice, ...]]:
         for campaign_id in sorted(router.campaigns):
             parts = router.campaigns.pop(campaign_id)
             built = {name: parts.get(name) or new_built(file) for name, file in files.items()}
+            for name, skipped in router.unrouted.items():
+                built[name].skipped_ids = skipped  # its rows went to no campaign: shared
             dataset = build_dataset(built, reading, problems)
             ids.add(campaign_id, built, files.__getitem__, problems)
             if dataset is not None:
                 datasets.append(dataset)
     finally:
         reading.close()
-    everything = reading.problems + problems
+    everything = reading.problems + merge_counts(problems)
     if everything:
         order = {FORMAT_FILE: -1} | {f"{name}{_KINDS[kind]}": i for i, name in enumerate(SCHEMA)}
         everything.sort(key=lambda p: (order.get(p.file, len(order)), p.row or 0))
@@ -195,6 +329,8 @@ def campaign_rows(folder: Path) -> int | None:
 
     try:
         entries = os.listdir(folder)
+        if not _regular_file(folder / next(e for e in _CAMPAIGN_FILES if e in entries)):
+            return None
         if "campaign.parquet" in entries:
             import pyarrow.parquet as pq
 
