@@ -293,3 +293,22 @@ def test_auto_draws_html_on_objects(province: Path, tmp_path: Path) -> None:
     argv = ["check", str(one), "--as-of", "2015-12-31", "--engine", "auto", "--format", "html"]
     assert main([*argv, "-o", str(page)]) == 1
     assert "<html" in page.read_text(encoding="utf-8").lower()
+
+
+def test_the_loaders_notices_are_shown_on_duckdb(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A CSV folder with an unknown column: --engine duckdb prints the object loader's notice,
+    as --engine objects does."""
+    folder = tmp_path / "county"
+    rk.dump(county_2015(), folder)
+    villages = folder / "villages.csv"
+    lines = villages.read_text(encoding="utf-8").splitlines()
+    lines = [lines[0] + ",extra", *(line + ",x" for line in lines[1:])]
+    villages.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    errs = {}
+    for engine in ("objects", "duckdb"):
+        main(["check", str(folder), "--as-of", "2015-12-31", "--engine", engine])
+        errs[engine] = capsys.readouterr().err
+    assert "column extra: unknown column; ignored" in errs["objects"]
+    assert errs["duckdb"] == errs["objects"]

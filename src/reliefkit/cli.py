@@ -408,6 +408,8 @@ def _check_columnar(
     source = open_source(
         args.path, engine=engine, threads=args.threads, memory_limit=args.memory_limit
     )
+    for notice in source.notices:  # on stderr, as for the object engine
+        errors.print(_p(f"notice: {notice}"), style="yellow", soft_wrap=True)
     try:
         reports = check_source(source, as_of=args.as_of, registry=registry, **options)
         starts = {key: c.starts_on for key, c in source.campaigns.items()}

@@ -26,6 +26,7 @@ from reliefkit.columnar._tables import (
     record_from,
     tables,
 )
+from reliefkit.io import Notice
 from reliefkit.io._schema import SCHEMA
 from reliefkit.models import Campaign, Dataset
 
@@ -37,6 +38,8 @@ class Source:
         self.backend = backend
         self.origin = origin
         self.campaigns: dict[str, Campaign] = {}
+        self.notices: tuple[Notice, ...] = ()
+        """What the object loader noticed, for a source it read (an ignored column)."""
         self.records: dict[str, list[Any]] | None = None
         """For a source of records, each table's records in the order of its ``_row``: a
         fetched row is the record itself, not a copy built again."""
@@ -102,7 +105,7 @@ def from_parquet(folder: Path, backend: Backend) -> Source:
 
     files = read_files(folder)
     if not files.native:
-        return from_datasets(_load_any(folder), backend)
+        return _loaded(folder, backend)
     source = Source(backend, str(folder))
     for name in tables():
         if name in files.raws:
@@ -115,7 +118,7 @@ def from_parquet(folder: Path, backend: Backend) -> Source:
     try:
         check_rows(backend, files)
     except NotNative:
-        return from_datasets(_load_any(folder), backend)
+        return _loaded(folder, backend)
     source._read_campaigns()
     return source
 
@@ -149,18 +152,19 @@ def open_source(
             path = Path(source)
             if is_parquet_source(path):
                 return from_parquet(path, backend)
-            return from_datasets(_load_any(path), backend)
+            return _loaded(path, backend)
         return from_datasets(source.values(), backend)  # several campaigns
     except BaseException:
         backend.close()
         raise
 
 
-def _load_any(path: Path) -> list[Dataset]:
-    """What the object loader reads at ``path``: one campaign or many."""
-    from reliefkit import io
+def _loaded(path: Path, backend: Backend) -> Source:
+    """A source the object loader reads at ``path`` (one campaign or many), with its
+    notices."""
+    from reliefkit.io import load_campaigns_with_notices
 
-    many = getattr(io, "load_campaigns", None)
-    if many is not None:
-        return list(many(path).values())
-    return [io.load(path)]
+    campaigns, notices = load_campaigns_with_notices(path)
+    source = from_datasets(campaigns.values(), backend)
+    source.notices = notices
+    return source
