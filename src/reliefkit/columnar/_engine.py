@@ -8,18 +8,17 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, cast
+from typing import Any
 
 import attrs
 
 from reliefkit.columnar._source import Source, open_source
 from reliefkit.columnar._view import Cache, Fetcher, LazyView
-from reliefkit.engine._check import apply_waivers, context, defer, rule_error
+from reliefkit.engine._check import run_plan
 from reliefkit.engine._plan import Plan, Setting, plan_for
-from reliefkit.engine._waivers import book_of
 from reliefkit.exceptions import ReliefkitError
-from reliefkit.models import Dataset, Money
-from reliefkit.report import Outcome, Report
+from reliefkit.models import Money
+from reliefkit.report import Report
 from reliefkit.rules import (
     Context,
     Finding,
@@ -384,92 +383,20 @@ def _attempt(
     select: list[str],
     ignore: list[str],
 ) -> Report | None:
-    """One pass over a campaign: its report, or ``None`` when a record was missed."""
+    """One pass over a campaign: its report, or ``None`` when a record was missed (the pass
+    is then thrown away whatever it found, errors included)."""
     view = LazyView(cache)
     cid = cache.campaign.id
-    outcomes: dict[str, Outcome] = {}
-    errors: dict[str, str] = {}
-    raw: dict[str, list[Finding]] = {}
-    judged: dict[str, bool] = {}
-    last: list[tuple[Rule, Setting]] = []
-    contexts: dict[int, Context] = {}
-    for rule, setting in plan.rules:
-        if (select and not matches(rule.code, select)) or (ignore and matches(rule.code, ignore)):
-            continue
-        if setting is None:
-            outcomes[rule.code] = Outcome.NOT_APPLICABLE
-            continue
-        if rule.after_all:
-            last.append((rule, setting))
-            continue
-        ctx = contexts.get(id(setting)) or contexts.setdefault(
-            id(setting), context(view, day, setting, plan)
-        )
+
+    def judging(rule: Rule, ctx: Context) -> tuple[list[Finding], bool]:
+        """Only the subjects the rule's statement flags; in reach where it judged any."""
         flag = flags[rule.code]
-        try:
-            found: list[Finding] = []
-            for key in flag.flagged.get(cid, ()):
-                subject = rule.scope.fetch(view, key)
-                if subject is not None and rule.in_reach(ctx, subject):
-                    found += (rule.stamp(v) for v in rule.judge(ctx, subject))
-            due = rule.due is None or rule.due(ctx)
-        except Exception as exc:  # a broken rule must not hide the others' findings
-            if view.dirty:
-                return None
-            outcomes[rule.code] = Outcome.ERROR
-            errors[rule.code] = rule_error(exc)
-            continue
-        raw[rule.code] = found
-        judged[rule.code] = cid in flag.in_reach and due
-    if view.dirty:
-        return None
-    book = book_of(cast(Dataset, view), day, plan)
-    reported = {
-        code: {f.subject for f in found if (code, f.subject) not in book}
-        for code, found in raw.items()
-    }
-    found_all: list[Finding] = []
-    for code, found in raw.items():
-        kept, silenced = defer(plan.by_code[code][0], found, reported)
-        found_all += kept
-        if kept:
-            outcomes[code] = Outcome.FAIL
-        elif silenced or not judged[code]:
-            outcomes[code] = Outcome.NOT_APPLICABLE
-        else:
-            outcomes[code] = Outcome.PASS
-    kept_all, waived = apply_waivers(found_all, book)
-    used = frozenset((w.finding.code, w.finding.subject) for w in waived)
-    for rule, setting in last:
-        # Judged after the others, over what they found (unused waivers): its input is
-        # the findings, not the records.
-        ctx = context(view, day, setting, plan, ran=frozenset(raw), used_waivers=used)
-        try:
-            found = []
-            any_subject = False
-            for subject in rule.scope.subjects(view):
-                if rule.in_reach(ctx, subject):
-                    any_subject = True
-                    found += (rule.stamp(v) for v in rule.judge(ctx, subject))
-        except Exception as exc:
-            if view.dirty:
-                return None
-            outcomes[rule.code] = Outcome.ERROR
-            errors[rule.code] = rule_error(exc)
-            continue
-        kept_all += found
-        outcomes[rule.code] = (
-            Outcome.FAIL if found else Outcome.PASS if any_subject else Outcome.NOT_APPLICABLE
-        )
-    if view.dirty:
-        return None
-    return Report(
-        as_of=day,
-        campaign_id=cid,
-        findings=tuple(sorted(kept_all, key=Finding.sort_key)),
-        waived=tuple(sorted(waived, key=lambda w: w.finding.sort_key())),
-        outcomes=outcomes,
-        rule_errors=errors,
-        packs=plan.packs,
-        context={},
-    )
+        found: list[Finding] = []
+        for key in flag.flagged.get(cid, ()):
+            subject = rule.scope.fetch(view, key)
+            if subject is not None and rule.in_reach(ctx, subject):
+                found += (rule.stamp(v) for v in rule.judge(ctx, subject))
+        return found, cid in flag.in_reach
+
+    report = run_plan(view, day, plan, select, ignore, judging, shown_with={})
+    return None if view.dirty else report

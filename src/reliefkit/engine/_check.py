@@ -8,8 +8,10 @@ waivers, and finally the rules judged after all the others (unused waivers).
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, overload
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, cast, overload
+
+import pendulum
 
 from reliefkit.engine._plan import Plan, Setting, plan_for
 from reliefkit.engine._waivers import Book, book_of
@@ -154,6 +156,30 @@ def check(
     codes = [rule.code for rule, _ in plan.rules]
     check_selectors(select, codes, option="select")
     check_selectors(ignore, codes, option="ignore")
+    # Renderings that need the records (frames' township column, the HTML page's balances
+    # and coverage, charts) read them from the report's context unless given a dataset.
+    return run_plan(dataset, day, plan, select, ignore, shown_with={"dataset": dataset})
+
+
+Judging = Callable[[Rule, Context], tuple[list[Finding], bool]]
+"""How an engine judges one rule in a context: its findings, and whether any subject was in
+its reach."""
+
+
+def run_plan(
+    view: Queries,
+    day: pendulum.Date,
+    plan: Plan,
+    select: Sequence[str],
+    ignore: Sequence[str],
+    judging: Judging = judge_all,
+    *,
+    shown_with: Mapping[str, Any],
+) -> Report:
+    """The report of a plan's rules on a view: each rule judged (by ``judging``), then the
+    deferrals, the waivers, the rules judged after all the others, and the outcomes. Both
+    engines end here: the object engine judges every subject, the columnar engine only the
+    subjects its statements flag."""
     outcomes: dict[str, Outcome] = {}
     errors: dict[str, str] = {}
     raw: dict[str, list[Finding]] = {}
@@ -171,10 +197,10 @@ def check(
             last.append((rule, setting))
             continue
         ctx = contexts.get(id(setting)) or contexts.setdefault(
-            id(setting), context(dataset, day, setting, plan)
+            id(setting), context(view, day, setting, plan)
         )
         try:
-            found, any_subject = judge_all(rule, ctx)
+            found, any_subject = judging(rule, ctx)
             due = rule.due is None or rule.due(ctx)
         except Exception as exc:  # a broken rule must not hide the others' findings
             outcomes[rule.code] = Outcome.ERROR
@@ -182,7 +208,7 @@ def check(
             continue
         raw[rule.code] = found
         judged[rule.code] = any_subject and due
-    book = book_of(dataset, day, plan)
+    book = book_of(cast(Dataset, view), day, plan)
     reported = {
         code: {f.subject for f in found if (code, f.subject) not in book}
         for code, found in raw.items()
@@ -200,7 +226,8 @@ def check(
     kept, waived = apply_waivers(found_all, book)
     used = frozenset((w.finding.code, w.finding.subject) for w in waived)
     for rule, setting in last:
-        ctx = context(dataset, day, setting, plan, ran=frozenset(raw), used_waivers=used)
+        # Judged over what the others found (unused waivers), on every subject.
+        ctx = context(view, day, setting, plan, ran=frozenset(raw), used_waivers=used)
         try:
             found, any_subject = judge_all(rule, ctx)
         except Exception as exc:
@@ -213,15 +240,13 @@ def check(
         )
     return Report(
         as_of=day,
-        campaign_id=dataset.campaign.id,
+        campaign_id=view.campaign.id,
         findings=tuple(sorted(kept, key=Finding.sort_key)),
         waived=tuple(sorted(waived, key=lambda w: w.finding.sort_key())),
         outcomes=outcomes,
         rule_errors=errors,
         packs=plan.packs,
-        # Renderings that need the records (frames' township column, the HTML page's
-        # balances and coverage, charts) read them from here unless given a dataset.
-        context={"dataset": dataset},
+        context=shown_with,
     )
 
 
