@@ -36,7 +36,16 @@ _ZERO = "CAST(0 AS DECIMAL(38, 2))"
 #   project's when the id names a project, else its household's when it names one);
 # - ledger_paid: each disbursement with its target (``target_of``: its project when that is
 #   a designation of the fund, else its village when that is one, else NULL).
-_STEPS = """
+DESIGNATION = "COALESCE(NULLIF(d.designated_project_id, ''), NULLIF(d.designated_village_id, ''))"
+"""A donation's designation (``Donation.designation``), over donations ``d``."""
+
+
+def _steps(designation: str) -> str:
+    """The steps, with ``designation`` as what a donation ``d`` is designated to."""
+    return _STEPS_TEXT.replace("{designation}", designation)
+
+
+_STEPS_TEXT = """
     ledger_gifts AS (
         SELECT
             d.campaign_id,
@@ -44,8 +53,7 @@ _STEPS = """
             d.fund_id,
             d.amount,
             d."on",
-            COALESCE(NULLIF(d.designated_project_id, ''), NULLIF(d.designated_village_id, ''))
-                AS designation
+            {designation} AS designation
         FROM donations d
     ),
     ledger_designated AS (
@@ -101,6 +109,8 @@ _STEPS = """
         GROUP BY p.campaign_id, p.fund_id, p.target
     )"""
 
+_STEPS = _steps(DESIGNATION)
+
 LEDGER_TARGETS = f"""
 WITH {_STEPS}
 SELECT campaign_id, disbursement_id, fund_id, amount, "on", project_id, village_id, target
@@ -125,8 +135,15 @@ LEFT JOIN ledger_spent s
 """Each designation of each fund: ``designated`` (D[k]) and ``spent`` (S[k], 0 when
 nothing paid to it): ``Ledger.designated`` and ``Ledger.spent``."""
 
-FUND_LEDGER = f"""
-WITH {_STEPS},
+
+def fund_ledger(designation: str = DESIGNATION) -> str:
+    """The ledger statement, with ``designation`` as what a donation ``d`` is designated to
+    (the donations law reads a gift whose donor agreed to a change of use as undesignated)."""
+    return _FUND_LEDGER_TEXT.replace("{steps}", _steps(designation))
+
+
+_FUND_LEDGER_TEXT = f"""
+WITH {{steps}},
     ledger_overdrawn AS (
         SELECT
             s.campaign_id,
@@ -190,6 +207,8 @@ LEFT JOIN ledger_in i ON i.campaign_id = f.campaign_id AND i.fund_id = f.fund_id
 LEFT JOIN ledger_out o ON o.campaign_id = f.campaign_id AND o.fund_id = f.fund_id
 LEFT JOIN ledger_overdrawn v ON v.campaign_id = f.campaign_id AND v.fund_id = f.fund_id
 """
+
+FUND_LEDGER = fund_ledger()
 """The ledger (:class:`~reliefkit.rules._ledger.Ledger`) of every fund named by a fund, a
 donation or a disbursement: ``campaign_id, fund_id, donations, disbursements`` (how many
 of each: whether the fund is in ``donations_by_fund`` / ``disbursements_by_fund``),

@@ -10,6 +10,7 @@ import pendulum
 from reliefkit.models import Donation, Fund, Queries
 from reliefkit.rules._core import Context, Severity, Violation
 from reliefkit.rules._ledger import ZERO, Ledger, build_ledger, target_of
+from reliefkit.rules._sql_ledger import DESIGNATION, fund_ledger
 from reliefkit.rules.public_welfare._pack import (
     CL,
     COMPLIANT,
@@ -208,109 +209,23 @@ def change_use_without_consent(draw: Draw, d: Draft, as_of: pendulum.Date) -> Su
 # ---- the statement of the columnar engine --------------------------------------------------
 # The county plan's ledger (``fund_ledger`` of ``reliefkit.rules._sql_ledger``) read as
 # ``intent_ledger`` reads it: a donation whose donor agreed to a change of use has no
-# designation. Its steps mirror ``build_ledger`` and ``target_of``.
-_ZERO = "CAST(0 AS DECIMAL(38, 2))"
+# designation.
+INTENT_LEDGER_VIEW = "intent_ledger"
+
+PACK.view(
+    INTENT_LEDGER_VIEW,
+    fund_ledger(f"CASE WHEN d.change_consent IS TRUE THEN NULL ELSE {DESIGNATION} END"),
+)
 
 PACK.sql(
     "PW203",
-    f"""
-    WITH gifts AS (
-        SELECT
-            d.campaign_id,
-            d.fund_id,
-            d.amount,
-            CASE
-                WHEN d.change_consent IS TRUE THEN NULL
-                ELSE COALESCE(
-                    NULLIF(d.designated_project_id, ''), NULLIF(d.designated_village_id, '')
-                )
-            END AS designation
-        FROM donations d
-    ),
-    designated AS (
-        SELECT campaign_id, fund_id, designation, SUM(amount) AS designated
-        FROM gifts
-        WHERE designation IS NOT NULL
-        GROUP BY campaign_id, fund_id, designation
-    ),
-    reach AS (
-        SELECT
-            b.campaign_id,
-            b.fund_id,
-            b.amount,
-            NULLIF(b.project_id, '') AS project_id,
-            CASE
-                WHEN NULLIF(b.village_id, '') IS NOT NULL THEN b.village_id
-                WHEN p.id IS NOT NULL THEN p.village_id
-                WHEN h.id IS NOT NULL THEN h.village_id
-            END AS village_id
-        FROM disbursements b
-        LEFT JOIN projects p ON p.campaign_id = b.campaign_id AND p.id = b.project_id
-        LEFT JOIN households h ON h.campaign_id = b.campaign_id AND h.id = b.household_id
-    ),
-    paid AS (
-        SELECT
-            r.campaign_id,
-            r.fund_id,
-            r.amount,
-            CASE
-                WHEN r.project_id IS NOT NULL AND dp.designation IS NOT NULL THEN r.project_id
-                WHEN r.village_id IS NOT NULL AND dv.designation IS NOT NULL THEN r.village_id
-            END AS target
-        FROM reach r
-        LEFT JOIN designated dp
-            ON dp.campaign_id = r.campaign_id
-            AND dp.fund_id = r.fund_id
-            AND dp.designation = r.project_id
-        LEFT JOIN designated dv
-            ON dv.campaign_id = r.campaign_id
-            AND dv.fund_id = r.fund_id
-            AND dv.designation = r.village_id
-    ),
-    spent AS (
-        SELECT campaign_id, fund_id, target, SUM(amount) AS spent
-        FROM paid
-        WHERE target IS NOT NULL
-        GROUP BY campaign_id, fund_id, target
-    ),
-    overdrawn AS (
-        SELECT
-            s.campaign_id,
-            s.fund_id,
-            SUM(CASE WHEN s.spent > d.designated THEN s.spent - d.designated ELSE {_ZERO} END)
-                AS overdrawn
-        FROM spent s
-        JOIN designated d
-            ON d.campaign_id = s.campaign_id
-            AND d.fund_id = s.fund_id
-            AND d.designation = s.target
-        GROUP BY s.campaign_id, s.fund_id
-    ),
-    pot AS (
-        SELECT
-            campaign_id,
-            fund_id,
-            SUM(CASE WHEN designation IS NULL THEN amount ELSE {_ZERO} END) AS undesignated
-        FROM gifts
-        GROUP BY campaign_id, fund_id
-    ),
-    other AS (
-        SELECT
-            campaign_id,
-            fund_id,
-            SUM(CASE WHEN target IS NULL THEN amount ELSE {_ZERO} END) AS spent_other
-        FROM paid
-        GROUP BY campaign_id, fund_id
-    )
+    """
     SELECT
         f.campaign_id,
         f.id AS subject_id,
-        COALESCE(o.spent_other, {_ZERO}) + COALESCE(v.overdrawn, {_ZERO})
-            > COALESCE(i.undesignated, {_ZERO}) AS flagged
+        l.needed_from_pot > l.undesignated AS flagged
     FROM funds f
-    LEFT JOIN pot i ON i.campaign_id = f.campaign_id AND i.fund_id = f.id
-    LEFT JOIN other o ON o.campaign_id = f.campaign_id AND o.fund_id = f.id
-    LEFT JOIN overdrawn v ON v.campaign_id = f.campaign_id AND v.fund_id = f.id
-    WHERE i.fund_id IS NOT NULL OR o.fund_id IS NOT NULL
+    JOIN intent_ledger l ON l.campaign_id = f.campaign_id AND l.fund_id = f.id
+    WHERE l.donations > 0 OR l.disbursements > 0
     """,
 )
