@@ -71,7 +71,7 @@ SAME = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     report_multiple_bugs=False,
-    max_examples=max(2, settings().max_examples // 50),
+    max_examples=max(2, settings().max_examples // 100),
 )
 
 
@@ -150,7 +150,7 @@ def test_violations_are_the_same(code: str) -> None:
     same()
 
 
-@settings(SAME, max_examples=max(3, settings().max_examples // 10))
+@settings(SAME, max_examples=max(3, settings().max_examples // 20))
 @given(st.sampled_from(AS_OFS[:5]).flatmap(lambda d: st.tuples(datasets(as_of=d), st.just(d))))
 def test_compliant_campaigns_are_the_same(case: tuple[Dataset, str]) -> None:
     """Compliant campaigns give the same (empty) report, outcomes included."""
@@ -288,7 +288,7 @@ def test_records_in_hand_stay_with_the_report() -> None:
 def test_auto_draws_html_on_objects(province: Path, tmp_path: Path) -> None:
     """--engine auto --format html on a Parquet campaign writes the page (on objects)."""
     one = tmp_path / "one"
-    synth(one, households=500, counties=1, seed=2, format="parquet")
+    synth(one, households=300, counties=1, seed=2, format="parquet")
     page = tmp_path / "page.html"
     argv = ["check", str(one), "--as-of", "2015-12-31", "--engine", "auto", "--format", "html"]
     assert main([*argv, "-o", str(page)]) == 1

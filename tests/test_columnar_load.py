@@ -246,7 +246,7 @@ def test_a_source_the_object_loader_reads_is_read(base: Path, tmp_path: Path, fa
 
 
 @settings(
-    max_examples=8,
+    max_examples=5,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -31,12 +31,14 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-PACKS = ["county-plan", "donations-law", "fiscal-funds", "targeted-poverty"]
+# The default packs, with the waiver rules: a county's planted findings. (Every pack's
+# statements run on Spark as on DuckDB: docs/cluster.md; the law packs' are held equal to
+# their judges by tests/test_columnar.py.)
+PACKS = None
 
 
 def test_a_county_on_spark_equals_the_object_engine(tmp_path: Path) -> None:
-    """A county of 3,500 households from Parquet: the same report on Spark as on objects,
-    with every built-in pack's statements run."""
+    """A county of 3,500 households from Parquet: the same report on Spark as on objects."""
     folder = tmp_path / "county"
     summary = synth(folder, households=3500, counties=1, seed=3, format="parquet")
     expected = rk.check(rk.load_campaigns(folder), as_of="2015-12-31", packs=PACKS)

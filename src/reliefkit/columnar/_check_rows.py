@@ -258,6 +258,7 @@ def route_rows(backend: Backend, files: Files) -> Routed:
     good = [(key, router.first_row[key] - 1) for key in router.campaigns]
     relation(backend, "_rk_good", [("campaign_id", "STRING"), (ROW, "BIGINT")], good)
     _judge_values(backend, files)
+    suspects: dict[str, str] = {}  # table -> the query of its suspect rows' places
     for name, table in SCHEMA.items():
         if name == "campaign" or name not in files.raws:
             continue
@@ -269,13 +270,29 @@ def route_rows(backend: Backend, files: Files) -> Routed:
                 s for c in table.columns if c.name in read for s in _suspect(backend, name, c, read)
             ]
         cells = " OR ".join(suspect) or "FALSE"
-        sql = (
-            f'SELECT * FROM "{name}" WHERE campaign_id IS NULL '
+        suspects[name] = (
+            f'SELECT {literal(name)} AS tab, {ROW} FROM "{name}" WHERE campaign_id IS NULL '
             "OR campaign_id NOT IN (SELECT campaign_id FROM _rk_known) "
-            f"OR (campaign_id IN (SELECT campaign_id FROM _rk_good) AND ({cells})) "
-            f"ORDER BY {ROW}"
+            f"OR (campaign_id IN (SELECT campaign_id FROM _rk_good) AND ({cells}))"
         )
-        given[name] = _feed(router, files, name, _rows(backend, sql))
+    # Which rows are suspect, in one query (one job on Spark); then those rows whole, table
+    # by table, fed in the format's order. A clean source has none.
+    hits: dict[str, list[int]] = {name: [] for name in suspects}
+    if suspects:
+        for tab, row in backend.rows(" UNION ALL ".join(suspects.values()))[1]:
+            hits[tab].append(int(row))
+    wanted = [name for name, rows in hits.items() if rows]
+    queries = []
+    for name in wanted:
+        relation(backend, f"_rk_suspect_{name}", [(ROW, "BIGINT")], [(r,) for r in hits[name]])
+        queries.append(
+            f'SELECT * FROM "{name}" WHERE {ROW} IN (SELECT {ROW} FROM _rk_suspect_{name})'
+        )
+    fetched = dict(zip(wanted, backend.batch(queries), strict=True))
+    for name in suspects:
+        rows = fetched.get(name, [])
+        rows.sort(key=lambda row: row[ROW])
+        given[name] = _feed(router, files, name, rows)
     if not router.unread_campaigns and not router.campaign_rows:
         problems.append(
             LoadProblem(reading.campaign_file, None, None, None, "at least one campaign row")
