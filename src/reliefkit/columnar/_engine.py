@@ -14,7 +14,7 @@ import attrs
 
 from reliefkit.columnar._source import Source, open_source
 from reliefkit.columnar._view import Cache, Fetcher, LazyView
-from reliefkit.engine._check import run_plan
+from reliefkit.engine._check import run_plan, selectors
 from reliefkit.engine._plan import Plan, Setting, plan_for
 from reliefkit.exceptions import ReliefkitError
 from reliefkit.models import Money
@@ -268,19 +268,6 @@ def _row_order(row: tuple[Any, ...]) -> tuple[str, str, str]:
     return (row[0], row[1], row[2] or "")
 
 
-def run_statement(source: Source, rule: Rule) -> Flags:
-    """What one rule's statement flags (see :func:`run_statements`)."""
-    return run_statements(source, [rule])[rule.code]
-
-
-def _selectors(value: Iterable[str] | str | None) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [s for s in value.replace(",", " ").split() if s]
-    return list(value)
-
-
 def check_source(
     source: Any,
     *,
@@ -327,7 +314,7 @@ def _check(
         cid: plan_for(registry, campaign, packs, params)
         for cid, campaign in source.campaigns.items()
     }
-    select, ignore = _selectors(select_), _selectors(ignore_)
+    select, ignore = selectors(select_), selectors(ignore_)
     rules: dict[str, Rule] = {}
     for plan in plans.values():
         codes = [rule.code for rule, _ in plan.rules]

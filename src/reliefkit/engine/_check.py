@@ -132,7 +132,7 @@ def check(
     if isinstance(dataset, Campaigns):
         day = as_date(as_of)
         chosen = registry or default_registry()
-        selected, ignored = _selectors(select), _selectors(ignore)
+        selected, ignored = selectors(select), selectors(ignore)
         reports = (
             (
                 key,
@@ -152,7 +152,7 @@ def check(
     require_dataset(dataset)
     day = as_date(as_of)
     plan = plan_for(registry or default_registry(), dataset.campaign, packs, params)
-    select, ignore = _selectors(select), _selectors(ignore)
+    select, ignore = selectors(select), selectors(ignore)
     codes = [rule.code for rule, _ in plan.rules]
     check_selectors(select, codes, option="select")
     check_selectors(ignore, codes, option="ignore")
@@ -250,7 +250,7 @@ def run_plan(
     )
 
 
-def _selectors(value: Iterable[str] | str | None) -> list[str]:
+def selectors(value: Iterable[str] | str | None) -> list[str]:
     """Codes or prefixes; a single string is one code (``select="CP101"``)."""
     if value is None:
         return []
