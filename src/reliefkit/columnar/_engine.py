@@ -12,6 +12,7 @@ from typing import Any
 
 import attrs
 
+from reliefkit.columnar._backend import Backend
 from reliefkit.columnar._source import Source, open_source
 from reliefkit.columnar._view import Cache, Fetcher, LazyView
 from reliefkit.engine._check import run_plan, selectors
@@ -108,42 +109,37 @@ def _param_tables(
         backend = source.backend
         backend.register("_params", table)
         backend.materialise(f"params__{_ident(pack_name)}", "SELECT * FROM _params")
-        listed = items.get(pack_name, [])
-        item_table = pa.table(
-            {
-                "campaign_id": pa.array([i[0] for i in listed], pa.string()),
-                "name": pa.array([i[1] for i in listed], pa.string()),
-                "pos": pa.array([i[2] for i in listed], pa.int64()),
-                "part": pa.array([i[3] for i in listed], pa.int64()),
-                "item": pa.array([i[4] for i in listed], pa.string()),
-            }
-        )
-        backend.register("_items", item_table)
-        backend.materialise(f"param_items__{_ident(pack_name)}", "SELECT * FROM _items")
-        mapped = maps.get(pack_name, [])
-        map_table = pa.table(
-            {
-                "campaign_id": pa.array([m[0] for m in mapped], pa.string()),
-                "name": pa.array([m[1] for m in mapped], pa.string()),
-                "key": pa.array([m[2] for m in mapped], pa.string()),
-                "value": pa.array([m[3] for m in mapped], pa.string()),
-            }
-        )
-        backend.register("_map", map_table)
-        backend.materialise(f"param_map__{_ident(pack_name)}", "SELECT * FROM _map")
-        dated = eras.get(pack_name, [])
-        era_table = pa.table(
-            {
-                "campaign_id": pa.array([e[0] for e in dated], pa.string()),
-                "name": pa.array([e[1] for e in dated], pa.string()),
-                "since": pa.array([e[2] for e in dated], pa.date32()),
-                "until": pa.array([e[3] for e in dated], pa.date32()),
-                "key": pa.array([e[5] for e in dated], pa.string()),
-                "value": pa.array([e[4] for e in dated], pa.string()),
-            }
-        )
-        backend.register("_eras", era_table)
-        backend.materialise(f"param_eras__{_ident(pack_name)}", "SELECT * FROM _eras")
+        ident = _ident(pack_name)
+        _hold(backend, f"param_items__{ident}", _ITEMS, items.get(pack_name, []))
+        _hold(backend, f"param_map__{ident}", _MAP, maps.get(pack_name, []))
+        _hold(backend, f"param_eras__{ident}", _ERAS, eras.get(pack_name, []))
+
+
+_ITEMS = (("campaign_id", "s"), ("name", "s"), ("pos", "i"), ("part", "i"), ("item", "s"))
+_MAP = (("campaign_id", "s"), ("name", "s"), ("key", "s"), ("value", "s"))
+_ERAS = (
+    ("campaign_id", "s"),
+    ("name", "s"),
+    ("since", "d"),
+    ("until", "d"),
+    ("key", "s"),
+    ("value", "s"),
+)
+
+
+def _hold(
+    backend: Backend, name: str, columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]
+) -> None:
+    """``name`` holds ``rows`` with ``columns`` (name, ``s`` text, ``i`` whole number or
+    ``d`` date), typed even when there is no row."""
+    import pyarrow as pa
+
+    kinds = {"s": pa.string(), "i": pa.int64(), "d": pa.date32()}
+    table = pa.table(
+        {c: pa.array([r[i] for r in rows], kinds[k]) for i, (c, k) in enumerate(columns)}
+    )
+    backend.register(f"_{name}", table)
+    backend.materialise(name, f"SELECT * FROM _{name}")
 
 
 def _ident(name: str) -> str:
@@ -153,28 +149,16 @@ def _ident(name: str) -> str:
 
 def _known_codes(source: Source, plans: Mapping[str, Plan]) -> None:
     """``known_codes`` (``code``): every code the registry knows (what a waiver may name)."""
-    import pyarrow as pa
-
     known = sorted({code for plan in plans.values() for code in plan.known})
-    source.backend.register("_known", pa.table({"code": pa.array(known, pa.string())}))
-    source.backend.materialise("known_codes", "SELECT * FROM _known")
+    _hold(source.backend, "known_codes", (("code", "s"),), [(code,) for code in known])
 
 
 def _rule_eras(source: Source, packs: Iterable[Pack]) -> None:
     """``rule_eras``: each rule's era (``code, since, until``), which a statement of a rule
     judging dated acts reads to keep the acts of its era."""
-    import pyarrow as pa
-
     rules = [r for pack in packs for r in pack.rules.values()]
-    table = pa.table(
-        {
-            "code": pa.array([r.code for r in rules], pa.string()),
-            "since": pa.array([_scalar(r.in_force.starts_on) for r in rules], pa.date32()),
-            "until": pa.array([_scalar(r.in_force.ends_on) for r in rules], pa.date32()),
-        }
-    )
-    source.backend.register("_rule_eras", table)
-    source.backend.materialise("rule_eras", "SELECT * FROM _rule_eras")
+    eras = [(r.code, _scalar(r.in_force.starts_on), _scalar(r.in_force.ends_on)) for r in rules]
+    _hold(source.backend, "rule_eras", (("code", "s"), ("since", "d"), ("until", "d")), eras)
 
 
 def _text(value: Any) -> str:
@@ -205,12 +189,12 @@ def _eras(pack: Pack, campaign: Any, setting: Setting) -> list[tuple[Any, ...]]:
         for since, until, value in spans:
             if isinstance(value, Mapping):
                 for key, item in sorted(value.items(), key=lambda kv: str(kv[0])):
-                    out.append((campaign.id, name, since, until, _text(item), _text(key)))
+                    out.append((campaign.id, name, since, until, _text(key), _text(item)))
             elif isinstance(value, (tuple, list, set, frozenset)):
                 for item in sorted(value, key=str):
-                    out.append((campaign.id, name, since, until, _text(item), None))
+                    out.append((campaign.id, name, since, until, None, _text(item)))
             else:
-                out.append((campaign.id, name, since, until, _text(value), None))
+                out.append((campaign.id, name, since, until, None, _text(value)))
     return out
 
 
