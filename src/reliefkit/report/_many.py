@@ -17,7 +17,7 @@ import pendulum
 from reliefkit._privacy import printable, safe, safe_in
 from reliefkit.models import Dataset
 from reliefkit.report._coverage import township_of
-from reliefkit.report._report import Outcome, Report
+from reliefkit.report._report import Outcome, Report, Tally
 from reliefkit.report._text import (
     DEFAULT_WIDTH,
     Line,
@@ -26,7 +26,7 @@ from reliefkit.report._text import (
     report_lines,
     wrap,
 )
-from reliefkit.rules import Finding, Severity
+from reliefkit.rules import Finding
 
 SCHEMA = "reliefkit.campaigns-report.v1"
 
@@ -73,7 +73,7 @@ def _without_dataset(report: Report) -> Report:
 
 
 @attrs.frozen(repr=False)
-class CampaignsReport:
+class CampaignsReport(Tally):
     """The result of ``check`` for :class:`~reliefkit.Campaigns`: ``reports`` maps each
     campaign id to its :class:`Report` (in campaign-id order), and the totals are across
     them. Mirrors ``Report``: ``findings``, ``errors``, ``warnings``, ``infos``, ``ok``,
@@ -101,21 +101,6 @@ class CampaignsReport:
         return tuple(f for report in self.reports.values() for f in report.findings)
 
     @property
-    def errors(self) -> tuple[Finding, ...]:
-        """Findings of severity error, of every campaign."""
-        return tuple(f for f in self.findings if f.severity is Severity.ERROR)
-
-    @property
-    def warnings(self) -> tuple[Finding, ...]:
-        """Findings of severity warning, of every campaign."""
-        return tuple(f for f in self.findings if f.severity is Severity.WARNING)
-
-    @property
-    def infos(self) -> tuple[Finding, ...]:
-        """Findings of severity info, of every campaign."""
-        return tuple(f for f in self.findings if f.severity is Severity.INFO)
-
-    @property
     def rule_errors(self) -> Mapping[str, Mapping[str, str]]:
         """Per campaign that had any, the rules that raised (code → error)."""
         return {key: r.rule_errors for key, r in self.reports.items() if r.rule_errors}
@@ -126,11 +111,6 @@ class CampaignsReport:
         return all(report.ok for report in self.reports.values())
 
     @property
-    def exit_code(self) -> int:
-        """0 when ``ok``, else 1 (the CLI uses 2 for bad input)."""
-        return 0 if self.ok else 1
-
-    @property
     def outcomes(self) -> dict[str, Outcome]:
         """Each rule's outcome across campaigns: error if it raised in one, else fail if it
         failed in one, else pass if it passed in one, else not applicable."""
@@ -139,10 +119,6 @@ class CampaignsReport:
             for code, outcome in report.outcomes.items():
                 found.setdefault(code, set()).add(outcome)
         return {code: next(o for o in _WORST if o in seen) for code, seen in sorted(found.items())}
-
-    def by_code(self) -> dict[str, int]:
-        """How many findings each code has, in all campaigns."""
-        return dict(sorted(Counter(f.code for f in self.findings).items()))
 
     def _total(self) -> dict[str, Any]:
         severities = Counter(f.severity.value for f in self.findings)

@@ -10,7 +10,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Mapping
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 import pendulum
@@ -58,8 +58,47 @@ class Waived:
         return {**self.finding.to_dict(), "waiver": waiver}
 
 
+class _Findings(Protocol):
+    @property
+    def findings(self) -> tuple[Finding, ...]: ...
+
+    @property
+    def ok(self) -> bool: ...
+
+
+class Tally:
+    """What a report (of one campaign or of many) says of its ``findings``: by severity,
+    by code, and the exit code its ``ok`` gives."""
+
+    __slots__ = ()
+
+    @property
+    def errors(self: _Findings) -> tuple[Finding, ...]:
+        """Findings of severity error."""
+        return tuple(f for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def warnings(self: _Findings) -> tuple[Finding, ...]:
+        """Findings of severity warning."""
+        return tuple(f for f in self.findings if f.severity is Severity.WARNING)
+
+    @property
+    def infos(self: _Findings) -> tuple[Finding, ...]:
+        """Findings of severity info."""
+        return tuple(f for f in self.findings if f.severity is Severity.INFO)
+
+    @property
+    def exit_code(self: _Findings) -> int:
+        """0 when ``ok``, else 1 (the CLI uses 2 for bad input)."""
+        return 0 if self.ok else 1
+
+    def by_code(self: _Findings) -> dict[str, int]:
+        """How many findings each code has."""
+        return dict(sorted(Counter(f.code for f in self.findings).items()))
+
+
 @attrs.frozen
-class Report:
+class Report(Tally):
     """The result of ``check``: sorted findings, waived findings and each rule's outcome."""
 
     as_of: pendulum.Date
@@ -72,33 +111,9 @@ class Report:
     context: Mapping[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
 
     @property
-    def errors(self) -> tuple[Finding, ...]:
-        """Findings of severity error."""
-        return tuple(f for f in self.findings if f.severity is Severity.ERROR)
-
-    @property
-    def warnings(self) -> tuple[Finding, ...]:
-        """Findings of severity warning."""
-        return tuple(f for f in self.findings if f.severity is Severity.WARNING)
-
-    @property
-    def infos(self) -> tuple[Finding, ...]:
-        """Findings of severity info."""
-        return tuple(f for f in self.findings if f.severity is Severity.INFO)
-
-    @property
     def ok(self) -> bool:
         """No error-severity finding and no rule that raised."""
         return not self.errors and not self.rule_errors
-
-    @property
-    def exit_code(self) -> int:
-        """0 when ``ok``, else 1 (the CLI uses 2 for bad input)."""
-        return 0 if self.ok else 1
-
-    def by_code(self) -> dict[str, int]:
-        """How many findings each code has."""
-        return dict(sorted(Counter(f.code for f in self.findings).items()))
 
     def to_dict(self) -> dict[str, Any]:
         """The ``reliefkit.report.v1`` JSON object (personal data made safe)."""
