@@ -44,6 +44,18 @@ _FIRST = itemgetter(0)
 _NEAR = {unicodedata.normalize("NFKC", name).casefold(): name for name in _FILES}
 
 
+def misnamed(entry: str, expected: str) -> LoadProblem:
+    """The problem of a table's file named almost as the format names it (``Donations.CSV``
+    beside ``donations.csv``): not read, and why."""
+    return LoadProblem(
+        expected,
+        None,
+        None,
+        safe_name(entry),
+        f"a file named exactly {expected} (this one is not read: rename it)",
+    )
+
+
 def _near(name: str) -> str:
     return unicodedata.normalize("NFKC", name).strip().casefold()
 
@@ -64,15 +76,7 @@ def read_folder(folder: Path) -> Reading:
             found[entry] = entry
         elif _near(entry) in _NEAR:
             expected = _NEAR[_near(entry)]
-            reading.problems.append(
-                LoadProblem(
-                    expected,
-                    None,
-                    None,
-                    safe_name(entry),
-                    f"a file named exactly {expected} (this one is not read: rename it)",
-                )
-            )
+            reading.problems.append(misnamed(entry, expected))
             if expected not in entries:
                 reading.unread.add(_FILES[expected].name)
         elif entry.lower().endswith(".csv"):

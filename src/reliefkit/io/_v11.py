@@ -22,7 +22,7 @@ from pathlib import Path
 
 from reliefkit.exceptions import LoadError, LoadProblem
 from reliefkit.io._aliases import resolve_header
-from reliefkit.io._csv import _read_file
+from reliefkit.io._csv import _read_file, misnamed
 from reliefkit.io._gather import UniqueIds, build_dataset, merge_counts, new_built
 from reliefkit.io._notices import Notice, cell_text, safe_name
 from reliefkit.io._parquet import ParquetTable, read_parquet
@@ -234,15 +234,7 @@ def _list(folder: Path, reading: Reading) -> tuple[str, dict[str, Table]]:
             found[files[entry].name] = files[entry]
         elif _near(entry) in near:
             expected = near[_near(entry)]
-            reading.problems.append(
-                LoadProblem(
-                    expected,
-                    None,
-                    None,
-                    safe_name(entry),
-                    f"a file named exactly {expected} (this one is not read: rename it)",
-                )
-            )
+            reading.problems.append(misnamed(entry, expected))
             if expected not in entries:
                 reading.unread.add(files[expected].name)
         elif _other_kind(entry, other):
