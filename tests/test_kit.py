@@ -4,6 +4,7 @@ project that works."""
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import importlib.util
 import os
@@ -16,6 +17,8 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import reliefkit as rk
 from reliefkit.cli import main
@@ -31,6 +34,7 @@ from reliefkit.rules import (
     Severity,
     Violation,
     builtin_registry,
+    iso_weekday,
     load_entry_points,
 )
 from reliefkit.rules.scopes import ACTIVITIES, SOLICITATIONS
@@ -393,6 +397,15 @@ def test_new_pack_scaffolds_a_project_that_passes_its_scenarios(
         registry.register(pack)
         results = run_scenarios(folder / "scenarios", registry=registry)
         assert [r.passed for r in results] == [True, True], [str(r) for r in results]
+        # Its rule has a statement: DuckDB gives the object engine's report (which the
+        # scenarios above hold to their expected findings).
+        assert pack.rules["KS101"].sql
+        for scenario in sorted((folder / "scenarios").iterdir()):
+            data = rk.load(scenario / "data")
+            options: dict[str, Any] = {"as_of": "2015-12-31", "registry": registry}
+            objects = rk.check(data, packs=["kit-sample"], **options)
+            columnar = rk.check(data, packs=["kit-sample"], engine="duckdb", **options)
+            assert columnar.to_dict() == objects.to_dict(), scenario.name
     finally:
         for name in [m for m in sys.modules if m.startswith("reliefkit_pack_kit_sample")]:
             del sys.modules[name]
@@ -765,3 +778,15 @@ def test_new_pack_titles_are_placeholders_in_both_languages(tmp_path: Path) -> N
     assert 'title_zh="（县名）扶贫日工作方案"' in pack and "# TODO: replace the titles" in pack
     assert "The my county" not in "".join(written.values())
     assert "pypi.org" not in written["README.md"]
+
+
+# ---- the SQL kit -----------------------------------------------------------------------------
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.dates(datetime.date(1900, 3, 1), datetime.date(2199, 12, 31)), min_size=1))
+def test_iso_weekday_in_sql_is_pythons(days: list[datetime.date]) -> None:
+    """`iso_weekday` written into DuckDB SQL gives each date's ISO weekday as Python counts it
+    (Spark runs the same expression in tests/test_spark.py)."""
+    duckdb = pytest.importorskip("duckdb")
+    values = ", ".join(f"(DATE '{day.isoformat()}')" for day in days)
+    rows = duckdb.sql(f"SELECT {iso_weekday('d')} FROM (VALUES {values}) AS v(d)").fetchall()
+    assert [row[0] for row in rows] == [day.isoweekday() for day in days]

@@ -7,6 +7,7 @@ loader). Never skipped in CI: ``.ci/run`` installs the ``spark`` extra and a Jav
 
 from __future__ import annotations
 
+import datetime
 import os
 import shutil
 from pathlib import Path
@@ -50,3 +51,20 @@ def test_a_county_on_spark_equals_the_object_engine(tmp_path: Path) -> None:
         (f.code, f.subjects, f.message, f.evidence) for f in report.findings
     ]
     assert sum(summary.planted.values()) == len(got.findings)
+
+
+def test_iso_weekday_on_spark() -> None:
+    """`iso_weekday`, which pack statements use for weekdays, gives on Spark SQL the ISO
+    weekday of Spark's own ``dayofweek`` (1 on Sunday), every day from 1900 to 2199 (DuckDB
+    against Python: tests/test_kit.py)."""
+    from pyspark.sql import SparkSession
+
+    from reliefkit.rules import iso_weekday
+
+    session = SparkSession.builder.getOrCreate()
+    days = "SELECT explode(sequence(DATE '1900-01-01', DATE '2199-12-31', INTERVAL 1 DAY)) AS d"
+    ((total, wrong),) = session.sql(
+        f"SELECT count(*), count_if({iso_weekday('d')} <> MOD(dayofweek(d) + 5, 7) + 1) "
+        f"FROM ({days})"
+    ).collect()
+    assert (total, wrong) == ((datetime.date(2200, 1, 1) - datetime.date(1900, 1, 1)).days, 0)

@@ -31,6 +31,7 @@ from reliefkit.rules._registry import (
     matches,
 )
 from reliefkit.rules._scope import Scope, field, itself, nothing, record_scope
+from reliefkit.rules._sql_dates import iso_weekday
 from reliefkit.rules._units import paired, resolve_target, resolve_unit
 from reliefkit.rules.waivers import problem_of
 
@@ -60,6 +61,7 @@ __all__ = [
     "get_pack",
     "get_rule",
     "import_rule_modules",
+    "iso_weekday",
     "itself",
     "ledger",
     "load_entry_points",
