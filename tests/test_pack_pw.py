@@ -9,6 +9,7 @@ by hand, never read back from the rules.
 from __future__ import annotations
 
 import csv
+import datetime
 import re
 import tempfile
 from collections.abc import Callable
@@ -39,6 +40,7 @@ from reliefkit.report import Outcome
 from reliefkit.rules import Finding, Registry
 from reliefkit.rules.county_plan import PACK as CP
 from reliefkit.rules.public_welfare import PACK as PW
+from reliefkit.rules.public_welfare.pw209_fundraising_not_disclosed import whole_months
 from reliefkit.rules.waivers import PACK as RK
 from reliefkit.scenarios import run_scenarios, scenarios_of
 from reliefkit.testing import violating
@@ -795,3 +797,38 @@ def test_admit_finds_what_check_adds(code: str, data: st.DataObject) -> None:
         less = identities(rk.check(without, as_of=as_of, registry=PW_REG).findings)
         back = rk.admit(without, record, as_of=as_of, registry=PW_REG)
         assert identities(back.findings) == before - less
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dates(datetime.date(2000, 1, 1), datetime.date(2030, 12, 31)),
+    st.integers(-40, 1200),
+)
+def test_whole_months_by_counting(start: datetime.date, days: int) -> None:
+    """`whole_months` is the most months that can be added to the start (clamped to a
+    month's end) without passing the end, counted one month at a time."""
+    begin = pendulum.Date(start.year, start.month, start.day)
+    end = begin.add(days=days)
+    n = 0
+    while begin.add(months=n + 1) <= end:
+        n += 1
+    assert whole_months(begin, end) == n
+
+
+@pytest.mark.parametrize(
+    ("as_of", "made", "flagged"),
+    [
+        ("2017-06-01", 2, False),  # 8 whole months from 2 September (pendulum says 9): 2 due
+        ("2017-06-02", 2, True),  # 9 whole months: 3 due
+        ("2017-06-01", 1, True),  # 2 due, 1 made
+    ],
+)
+def test_interim_disclosures_count_whole_months(as_of: str, made: int, flagged: bool) -> None:
+    """A fund opened on 2 September 2016 has run 8 whole months on 1 June 2017, not 9: two
+    interim disclosures are due, and a third only from 2 June; DuckDB agrees."""
+    data = build(
+        {"funds": [*tables()["funds"], fund(opened_on="2016-09-02", disclosures=made)]}, **LATE
+    )
+    assert findings(data, as_of) == ([("PW209", ("F2",))] if flagged else [])
+    columnar = rk.check(data, as_of=as_of, packs=ONLY, registry=REG, engine="duckdb")
+    assert [(f.code, f.subjects) for f in columnar.findings] == findings(data, as_of)

@@ -44,13 +44,24 @@ def tracked(ctx: Context, fund: Fund) -> bool:
     return fund.opened_on is not None and fund.disclosures is not None
 
 
+def whole_months(start: pendulum.Date, end: pendulum.Date) -> int:
+    """The whole months from ``start`` to ``end``: the most ``n`` with ``start.add(months=n)``
+    on or before ``end`` (a month from 31 January ends on the last of February), 0 when
+    ``end`` is not after ``start``. (Not pendulum's ``in_months()``, which counts 2 September
+    to 1 June as 9 months.)"""
+    if end <= start:
+        return 0
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - 1 if start.add(months=months) > end else months
+
+
 def interim_due(ctx: Context, fund: Fund) -> tuple[int, int]:
     """``(whole months of fundraising under the Charity Law by as_of, disclosures due)``:
     none are due unless it ran longer than ``disclosure_after_months``."""
     assert fund.opened_on is not None
     start = max(fund.opened_on, CL_START)
     end = ctx.as_of if fund.closed_on is None else min(fund.closed_on, ctx.as_of)
-    months = (end - start).in_months() if end > start else 0
+    months = whole_months(start, end)
     if end <= start.add(months=ctx.param("disclosure_after_months")):
         return months, 0
     return months, months // ctx.param("disclosure_every_months")
@@ -188,7 +199,7 @@ def _few_disclosures(draw: Draw, d: Draft, as_of: pendulum.Date) -> Fund:
     last = as_of.subtract(months=d.param("disclosure_after_months"), days=1)
     opened = draw.day(min(CL_START, last), last)
     start = max(opened, CL_START)
-    months = (as_of - start).in_months()
+    months = whole_months(start, as_of)
     needed = months // d.param("disclosure_every_months")
     if needed < 1:  # parameters that ask for no disclosure yet
         return _late_disclosure(draw, d, as_of)
@@ -221,12 +232,11 @@ def _pw209_days(ctx: Context) -> dict[str, Any]:
     return {"pw209_counts_from": CL_START}
 
 
-# Months as pendulum counts them: ``(end - start).in_months()`` is the difference of the
-# months, less one when the end's day of the month is before the start's — unless that
-# shortfall equals how much shorter the end's month is than the one before it (pendulum's
-# ``precise_diff`` then counts a full month: 25 May to 24 November is 6 months). And
-# ``day <= start.add(months=n)`` (the day clamped to the month's end) holds when the day's
-# month is before the start's plus n, or is that month and its day is not after the start's.
+# ``whole_months``: the difference of the months, less one when the end's day of the month
+# is before the start's clamped to the end's month (31 January to 29 February is a month).
+# And ``day <= start.add(months=n)`` (the day clamped to the month's end) holds when the
+# day's month is before the start's plus n, or is that month and its day is not after the
+# start's.
 PACK.sql(
     "PW209",
     """
@@ -277,14 +287,7 @@ PACK.sql(
                         OR q.end_year % 400 = 0 THEN 29 ELSE 28 END
                 WHEN q.end_of_year IN (4, 6, 9, 11) THEN 30
                 ELSE 31
-            END AS end_month_days,
-            CASE
-                WHEN q.end_of_year = 3 THEN
-                    CASE WHEN (q.end_year % 4 = 0 AND q.end_year % 100 <> 0)
-                        OR q.end_year % 400 = 0 THEN 29 ELSE 28 END
-                WHEN q.end_of_year IN (5, 7, 10, 12) THEN 30
-                ELSE 31
-            END AS month_before_days
+            END AS end_month_days
         FROM parts q
     ),
     counted AS (
@@ -292,8 +295,7 @@ PACK.sql(
             l.*,
             CASE
                 WHEN l.end_on <= l.start_on THEN 0
-                WHEN l.end_day < l.start_day
-                    AND l.end_day - l.start_day <> l.end_month_days - l.month_before_days
+                WHEN l.end_day < l.start_day AND l.end_day < l.end_month_days
                     THEN l.end_month - l.start_month - 1
                 ELSE l.end_month - l.start_month
             END AS months,
