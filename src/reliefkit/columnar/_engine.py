@@ -5,17 +5,19 @@ and outcomes are applied exactly as the object engine applies them."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import gc
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, cast
 
 import attrs
 
 from reliefkit.columnar._backend import Backend
 from reliefkit.columnar._source import Source, open_source
-from reliefkit.columnar._view import Cache, Fetcher, LazyView
-from reliefkit.engine._check import run_plan, selectors
+from reliefkit.columnar._view import KEYED_TABLES, Cache, Fetcher, LazyView
+from reliefkit.engine._check import context, run_plan, selectors
 from reliefkit.engine._plan import Plan, Setting, plan_for
 from reliefkit.exceptions import ReliefkitError
 from reliefkit.models import Money
@@ -31,6 +33,7 @@ from reliefkit.rules import (
     default_registry,
     matches,
 )
+from reliefkit.rules._scope import record_class
 
 MAX_PASSES = 64
 """Passes after which a judge still asking for records is a bug, not a slow finding."""
@@ -324,26 +327,119 @@ def _check(
     for pack_name, pack_rules in by_pack.items():
         _use_pack(source, pack_name, pack_objects[pack_name].views)
         flags.update(run_statements(source, pack_rules))
+    with _no_cycle_collection():
+        reports = _judged(source, plans, day, flags, select, ignore, rules.values())
+    return {cid: reports[cid] for cid in source.campaigns}
+
+
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    # Hundreds of thousands of records and findings, and no reference cycles among them:
+    # the cycle collector would only rescan everything held again and again (a third of
+    # the time fetching took).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _judged(
+    source: Source,
+    plans: Mapping[str, Plan],
+    day: Any,
+    flags: Mapping[str, Flags],
+    select: list[str],
+    ignore: list[str],
+    rules: Iterable[Rule],
+) -> dict[str, Report]:
+    """Each campaign's report: its judges' passes, with the records they missed fetched
+    between passes for every campaign at once."""
     caches = {cid: Cache(c) for cid, c in source.campaigns.items()}
     reports: dict[str, Report] = {}
-    fetcher = Fetcher(source.backend, source.records)
+    # A source whose load checks passed row by row: its rows are made records without
+    # running the validators again.
+    fetcher = Fetcher(
+        source.backend, source.records, vouched=bool(getattr(source, "vouched", False))
+    )
+    _subjects_wanted(caches, rules, flags)
+    fetcher.fill(caches)
+    progress = {cid: Progress() for cid in caches}
     pending = list(caches)
     for _ in range(MAX_PASSES):
         still: list[str] = []
         for cid in pending:
-            report = _attempt(caches[cid], plans[cid], day, flags, select, ignore)
+            report = _attempt(caches[cid], plans[cid], day, flags, select, ignore, progress[cid])
             if report is None:
                 still.append(cid)
             else:
                 reports[cid] = report
                 caches[cid] = Cache(source.campaigns[cid])  # done: let go of its records
+                del progress[cid]
         if not still:
             break
         fetcher.fill({cid: caches[cid] for cid in still})
         pending = still
     else:  # pragma: no cover - a judge that never stops asking
         raise RuntimeError(f"campaigns {pending[:5]}: judges kept asking for records")
-    return {cid: reports[cid] for cid in source.campaigns}
+    return reports
+
+
+def _subjects_wanted(
+    caches: Mapping[str, Cache], rules: Iterable[Rule], flags: Mapping[str, Flags]
+) -> None:
+    """Ask, before the first pass, for what each judge's scope reads first: the subject of
+    every key its statement flags (a record, by its table when the scope's subjects are
+    records of one table)."""
+    for rule in rules:
+        cls = record_class(rule.scope.fetch)
+        table = getattr(cls, "table", None) if cls is not None else None
+        tables = frozenset({table}) if table in KEYED_TABLES else None
+        for cid, keys in flags[rule.code].flagged.items():
+            cache = caches.get(cid)
+            if cache is None:
+                continue
+            if tables is None:
+                view = LazyView(cache)
+                for key in keys:
+                    try:
+                        rule.scope.fetch(view, key)  # noting what it misses
+                    except Exception:  # the pass judging the rule says what
+                        continue
+                continue
+            for key in keys:
+                if key not in cache.by_id:
+                    cache.want_ids.setdefault(key, tables)
+
+
+Judged = tuple[list[Finding], bool, bool]
+"""What a rule found in a campaign: its findings, whether any subject was in its reach,
+and whether its obligations are due."""
+
+
+class Progress:
+    """What the passes over one campaign have settled so far."""
+
+    def __init__(self) -> None:
+        self.passes = 0
+        self.kept: dict[str, Judged] = {}
+        """Per code, what the rule found where it read no guess: final."""
+
+
+def _judge(
+    rule: Rule, ctx: Context, flags: Mapping[str, Flags], cid: str
+) -> tuple[list[Finding], bool]:
+    """Only the subjects the rule's statement flags; in reach where it judged any."""
+    view = ctx.view
+    flag = flags[rule.code]
+    found: list[Finding] = []
+    for key in flag.flagged.get(cid, ()):
+        subject = rule.scope.fetch(view, key)
+        if subject is not None and rule.in_reach(ctx, subject):
+            found += (rule.stamp(v) for v in rule.judge(ctx, subject))
+    return found, cid in flag.in_reach
 
 
 def _attempt(
@@ -353,21 +449,100 @@ def _attempt(
     flags: Mapping[str, Flags],
     select: list[str],
     ignore: list[str],
+    progress: Progress | None = None,
 ) -> Report | None:
-    """One pass over a campaign: its report, or ``None`` when a record was missed (the pass
-    is then thrown away whatever it found, errors included)."""
-    view = LazyView(cache)
+    """One pass over a campaign: its report, or ``None`` when a record was missed (the
+    pass's report is then thrown away, errors included).
+
+    ``progress`` keeps, from pass to pass, what each rule found where it read no guess: a
+    rule judges on a view (and in contexts) that has missed nothing so far, and a miss
+    gives the rules after it a fresh view and fresh contexts, so that no memo worked out
+    from a guess reaches them; a rule (with its due date) judged without a miss has found
+    what it finds, and is not judged again. The first pass runs the whole plan (so that
+    what the waivers and the rules judged after all the others read is asked for too);
+    a later one judges the rules still unsettled, and makes the report only once they
+    all are."""
+    progress = progress or Progress()
+    progress.passes += 1
+    kept = progress.kept
     cid = cache.campaign.id
+    if progress.passes > 1 and not _settled(cache, plan, day, flags, select, ignore, kept):
+        return None
+    first = LazyView(cache)
+    views = [first]  # every view of the pass: its report stands if none of them missed
+    contexts: dict[int, Context] = {}  # run_plan's context (by id) -> the one judging
+    judged: dict[str, tuple[Context, list[Finding], bool]] = {}
+
+    def context_of(ctx: Context) -> Context:
+        view = views[-1]
+        if view.dirty:  # what was worked out since the miss may hold guesses: start afresh
+            view = LazyView(cache)
+            views.append(view)
+            contexts.clear()
+        elif view is first:
+            return ctx
+        mine = contexts.get(id(ctx))
+        if mine is None:
+            mine = contexts[id(ctx)] = attrs.evolve(ctx, view=view)
+        return mine
 
     def judging(rule: Rule, ctx: Context) -> tuple[list[Finding], bool]:
-        """Only the subjects the rule's statement flags; in reach where it judged any."""
-        flag = flags[rule.code]
-        found: list[Finding] = []
-        for key in flag.flagged.get(cid, ()):
-            subject = rule.scope.fetch(view, key)
-            if subject is not None and rule.in_reach(ctx, subject):
-                found += (rule.stamp(v) for v in rule.judge(ctx, subject))
-        return found, cid in flag.in_reach
+        known = kept.get(rule.code)
+        if known is not None:
+            return list(known[0]), known[1]
+        mine = context_of(ctx)
+        found, in_reach = _judge(rule, mine, flags, cid)
+        judged[rule.code] = (mine, found, in_reach)
+        return list(found), in_reach
 
-    report = run_plan(view, day, plan, select, ignore, judging, shown_with={})
-    return None if view.dirty else report
+    def due_of(rule: Rule, ctx: Context) -> bool:
+        known = kept.get(rule.code)
+        if known is not None:
+            return known[2]
+        mine, found, in_reach = judged.pop(rule.code)
+        due = rule.due is None or rule.due(mine)
+        if not cast(LazyView, mine.view).dirty:
+            kept[rule.code] = (found, in_reach, due)
+        return due
+
+    report = run_plan(first, day, plan, select, ignore, judging, shown_with={}, due_of=due_of)
+    return None if any(view.dirty for view in views) else report
+
+
+def _settled(
+    cache: Cache,
+    plan: Plan,
+    day: Any,
+    flags: Mapping[str, Flags],
+    select: list[str],
+    ignore: list[str],
+    kept: dict[str, Judged],
+) -> bool:
+    """Judge the rules of the plan not yet settled, as :func:`run_plan` would (in its order,
+    in a context per pack, a fresh view after a miss); whether they all are now."""
+    cid = cache.campaign.id
+    view: LazyView | None = None
+    contexts: dict[int, Context] = {}
+    settled = True
+    for rule, setting in plan.rules:
+        if rule.code in kept or setting is None or rule.after_all:
+            continue
+        if (select and not matches(rule.code, select)) or (ignore and matches(rule.code, ignore)):
+            continue
+        if view is None or view.dirty:
+            view = LazyView(cache)
+            contexts = {}
+        ctx = contexts.get(id(setting))
+        if ctx is None:
+            ctx = contexts[id(setting)] = context(view, day, setting, plan)
+        try:
+            found, in_reach = _judge(rule, ctx, flags, cid)
+            due = rule.due is None or rule.due(ctx)
+        except Exception:  # run_plan says what (when nothing else is missed)
+            settled = settled and not view.dirty
+            continue
+        if view.dirty:
+            settled = False
+        else:
+            kept[rule.code] = (found, in_reach, due)
+    return settled

@@ -4,29 +4,33 @@ The columnar engine decides in SQL which subjects break a rule; the rule's own j
 words each finding, reading records through :class:`LazyView`, a
 :class:`~reliefkit.models.Queries` over what has been fetched so far. A look-up the store
 has not answered yet is *missed*: the view notes what was asked, answers as if nothing were
-there, and marks the pass dirty. The engine throws a dirty pass away, fetches everything
-noted for every campaign in one batch of queries, and judges again with a fresh view (so no
-memo keeps what a guess computed). A clean pass read only real records: its findings are
-exactly the object engine's. A pass goes on after a miss, so one pass notes every record a
-loop over a group asks for, and one round fetches them all; records a judge never asks for
-are never fetched (prefetching what each record names cost twice the records for fewer
-rounds).
+there, and marks itself dirty. A pass goes on after a miss, so one pass notes every record
+a loop over a group asks for, and one round fetches them all, for every campaign at once
+(:class:`Fetcher`); records a judge never asks for are never fetched (prefetching what each
+record names cost twice the records for fewer rounds). What a rule judged on a view that
+had missed nothing read only real records: it is exactly the object engine's, and the
+engine keeps it; whatever was worked out after a miss (a memo) may hold a guess, so the
+rules after it judge on a fresh view, and are judged again once the records are in.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from itertools import chain, pairwise, repeat
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from reliefkit.columnar._tables import ROW, keyed, record_from
+from reliefkit.columnar._tables import ROW, RecordMaker, keyed, link_name, record_from, record_maker
 from reliefkit.io._schema import SCHEMA
 from reliefkit.models import Campaign, Queries, Record
 from reliefkit.models._dataset import _GROUPINGS
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from reliefkit.columnar._backend import Backend
 
 _EMPTY: tuple[Any, ...] = ()
@@ -62,11 +66,13 @@ class Cache:
     def __init__(self, campaign: Campaign) -> None:
         self.campaign = campaign
         self.by_id: dict[str, Record | None] = {campaign.id: campaign}
-        self.table_of: dict[str, str | None] = {campaign.id: "campaign"}
         self.groups: dict[tuple[str, Any], tuple[Any, ...]] = {}
         self.rows: dict[str, tuple[Any, ...]] = {"campaign": (campaign,)}
         self.referrers: dict[str, tuple[tuple[str, str, str], ...]] = {}
-        self.interned: dict[tuple[str, int], Any] = {}
+        self.interned: dict[str, dict[int, Any]] = {}
+        """Per table, the records fetched by row: one object per record."""
+        self.hints: dict[str, frozenset[str]] = {}
+        """Per id named by a fetched record, the tables the naming field may name."""
         # Asked for and not yet answered.
         self.want_ids: dict[str, frozenset[str]] = {}
         """Ids asked for, each with the tables it may be in."""
@@ -119,8 +125,9 @@ class LazyView(Queries):
         if record_id is None:
             return None
         cache = self._cache
-        if record_id in cache.table_of:
-            return cache.table_of[record_id]
+        if record_id in cache.by_id:
+            record = cache.by_id[record_id]
+            return None if record is None else type(record).table
         cache.want_ids[record_id] = ANY_TABLE
         self._miss()
         return None
@@ -163,185 +170,345 @@ class LazyView(Queries):
 
 
 class Fetcher:
-    """Answers what the campaigns' caches want: each round, one batch of queries (one
-    job on Spark) for everything asked, until nothing is left wanting."""
+    """Answers what the campaigns' caches want: each round, one query per table (one job
+    on Spark) for everything asked of it, until nothing is left wanting.
 
-    def __init__(self, backend: Backend, records: Mapping[str, list[Any]] | None = None) -> None:
+    A round registers what is wanted as one relation, and each table wanted is read once:
+    its rows that any campaign asked for by id, by a grouping's field, whole, or as
+    referrers. An id asked for without its table (``get``) is looked for in the tables the
+    fields naming it may name (``hints``: a reference names a record of one of them), and
+    only where it is not there in every table. Rows are made records column by column
+    where the source's load checks vouched for them (:class:`RecordMaker`), by their
+    constructors otherwise, and a source of records hands back its own."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        records: Mapping[str, list[Any]] | None = None,
+        *,
+        vouched: bool = False,
+    ) -> None:
         self.backend = backend
         self.records = records
+        self.vouched = vouched
         self.rounds = 0
         self.queries = 0
-
-    def _want(self, pairs: Iterable[tuple[str, str]]) -> str:
-        """Register ``(campaign_id, key)`` pairs as a relation; its name."""
-        import pyarrow as pa
-
-        cids, keys = [], []
-        for cid, key in pairs:
-            cids.append(cid)
-            keys.append(key)
-        name = f"_wanted_{self.queries}"
-        self.queries += 1
-        wanted = pa.table(
-            {"campaign_id": pa.array(cids, pa.string()), "k": pa.array(keys, pa.string())}
-        )
-        self.backend.register(name, wanted)
-        return name
+        self.built = 0
+        """Records made from rows (not handed back by a source of records)."""
+        self._makers: dict[str, RecordMaker | None] = {}
 
     def fill(self, caches: Mapping[str, Cache]) -> None:
         """Fetch what every cache wants, then what the fetched records name, until none is
         left wanting."""
         while any(c.wanting for c in caches.values()):
             self.rounds += 1
-            queries: list[tuple[str, str]] = []  # (table, sql)
-            after: list[Any] = []  # what to do with each query's rows
-            self._rows(caches, queries, after)
-            self._groups(caches, queries, after)
-            self._referrers(caches, queries, after)
-            self._ids(caches, queries, after)
-            results = self.backend.batch([sql for _, sql in queries])
-            for (table, _), rows, then in zip(queries, results, after, strict=True):
-                rows.sort(key=lambda r: r[ROW])
-                then([(row, self._keep(caches, table, row)) for row in rows])
+            self._round(caches)
 
-    def _keep(self, caches: Mapping[str, Cache], table: str, row: dict[str, Any]) -> Any:
-        """The record of a fetched row (one object per record), noting what it names."""
-        cache = caches[row["campaign_id"]]
-        key = (table, row[ROW])
-        record = cache.interned.get(key)
-        if record is not None:
-            return record
-        held = self.records
-        record = held[table][row[ROW]] if held is not None else record_from(table, row)
-        cache.interned[key] = record
-        if table in KEYED_TABLES and table != "campaign":
-            cache.by_id[record.id] = record
-            cache.table_of[record.id] = table
-        cache.want_ids.pop(str(getattr(record, "id", "")), None)
-        return record
-
-    def _rows(self, caches: Mapping[str, Cache], queries: list[Any], after: list[Any]) -> None:
-        wanted: defaultdict[str, list[str]] = defaultdict(list)
+    def _round(self, caches: Mapping[str, Cache]) -> None:
+        asked = _Asked()
         for cid, cache in caches.items():
-            for table in cache.want_rows:
-                wanted[table].append(cid)
-            cache.want_rows = set()
-        for table, cids in wanted.items():
-            relation = self._want((c, "") for c in cids)
-            queries.append(
-                (
-                    table,
-                    f'SELECT * FROM "{table}" WHERE campaign_id IN '
-                    f"(SELECT campaign_id FROM {relation})",
-                )
-            )
-
-            def then(found: list[Any], table: str = table, cids: list[str] = cids) -> None:
-                got: defaultdict[str, list[Any]] = defaultdict(list)
-                for row, record in found:
-                    got[row["campaign_id"]].append(record)
-                for cid in cids:
-                    caches[cid].rows[table] = tuple(got[cid])
-
-            after.append(then)
-
-    def _groups(self, caches: Mapping[str, Cache], queries: list[Any], after: list[Any]) -> None:
-        wanted: defaultdict[str, list[tuple[str, Any]]] = defaultdict(list)
-        for cid, cache in caches.items():
-            for name, key in cache.want_groups:
-                wanted[name].append((cid, key))
-            cache.want_groups = set()
-        for name, pairs in wanted.items():
-            table, field = GROUPINGS[name]
-            relation = self._want((cid, str(key)) for cid, key in pairs)
-            queries.append(
-                (
-                    table,
-                    f'SELECT t.* FROM "{table}" t JOIN {relation} w '
-                    f'ON t.campaign_id = w.campaign_id AND t."{field}" = w.k',
-                )
-            )
-
-            def then(
-                found: list[Any],
-                name: str = name,
-                field: str = field,
-                pairs: list[tuple[str, Any]] = pairs,
-            ) -> None:
-                got: defaultdict[tuple[str, Any], list[Any]] = defaultdict(list)
-                for row, record in found:
-                    got[(row["campaign_id"], str(row[field]))].append(record)
-                for cid, key in pairs:
-                    caches[cid].groups[(name, key)] = tuple(got[(cid, str(key))])
-
-            after.append(then)
-
-    def _ids(self, caches: Mapping[str, Cache], queries: list[Any], after: list[Any]) -> None:
-        by_table: defaultdict[str, list[tuple[str, str]]] = defaultdict(list)
-        for cid, cache in caches.items():
-            asked, cache.want_ids = cache.want_ids, {}
-            for record_id, named_tables in asked.items():
-                # Absent unless a table below has it.
-                cache.by_id.setdefault(record_id, None)
-                cache.table_of.setdefault(record_id, None)
-                for table in named_tables:
-                    by_table[table].append((cid, record_id))
-        for table, pairs in by_table.items():
-            if table == "campaign":
+            asked.take(cid, cache)
+        for table in asked.named - {"campaign"}:
+            asked.tables.setdefault(table, _TableAsks()).ids = True
+        if asked.referrers:
+            for table, fields in _REFS.items():
+                if fields:
+                    asked.tables.setdefault(table, _TableAsks())
+        name = "_wanted"
+        self.backend.register(name, asked.relation())
+        tables = [t for t, a in asked.tables.items() if t != "campaign"]
+        queries = [_query(t, asked.tables[t], bool(asked.referrers), name) for t in tables]
+        self.queries += len(queries)
+        got = {
+            t: self._records(caches, t, r) for t, r in zip(tables, self._run(queries), strict=True)
+        }
+        for table, found in got.items():
+            asks = asked.tables[table]
+            if asks.rows:
+                whole = {cid: records for cid, _, records in found}
+                for cid in asks.rows:
+                    caches[cid].rows[table] = tuple(whole.get(cid, ()))
+            if asks.groups:
+                _settle_groups(caches, table, asks, found)
+        if asked.referrers:
+            _settle_referrers(caches, got, asked.referrers)
+        for cid, record_id, narrowed in asked.ids:
+            cache = caches[cid]
+            if record_id in cache.by_id:
                 continue
-            relation = self._want(pairs)
-            queries.append(
-                (
-                    table,
-                    f'SELECT t.* FROM "{table}" t JOIN {relation} w '
-                    "ON t.campaign_id = w.campaign_id AND t.id = w.k",
-                )
-            )
-            after.append(lambda found: None)  # kept by _keep
+            if narrowed:  # not where its references said: look everywhere (next round)
+                cache.want_ids[record_id] = ANY_TABLE
+            else:
+                cache.by_id[record_id] = None
 
-    def _referrers(self, caches: Mapping[str, Cache], queries: list[Any], after: list[Any]) -> None:
-        pairs = [(cid, i) for cid, cache in caches.items() for i in cache.want_referrers]
-        for cache in caches.values():
-            cache.want_referrers = set()
-        if not pairs:
-            return
-        order = {t: n for n, t in enumerate(SCHEMA)}
-        found_all: defaultdict[tuple[str, str], list[tuple[Any, ...]]] = defaultdict(list)
-        relation = self._want(pairs)
-        pending = [0]
-        for table, fields in _REFS.items():
-            for position, (field, many, _) in enumerate(fields):
-                on = (
-                    f'w.k IN (SELECT item FROM "{table}__{field}" l WHERE l.campaign_id = '
-                    "t.campaign_id AND l.id = t.id)"
-                    if many
-                    else f't."{field}" = w.k'
-                )
-                queries.append(
-                    (
-                        table,
-                        f'SELECT t.*, w.k AS _named FROM "{table}" t JOIN {relation} w '
-                        f"ON t.campaign_id = w.campaign_id AND {on}",
-                    )
-                )
-                pending[0] += 1
+    def _run(self, queries: list[str]) -> list[tuple[Any, int]]:
+        """Each query's rows, column by column (Arrow on DuckDB), and how many."""
+        from reliefkit.columnar._backend import DuckDB
 
-                def then(
-                    found: list[Any],
-                    table: str = table,
-                    field: str = field,
-                    position: int = position,
-                ) -> None:
-                    for row, record in found:
-                        found_all[(row["campaign_id"], row["_named"])].append(
-                            (order[table], row[ROW], position, table, record.id, field)
-                        )
-                    pending[0] -= 1
-                    if pending[0] == 0:  # the last of them: the referrers are known
-                        for cid, named in pairs:
-                            entries = sorted(found_all[(cid, named)])
-                            caches[cid].referrers[named] = tuple(
-                                (t, rid, f) for _, _, _, t, rid, f in entries
+        backend = self.backend
+        if isinstance(backend, DuckDB):
+            with backend._memory():
+                tables = [backend.con.sql(sql).to_arrow_table() for sql in queries]
+            return [(t, t.num_rows) for t in tables]
+        out: list[tuple[Any, int]] = []
+        for rows in backend.batch(queries):
+            names = list(rows[0]) if rows else []
+            out.append(({n: [r[n] for r in rows] for n in names}, len(rows)))
+        return out
+
+    def _records(self, caches: Mapping[str, Cache], table: str, result: tuple[Any, int]) -> Runs:
+        """Each campaign's rows fetched and their records, in row order: a record already
+        fetched is the same object, a new one is kept in its cache."""
+        columns, size = result
+        if size == 0:
+            return []
+        rows: list[int] = _pylist(columns[ROW])
+        runs: Runs = []
+        new: list[int] = []  # where the rows not fetched before are
+        for cid, begin, end in _runs(columns["campaign_id"], size):
+            cache = caches.get(cid)
+            if cache is None:  # not asked for (a source numbering rows per campaign)
+                continue
+            held = cache.interned.setdefault(table, {})
+            part = rows[begin:end]
+            if held:
+                found = list(map(held.get, part))
+                new += (begin + i for i, r in enumerate(found) if r is None)
+            else:
+                found = [None] * (end - begin)
+                new += range(begin, end)
+            runs.append((cid, part, found))
+        if new:
+            made = self._make(table, columns, size, new, rows)
+            self._keep(caches, table, runs, made)
+        return runs
+
+    def _keep(self, caches: Mapping[str, Cache], table: str, runs: Runs, made: list[Any]) -> None:
+        """Put the records made in their places, and keep them in their campaigns' caches
+        with the ids they name."""
+        keyed_table = table in KEYED_TABLES and table != "campaign"
+        hinted = _HINTS[table]
+        taken = 0
+        for cid, rows, records in runs:
+            at = [i for i, r in enumerate(records) if r is None]
+            if not at:
+                continue
+            mine = made[taken : taken + len(at)]
+            taken += len(at)
+            if len(at) == len(records):
+                records[:] = mine
+                cache_rows = rows
+            else:
+                for i, record in zip(at, mine, strict=True):
+                    records[i] = record
+                cache_rows = [rows[i] for i in at]
+            cache = caches[cid]
+            cache.interned[table].update(zip(cache_rows, mine, strict=True))
+            if keyed_table:
+                cache.by_id.update(zip(map(_ID, mine), mine, strict=True))
+            hints = cache.hints
+            for field, many, refs in hinted:
+                values: Iterable[Any] = map(attrgetter(field), mine)
+                if many:
+                    values = chain.from_iterable(values)
+                hints.update(zip(values, repeat(refs)))
+            hints.pop(None, None)  # type: ignore[call-overload]
+
+    def _make(
+        self, table: str, columns: Any, size: int, new: list[int], rows: list[int]
+    ) -> list[Any]:
+        """The records of the rows at ``new``."""
+        held = self.records
+        if held is not None:
+            return [held[table][rows[i]] for i in new]
+        self.built += len(new)
+        if self.vouched:
+            if table not in self._makers:
+                self._makers[table] = record_maker(table)
+            maker = self._makers[table]
+            if maker is not None:
+                part = columns if len(new) == size else _take(columns, new)
+                made = maker.build(part, len(new))
+                if made is not None:
+                    return made
+        names = list(columns.keys()) if isinstance(columns, Mapping) else columns.column_names
+        lists = {n: _pylist(columns[n]) for n in names}
+        return [record_from(table, {n: lists[n][i] for n in names}) for i in new]
+
+
+Runs = list[tuple[str, list[int], list[Any]]]
+"""Per campaign (in the order fetched): its rows' places and their records."""
+
+_ID = attrgetter("id")
+
+
+def _runs(column: Any, size: int) -> list[tuple[str, int, int]]:
+    """The runs of one campaign in a column of campaign ids sorted by campaign:
+    ``(campaign id, first row, row after the last)``."""
+    if isinstance(column, list):
+        starts = [0, *(i for i in range(1, size) if column[i] != column[i - 1]), size]
+        return [(column[b], b, e) for b, e in pairwise(starts)]
+    import pyarrow.compute as pc
+
+    encoded = pc.run_end_encode(column.combine_chunks())
+    ends = encoded.run_ends.to_pylist()
+    return list(zip(encoded.values.to_pylist(), [0, *ends[:-1]], ends, strict=True))
+
+
+def _pylist(column: Any) -> list[Any]:
+    return column if isinstance(column, list) else column.to_pylist()
+
+
+def _take(columns: Any, rows: list[int]) -> Any:
+    if isinstance(columns, Mapping):
+        return {n: [v[i] for i in rows] for n, v in columns.items()}
+    return columns.take(rows)
+
+
+# Per table, the reference fields whose values name records of a few tables (not any):
+# (field, is a list, those tables).
+_HINTS: dict[str, tuple[tuple[str, bool, frozenset[str]], ...]] = {
+    table: tuple(
+        (field, many, frozenset(named))
+        for field, many, named in fields
+        if frozenset(named) != ANY_TABLE
+    )
+    for table, fields in _REFS.items()
+}
+
+
+class _TableAsks:
+    """What a round asks of one table."""
+
+    def __init__(self) -> None:
+        self.rows: set[str] = set()
+        self.ids = False
+        self.groups: dict[str, list[tuple[str, str, Any]]] = {}
+        """Per grouping's field: ``(campaign id, grouping, key)``."""
+
+
+class _Asked:
+    """What a round asks for, gathered from every cache (which it leaves wanting nothing)."""
+
+    def __init__(self) -> None:
+        self.tables: dict[str, _TableAsks] = {}
+        self.wanted: list[tuple[str, str, str, str]] = []
+        """``(campaign_id, tbl, field, k)``: the relation the round's queries read."""
+        self.ids: list[tuple[str, str, bool]] = []
+        """``(campaign id, id, looked for in fewer tables than all)``."""
+        self.referrers: set[tuple[str, str]] = set()
+        self.named: set[str] = set()
+        """The tables some id is looked for in."""
+
+    def _table(self, table: str) -> _TableAsks:
+        found = self.tables.get(table)
+        if found is None:
+            found = self.tables[table] = _TableAsks()
+        return found
+
+    def take(self, cid: str, cache: Cache) -> None:
+        wanted = self.wanted
+        for table in cache.want_rows:
+            self._table(table).rows.add(cid)
+            wanted.append((cid, table, "*", ""))
+        for name, key in cache.want_groups:
+            table, field = GROUPINGS[name]
+            self._table(table).groups.setdefault(field, []).append((cid, name, key))
+            wanted.append((cid, table, field, str(key)))
+        for record_id in cache.want_referrers:
+            self.referrers.add((cid, record_id))
+            wanted.append((cid, "", "^", record_id))
+        hints, ids, named = cache.hints, self.ids, self.named
+        for record_id, tables in cache.want_ids.items():
+            if tables is ANY_TABLE:
+                tables = hints.get(record_id, ANY_TABLE)
+            ids.append((cid, record_id, tables is not ANY_TABLE))
+            named.update(tables)
+            wanted += ((cid, table, "id", record_id) for table in tables)
+        cache.want_rows, cache.want_groups, cache.want_referrers = set(), set(), set()
+        cache.want_ids = {}
+
+    def relation(self) -> pa.Table:
+        import pyarrow as pa
+
+        columns = list(zip(*self.wanted, strict=True)) or [(), (), (), ()]
+        names = ("campaign_id", "tbl", "field", "k")
+        return pa.table({n: pa.array(c, pa.string()) for n, c in zip(names, columns, strict=True)})
+
+
+def _query(table: str, asks: _TableAsks, referrers: bool, wanted: str) -> str:
+    """One query reading every row of ``table`` the round asks for.
+
+    Which rows is found over the columns that say it (a row's place, ``_row``, is unique
+    in its table), and only those rows are read whole: most of a big table's columns are
+    never read. Each way a row can be asked for is an ``EXISTS``, which the engines run
+    as a semi-join on the wanted relation (DuckDB runs an ``OR`` of row-value ``IN``
+    subqueries forty times slower)."""
+
+    def asked(field: str, column: str | None = None, tbl: str = table) -> str:
+        on = "" if column is None else f" AND w.k = {column}"
+        return (
+            f"EXISTS (SELECT 1 FROM {wanted} w WHERE w.campaign_id = t.campaign_id{on} "
+            f"AND w.tbl = '{tbl}' AND w.field = '{field}')"
+        )
+
+    where = []
+    if asks.rows:
+        where.append(asked("*"))
+    if asks.ids:
+        where.append(asked("id", "t.id"))
+    for field in asks.groups:
+        where.append(asked(field, f't."{field}"'))
+    if referrers:
+        for field, many, _ in _REFS[table]:
+            if many:
+                where.append(
+                    f'EXISTS (SELECT 1 FROM "{link_name(table, field)}" l JOIN {wanted} w '
+                    "ON l.campaign_id = w.campaign_id AND l.item = w.k WHERE w.field = '^' "
+                    "AND l.campaign_id = t.campaign_id AND l.id = t.id)"
+                )
+            else:
+                where.append(asked("^", f't."{field}"', ""))
+    return (
+        f'SELECT t.* FROM "{table}" t WHERE t.{ROW} IN (SELECT t.{ROW} FROM "{table}" t '
+        f"WHERE {' OR '.join(where)}) ORDER BY t.campaign_id, t.{ROW}"
+    )
+
+
+def _settle_groups(caches: Mapping[str, Cache], table: str, asks: _TableAsks, found: Runs) -> None:
+    by_campaign = {cid: records for cid, _, records in found}
+    for field, keys in asks.groups.items():
+        get = attrgetter(field)
+        grouped: dict[str, dict[str, list[Any]]] = {}
+        for cid, name, key in keys:
+            groups = grouped.get(cid)
+            if groups is None:
+                groups = grouped[cid] = {}
+                for record in by_campaign.get(cid, ()):
+                    value = get(record)
+                    if value is not None:
+                        groups.setdefault(str(value), []).append(record)
+            caches[cid].groups[(name, key)] = tuple(groups.get(str(key), ()))
+
+
+def _settle_referrers(
+    caches: Mapping[str, Cache], got: Mapping[str, Runs], wanted: set[tuple[str, str]]
+) -> None:
+    order = {t: n for n, t in enumerate(SCHEMA)}
+    found_all: defaultdict[tuple[str, str], list[tuple[Any, ...]]] = defaultdict(list)
+    for table, found in got.items():
+        fields = _REFS[table]
+        for cid, rows, records in found:
+            for row, record in zip(rows, records, strict=True):
+                for position, (field, many, _) in enumerate(fields):
+                    value = getattr(record, field)
+                    if value is None:
+                        continue
+                    for item in dict.fromkeys(value) if many else (value,):
+                        if (cid, item) in wanted:
+                            found_all[(cid, item)].append(
+                                (order[table], row, position, table, record.id, field)
                             )
-
-                after.append(then)
+    for cid, named in wanted:
+        entries = sorted(found_all.get((cid, named), ()))
+        caches[cid].referrers[named] = tuple((t, rid, f) for _, _, _, t, rid, f in entries)

@@ -175,11 +175,13 @@ def run_plan(
     judging: Judging = judge_all,
     *,
     shown_with: Mapping[str, Any],
+    due_of: Callable[[Rule, Context], bool] | None = None,
 ) -> Report:
     """The report of a plan's rules on a view: each rule judged (by ``judging``), then the
     deferrals, the waivers, the rules judged after all the others, and the outcomes. Both
     engines end here: the object engine judges every subject, the columnar engine only the
-    subjects its statements flag."""
+    subjects its statements flag (and says, with ``due_of``, whether a judged rule's
+    obligations are due, in the context it judged in)."""
     outcomes: dict[str, Outcome] = {}
     errors: dict[str, str] = {}
     raw: dict[str, list[Finding]] = {}
@@ -201,7 +203,7 @@ def run_plan(
         )
         try:
             found, any_subject = judging(rule, ctx)
-            due = rule.due is None or rule.due(ctx)
+            due = (rule.due is None or rule.due(ctx)) if due_of is None else due_of(rule, ctx)
         except Exception as exc:  # a broken rule must not hide the others' findings
             outcomes[rule.code] = Outcome.ERROR
             errors[rule.code] = rule_error(exc)
