@@ -15,12 +15,14 @@ object engine (what ``--engine auto`` runs on CSV), which holds every record as 
 cannot hold the nation.
 
 Each measurement runs in a fresh process, so that its peak resident memory (``ru_maxrss``) is
-its own; the children work in ``--out``/work, where DuckDB spills past its memory limit.
+its own; the children work in ``--out``/work, and DuckDB spills past its memory limit into a
+folder of its own in the system's temporary folder (``TMPDIR``).
 
 - **check**: the whole ``rk.check(path, as_of=…, engine=…)``, the fastest of ``--runs`` (the
   nation is run once), its wall time split where it goes. DuckDB: opening the source
-  (``open_source``: the Parquet files read into the engine's tables, and the source's checks
-  as the object loader's), the parameter tables, the rules' statements (``run_statements``,
+  (``open_source``: the Parquet files read into the engine's tables, and in brackets the
+  source's checks as the object loader's, split into the rows' pass and the ids' and
+  references' pass), the parameter tables, the rules' statements (``run_statements``,
   one query per pack), fetching the records the findings need (``Fetcher.fill``; in brackets
   its queries, the rest is making records in Python), the judges wording the findings (every
   pass, in brackets the passes per campaign) and the rest (plans, then collecting the
@@ -181,6 +183,10 @@ def child_check(path: str, engine: str, threads: int, memory_limit: str | None) 
         pass
     else:
         _checks.check_rows = timed("checks", _checks.check_rows)
+        from reliefkit.columnar import _check_ids, _check_rows
+
+        _check_rows.route_rows = timed("checks_rows", _check_rows.route_rows)
+        _check_ids.reference_problems = timed("checks_ids", _check_ids.reference_problems)
     start = _rss()
     wall, cpu = time.perf_counter(), time.process_time()
     report = rk.check(path, as_of=AS_OF, engine=engine, threads=threads, memory_limit=memory_limit)
@@ -334,7 +340,7 @@ def main() -> None:
     from reliefkit._checking import choose_engine
 
     args.out.mkdir(parents=True, exist_ok=True)
-    work = args.out / "work"  # the children's working folder: DuckDB's spill files
+    work = args.out / "work"  # the children's working folder
     work.mkdir(exist_ok=True)
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
@@ -402,6 +408,9 @@ def main() -> None:
         p = r["phases"]
         opened = p.get("open", p.get("load"))
         opening = f"{_s(opened)} ({_s(p['checks'])})" if "checks" in p else _s(opened)
+        if "checks_rows" in p and "checks_ids" in p:
+            split = f"rows {_s(p['checks_rows'])}, ids {_s(p['checks_ids'])}"
+            opening = f"{_s(opened)} ({_s(p['checks'])}: {split})"
         judge, rest = p.get("judge"), None
         if r["finished"] and "check" in p:
             # columnar: plans and caches in check_source, then collecting the reports

@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import reliefkit as rk
+from reliefkit.columnar._check_sql import WHITESPACE
 from reliefkit.exceptions import LoadError
 from reliefkit.synth import synth
 
@@ -35,6 +36,7 @@ AS_OF = "2015-12-31"
 # character is wrong.
 RESIDENT_ID = "11010519491231002X"
 WRONG_CHECK = "110105194912310021"
+FULL_WIDTH = "".join(chr(ord(c) + 0xFEE0) for c in RESIDENT_ID[:-1]) + "X"
 
 Fault = Callable[[Path, int], None]
 
@@ -49,8 +51,10 @@ def _write(folder: Path, name: str, table: Any) -> None:
 
 
 def _cell(folder: Path, name: str, column: str, k: int) -> Any:
+    if not (folder / f"{name}.parquet").exists():  # removed by another fault: nothing to copy
+        return None
     table = _table(folder, name)
-    return table.column(column)[k % table.num_rows].as_py()
+    return table.column(column)[k % table.num_rows].as_py() if table.num_rows else None
 
 
 def _set(folder: Path, name: str, column: str, k: int, value: Any) -> None:
@@ -146,6 +150,19 @@ FAULTS: dict[str, Fault] = {
         f, "households", "resident_id", k, WRONG_CHECK
     ),
     "a team that ends before it starts": _shift_end,
+    # at the edges of the resident ID number's check in SQL (the object loader decides)
+    "a resident ID number in full-width digits": lambda f, k: _set(
+        f, "households", "resident_id", k, FULL_WIDTH
+    ),
+    "a 15-digit resident ID number of no real date": lambda f, k: _set(
+        f, "households", "resident_id", k, "110105491331002"
+    ),
+    "a 15-digit resident ID number": lambda f, k: _set(
+        f, "households", "resident_id", k, "110105491231002"
+    ),
+    "a resident ID number ending in a lower-case x": lambda f, k: _set(
+        f, "households", "resident_id", k, RESIDENT_ID.lower()
+    ),
     # campaigns
     "campaign_id naming no campaign": lambda f, k: _set(f, "villages", "campaign_id", k, "C-NONE"),
     "campaign_id empty": lambda f, k: _set(f, "projects", "campaign_id", k, None),
@@ -176,6 +193,8 @@ LOADS = frozenset(
         "a kind in capitals",
         "an id with spaces around it",
         "dates spelled as text",
+        "a 15-digit resident ID number",
+        "a resident ID number ending in a lower-case x",
     }
 )
 
@@ -265,3 +284,89 @@ def test_random_faults_are_refused_alike(
     folder = _planted(base, tmp_path / "drawn", faults)
     expected = _problems(lambda: rk.load_campaigns(folder))
     assert _problems(lambda: _columnar(folder)) == expected
+
+
+# ---- the SQL tests of text, against Python's own reading of the same values ----------------
+@pytest.fixture(scope="module")
+def sql() -> Any:
+    """A DuckDB backend for the SQL tests of text, closed after them."""
+    from reliefkit.columnar._backend import DuckDB
+
+    backend = DuckDB(threads=1)
+    yield backend
+    backend.close()
+
+
+def _holding(backend: Any, values: list[str]) -> Any:
+    """``backend`` holding ``values`` as relation ``v``: the value ``c`` and its place ``k``."""
+    from reliefkit.columnar._check_sql import relation
+
+    rows = [(x, i) for i, x in enumerate(values)]
+    relation(backend, "v", [("c", "STRING"), ("k", "BIGINT")], rows)
+    return backend
+
+
+def _resident_ids() -> st.SearchStrategy[str]:
+    """Resident ID numbers, valid (15 or 18 characters, X or x) or not quite (a date that is
+    not, a check character off by one, a full-width digit, a character short)."""
+    from reliefkit._privacy import check_character
+
+    def made(region: int, year: int, month: int, day: int, seq: int, form: int, slip: int) -> str:
+        if form == 15:
+            text = f"{region:06d}{year % 100:02d}{month:02d}{day:02d}{seq:03d}"
+        else:
+            body = f"{region:06d}{year:04d}{month:02d}{day:02d}{seq:03d}"
+            check = check_character(body)
+            if slip == 1:  # off by one
+                check = "0123456789X"[("0123456789X".index(check) + 1) % 11]
+            text = body + (check.lower() if slip == 2 else check)
+        if slip == 3:  # one digit full-width
+            text = text[:3] + chr(ord(text[3]) + 0xFEE0) + text[4:]
+        if slip == 4:
+            text = text[:-1]
+        return text
+
+    return st.builds(
+        made,
+        st.integers(0, 999999),
+        st.integers(1890, 2110),
+        st.integers(0, 13),
+        st.integers(0, 32),
+        st.integers(0, 999),
+        st.sampled_from([15, 18, 18]),
+        st.sampled_from([0, 0, 0, 1, 2, 3, 4]),
+    )
+
+
+@settings(max_examples=30, deadline=None)
+@given(values=st.lists(_resident_ids(), min_size=1, max_size=40))
+def test_sql_leaves_to_python_every_value_that_is_not_a_valid_resident_id_number(
+    sql: Any, values: list[str]
+) -> None:
+    """unclear_resident_ids finds every value the object loader refuses, and no valid number
+    written plainly (a date of birth other than 29 February)."""
+    from reliefkit._privacy import resident_id_problem
+    from reliefkit.columnar._check_sql import unclear_resident_ids
+
+    backend = _holding(sql, values)
+    unclear = {row[0] for row in backend.rows(unclear_resident_ids(backend, "v", "c"))[1]}
+    for value in values:
+        refused = resident_id_problem(value) is not None
+        leap_day = value[8:12] == "0229" if len(value) == 15 else value[10:14] == "0229"
+        assert (value in unclear) == (refused or leap_day), value
+
+
+_EDGES = "".join(sorted(set(WHITESPACE) | set("!\x84\x86\u2000\u3000\u3001\u201c\xa0a中;-")))
+
+
+@settings(max_examples=50, deadline=None)
+@given(values=st.lists(st.text(alphabet=_EDGES, min_size=1, max_size=4), min_size=1, max_size=30))
+def test_sql_finds_a_text_padded_exactly_as_str_strip_does(sql: Any, values: list[str]) -> None:
+    """padded(c) holds for a text that starts or ends with a character str.strip takes off,
+    and for no other."""
+    from reliefkit.columnar._check_sql import padded
+
+    backend = _holding(sql, values)
+    rows = backend.rows(f"SELECT k, {padded('c')} FROM v")[1]
+    for k, found in rows:
+        assert found == (values[k] != values[k].strip()), repr(values[k])

@@ -6,13 +6,19 @@ the loader checks across campaigns (an id used by two of them), as set-based que
 ``GROUP BY … HAVING`` finds the ids used more than once, an anti-join the references that
 do not resolve. Only what they return is worded, in Python, exactly as the object loader
 words and places it (``_locate``: a duplicate on its later rows, a reference on its row).
+
+Cheap at scale: nothing of the size of the source is materialised (the ids of every table
+are a view, scanned once to group them by a hash of the id, and then only where a hash is
+seen twice), and with ids unique each reference is anti-joined only to the ids of the
+tables it may name (the villages for a household's village, not every id of the source);
+what a failing reference names instead is looked up for those few alone.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from reliefkit._privacy import Personal
 from reliefkit.columnar._check_rows import Routed
@@ -74,16 +80,22 @@ class _Ids:
             for name in SCHEMA
             if name != "campaign" and name in files.raws and not files.unbuildable(name)
         ]
+        # A row naming a campaign the object loader did not read was suspect (pass 2) and
+        # did not build, and one naming none is blank or did not build: when every campaign
+        # was read, no join to the campaigns is needed over every row of every table.
+        known = backend.rows("SELECT count(*) FROM _rk_known")[1][0][0]
+        every = known == len(routed.campaigns)
         for name in self.tables:
-            backend.view(
-                f"_rk_built_{name}",
-                f'SELECT * FROM "{name}" WHERE campaign_id IN (SELECT campaign_id FROM _rk_good)'
-                + (
-                    f" AND {ROW} NOT IN (SELECT {ROW} FROM _rk_unbuilt WHERE tab = {literal(name)})"
-                    if routed.unbuilt.get(name)
-                    else ""
-                ),
-            )
+            where = [
+                "campaign_id IS NOT NULL"
+                if every
+                else "campaign_id IN (SELECT campaign_id FROM _rk_good)"
+            ]
+            if routed.unbuilt.get(name):
+                where.append(
+                    f"{ROW} NOT IN (SELECT {ROW} FROM _rk_unbuilt WHERE tab = {literal(name)})"
+                )
+            backend.view(f"_rk_built_{name}", f'SELECT * FROM "{name}" WHERE {" AND ".join(where)}')
         self.keyed = [name for name in self.tables if keyed(SCHEMA[name])]
         skipped = [(key, i) for key, ids in routed.skipped.items() for i in ids]
         pairs = [("campaign_id", "STRING"), ("id", "STRING")]
@@ -96,18 +108,25 @@ class _Ids:
                     "AND campaign_id IN (SELECT campaign_id FROM _rk_good)"
                 )
         self.any_skipped = bool(skipped) or len(parts) > 1
+        # Small unless a table builds no record at all (then its ids, which few look up).
         backend.materialise("_rk_skipped", " UNION ALL ".join(parts))
+        # A view, not a table: at the nation a copy of every id would be gigabytes, and it
+        # is read whole only once (by ``_twice``).
         ids = [f"SELECT campaign_id, campaign_id AS id, 0 AS t, {ROW} FROM _rk_good"]
         ids += [
             f'SELECT campaign_id, "id" AS id, {_ORDER[name]} AS t, {ROW} FROM {_built(name)}'
             for name in self.keyed
         ]
-        backend.materialise("_rk_ids", " UNION ALL ".join(ids))
+        backend.view("_rk_ids", " UNION ALL ".join(ids))
 
     def ids_of(self, tables: Iterable[str]) -> str:
-        """A relation of ``campaign_id, id`` of the records of ``tables`` that built."""
-        orders = ", ".join(str(_ORDER[name]) for name in tables if name in self.keyed)
-        return f"SELECT campaign_id, id FROM _rk_ids WHERE t IN ({orders or -1})"
+        """A relation of ``campaign_id, id`` of the records of ``tables`` that built (``""``
+        when none of them was built or has an ``id``)."""
+        return " UNION ALL ".join(
+            f'SELECT campaign_id, "id" AS id FROM {_built(name)}'
+            for name in tables
+            if name in self.keyed
+        )
 
 
 def _twice(ids: _Ids) -> tuple[list[Found], str]:
@@ -116,10 +135,18 @@ def _twice(ids: _Ids) -> tuple[list[Found], str]:
     first campaign keeps an id); and how unique ids are: ``"source"`` (no id used twice
     anywhere, the campaigns' own included), ``"campaign"`` (none twice in a campaign's
     tables) or ``""``."""
-    rows = ids.backend.rows(
-        "WITH twice AS (SELECT id FROM _rk_ids GROUP BY id HAVING count(*) > 1) "
-        f"SELECT campaign_id, id, t, {ROW} FROM _rk_ids WHERE id IN (SELECT id FROM twice)"
+    # Grouped by a hash of the id (a whole number: a smaller and faster table than one of
+    # the texts); the rows of a hash seen twice are the candidates, and an id is used twice
+    # when it is on two of them (the rows of an id are all there: they share its hash).
+    candidates = ids.backend.rows(
+        "WITH twice AS (SELECT hash(id) AS h FROM _rk_ids GROUP BY hash(id) "
+        "HAVING count(*) > 1) "
+        f"SELECT campaign_id, id, t, {ROW} FROM _rk_ids WHERE hash(id) IN (SELECT h FROM twice)"
     )[1]
+    uses: defaultdict[str, int] = defaultdict(int)
+    for row in candidates:
+        uses[row[1]] += 1
+    rows = [row for row in candidates if uses[row[1]] > 1]
     rows.sort(key=lambda r: (r[0], r[2], r[3]))
     found: list[Found] = []
     groups: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
@@ -154,69 +181,23 @@ def _twice(ids: _Ids) -> tuple[list[Found], str]:
 
 
 def _references(ids: _Ids, unique: str) -> list[Found]:
-    """References naming no record, or a record of a table the field may not name: every
-    reference of every table at once, joined to the first table holding its id (what
-    ``Dataset.build`` resolves it to; with ids unique, the only table holding it)."""
+    """References naming no record, or a record of a table the field may not name (what
+    ``Dataset.build`` resolves it to: the first table holding its id; with ids unique in
+    each campaign, the only one)."""
     backend = ids.backend
-    parts = []
-    allowed_sql = []
     fields: dict[tuple[int, int], tuple[str, tuple[str, ...], bool]] = {}
+    by_targets: defaultdict[tuple[str, ...], list[str]] = defaultdict(list)
     for name in ids.tables:
         t = _ORDER[name]
         for position, field, allowed, listed in _refs(name):
             fields[t, position] = (field, allowed, listed)
-            head = f"SELECT {t} AS t, {position} AS f"
-            if listed:  # one row per id of a list, numbered by its row
-                numbered = f"_rk_rows_{name}__{field}"
-                backend.view(
-                    numbered,
-                    f'SELECT campaign_id, CAST({ROW} AS STRING) AS "id", "{field}" '
-                    f"FROM {_built(name)}",
-                )
-                split = backend.split_ids(numbered, field)
-                parts.append(
-                    f"{head}, CAST(l.id AS BIGINT) AS r, l.campaign_id, l.item AS v "
-                    f"FROM ({split}) l"
-                )
-            else:
-                parts.append(
-                    f'{head}, {ROW} AS r, campaign_id, "{field}" AS v FROM {_built(name)} '
-                    f'WHERE "{field}" IS NOT NULL'
-                )
-            if "*" in allowed:
-                continue  # any record: resolving is enough
-            targets = ", ".join(str(_ORDER[a]) for a in allowed)
-            allowed_sql.append(f"WHEN x.t = {t} AND x.f = {position} THEN x.tt IN ({targets})")
-    if not parts:
+            by_targets[allowed].append(_refs_of(backend, name, t, position, field, listed))
+    if not fields:
         return []
-    fits = f"CASE {' '.join(allowed_sql)} ELSE TRUE END" if allowed_sql else "TRUE"
-    skip = ""
-    if ids.any_skipped:  # a reference to a record whose row was refused is not reported
-        skip = (
-            " LEFT JOIN (SELECT DISTINCT campaign_id, id FROM _rk_skipped) s "
-            "ON s.campaign_id = x.campaign_id AND s.id = x.v AND x.tt IS NULL "
-            "AND x.v <> x.campaign_id"
-        )
-    # The first table holding each id of a campaign: with ids unique in the whole source,
-    # the one holding it (a join on the id alone is cheaper than on the pair).
-    on = "first.id = refs.v"
-    resolved = "CASE WHEN first.campaign_id = refs.campaign_id THEN first.tt END"
-    first = "SELECT campaign_id, id, t AS tt FROM _rk_ids WHERE t > 0"
-    if unique != "source":
-        on = f"first.campaign_id = refs.campaign_id AND {on}"
-        resolved = "first.tt"
-    if not unique:
-        first = (
-            "SELECT campaign_id, id, min(t) AS tt FROM _rk_ids WHERE t > 0 GROUP BY campaign_id, id"
-        )
-    wrong = f"(x.v = x.campaign_id OR x.tt IS NULL OR NOT ({fits}))"
-    if skip:
-        wrong += " AND s.id IS NULL"
-    rows = backend.rows(
-        f"WITH refs AS ({' UNION ALL '.join(parts)}), first AS ({first}), "
-        f"x AS (SELECT refs.*, {resolved} AS tt FROM refs LEFT JOIN first ON {on}) "
-        f"SELECT x.t, x.f, x.r, x.campaign_id, x.v, x.tt FROM x{skip} WHERE {wrong}"
-    )[1]
+    if unique:
+        rows = _unresolved(ids, unique, by_targets)
+    else:
+        rows = _misresolved(ids, fields, [q for qs in by_targets.values() for q in qs])
     found: list[Found] = []
     lists: dict[tuple[int, int, int], dict[str, int | None]] = defaultdict(dict)
     for t, f, row, campaign, value, tt in rows:
@@ -245,6 +226,112 @@ def _references(ids: _Ids, unique: str) -> list[Found]:
                     where = "campaign" if item == campaign else (None if tt is None else _NAMES[tt])
                     found.append(_reference(t, f, int(row), k, field, allowed, item, where))
     return found
+
+
+def _refs_of(backend: Backend, name: str, t: int, position: int, field: str, listed: bool) -> str:
+    """The references of one field of the records that built: ``t, f, r`` (the field, the
+    record's row), ``campaign_id`` and the id named, ``v``; one row per id of a list."""
+    head = f"SELECT {t} AS t, {position} AS f"
+    if listed:  # one row per id of a list, numbered by its row
+        numbered = f"_rk_rows_{name}__{field}"
+        backend.view(
+            numbered,
+            f'SELECT campaign_id, CAST({ROW} AS STRING) AS "id", "{field}" FROM {_built(name)}',
+        )
+        split = backend.split_ids(numbered, field)
+        return f"{head}, CAST(l.id AS BIGINT) AS r, l.campaign_id, l.item AS v FROM ({split}) l"
+    return (
+        f'{head}, {ROW} AS r, campaign_id, "{field}" AS v FROM {_built(name)} '
+        f'WHERE "{field}" IS NOT NULL'
+    )
+
+
+def _unresolved(
+    ids: _Ids, unique: str, by_targets: Mapping[tuple[str, ...], list[str]]
+) -> list[tuple[Any, ...]]:
+    """With ids unique in each campaign: the references naming no record of a table they may
+    name (each anti-joined to the ids of those tables alone), or their campaign; with the
+    table each one names instead (``None``: no record), found for those few alone."""
+    backend = ids.backend
+    queries = []
+    for targets, refs in by_targets.items():
+        union = " UNION ALL ".join(refs)
+        if "*" in targets:
+            named = "SELECT campaign_id, id FROM _rk_ids WHERE t > 0"
+        else:
+            named = ids.ids_of(targets)
+        if not named:  # no record of a table it may name: every reference fails
+            queries.append(f"SELECT t, f, r, campaign_id, v FROM ({union}) x")
+            continue
+        # With ids unique in the whole source, the id alone finds the record (a join on
+        # one text is cheaper than on two); it must be of the same campaign.
+        on, elsewhere = "a.campaign_id = x.campaign_id AND a.id = x.v", ""
+        if unique == "source":
+            on, elsewhere = "a.id = x.v", " OR a.campaign_id <> x.campaign_id"
+        queries.append(
+            f"SELECT x.t, x.f, x.r, x.campaign_id, x.v FROM ({union}) x "
+            f"LEFT JOIN ({named}) a ON {on} "
+            f"WHERE a.id IS NULL OR x.v = x.campaign_id{elsewhere}"
+        )
+    failed = backend.rows(" UNION ALL ".join(queries))[1]
+    if not failed:
+        return []
+    pairs = sorted({(campaign, value) for _, _, _, campaign, value in failed})
+    relation(backend, "_rk_named", [("campaign_id", "STRING"), ("id", "STRING")], pairs)
+    where: dict[tuple[str, str], int] = {
+        (campaign, value): tt
+        for campaign, value, tt in backend.rows(
+            "SELECT n.campaign_id, n.id, min(i.t) FROM _rk_named n JOIN _rk_ids i "
+            "ON i.campaign_id = n.campaign_id AND i.id = n.id WHERE i.t > 0 "
+            "GROUP BY n.campaign_id, n.id"
+        )[1]
+    }
+    skipped: set[tuple[str, str]] = set()
+    if ids.any_skipped:  # a reference to a record whose row was refused is not reported
+        skipped = set(
+            backend.rows(
+                "SELECT DISTINCT n.campaign_id, n.id FROM _rk_named n JOIN _rk_skipped s "
+                "ON s.campaign_id = n.campaign_id AND s.id = n.id"
+            )[1]
+        )
+    out = []
+    for t, f, row, campaign, value in failed:
+        tt = where.get((campaign, value))
+        if value != campaign and tt is None and (campaign, value) in skipped:
+            continue
+        out.append((t, f, row, campaign, value, tt))
+    return out
+
+
+def _misresolved(
+    ids: _Ids,
+    fields: Mapping[tuple[int, int], tuple[str, tuple[str, ...], bool]],
+    refs: list[str],
+) -> list[tuple[Any, ...]]:
+    """With an id used twice in a campaign: every reference joined to the first table
+    holding its id in its campaign, the wrong ones kept, each with that table."""
+    allowed_sql = []
+    for (t, position), (_, allowed, _) in fields.items():
+        if "*" not in allowed:  # any record: resolving is enough
+            targets = ", ".join(str(_ORDER[a]) for a in allowed)
+            allowed_sql.append(f"WHEN x.t = {t} AND x.f = {position} THEN x.tt IN ({targets})")
+    fits = f"CASE {' '.join(allowed_sql)} ELSE TRUE END" if allowed_sql else "TRUE"
+    wrong = f"(x.v = x.campaign_id OR x.tt IS NULL OR NOT ({fits}))"
+    skip = ""
+    if ids.any_skipped:  # a reference to a record whose row was refused is not reported
+        skip = (
+            " LEFT JOIN (SELECT DISTINCT campaign_id, id FROM _rk_skipped) s "
+            "ON s.campaign_id = x.campaign_id AND s.id = x.v AND x.tt IS NULL "
+            "AND x.v <> x.campaign_id"
+        )
+        wrong += " AND s.id IS NULL"
+    first = "SELECT campaign_id, id, min(t) AS tt FROM _rk_ids WHERE t > 0 GROUP BY campaign_id, id"
+    return ids.backend.rows(
+        f"WITH refs AS ({' UNION ALL '.join(refs)}), first AS ({first}), "
+        "x AS (SELECT refs.*, first.tt FROM refs LEFT JOIN first "
+        "ON first.campaign_id = refs.campaign_id AND first.id = refs.v) "
+        f"SELECT x.t, x.f, x.r, x.campaign_id, x.v, x.tt FROM x{skip} WHERE {wrong}"
+    )[1]
 
 
 def _reference(

@@ -12,7 +12,6 @@ if TYPE_CHECKING:
 
 WHITESPACE = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
 """What ``str.strip`` takes off and ``str.isspace`` accepts."""
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _INLINE = 1000
 
 
@@ -68,7 +67,7 @@ def relation(
         backend.register(
             f"{name}_arrow", pa.Table.from_arrays(arrays, names=[c for c, _ in columns])
         )
-        backend.view(name, f"SELECT {typed} FROM {name}_arrow")
+        backend.small(name, f"SELECT {typed} FROM {name}_arrow")
         return
     values = ", ".join(
         "(" + ", ".join(literal(v) if isinstance(v, str) else str(int(v)) for v in row) + ")"
@@ -77,7 +76,7 @@ def relation(
     if not rows:  # no row: one of nulls, filtered out
         values = "(" + ", ".join("NULL" for _ in columns) + ")"
     where = "" if rows else " WHERE FALSE"
-    backend.view(name, f"SELECT {typed} FROM (VALUES {values}) AS v({names}){where}")
+    backend.small(name, f"SELECT {typed} FROM (VALUES {values}) AS v({names}){where}")
 
 
 def matches(backend: Backend, c: str, pattern: str) -> str:
@@ -87,18 +86,58 @@ def matches(backend: Backend, c: str, pattern: str) -> str:
     return f"regexp_matches({c}, {literal(pattern)})"
 
 
+# Each character ``str.strip`` takes off is an ASCII one below ``_PAST_ASCII_SPACE`` or one
+# of ``_WIDE_SPACES`` (U+0085 to U+3000): comparing a text with those bounds (DuckDB and
+# Spark compare texts byte by byte, and UTF-8 keeps the order of code points) tells, without
+# taking its first character out, that it cannot start with one: the case of nearly every
+# cell.
+_PAST_ASCII_SPACE = chr(max(ord(c) for c in WHITESPACE if c.isascii()) + 1)
+_WIDE_SPACES = (
+    min(c for c in WHITESPACE if not c.isascii()),
+    chr(max(ord(c) for c in WHITESPACE) + 1),
+)
+
+
 def padded(c: str) -> str:
+    """Whether text ``c`` starts or ends with a character ``str.strip`` takes off."""
     ws = literal(WHITESPACE)
-    return f"(instr({ws}, substr({c}, 1, 1)) > 0 OR instr({ws}, substr({c}, length({c}), 1)) > 0)"
+    low, high = map(literal, _WIDE_SPACES)
+    starts = f"({c} < {literal(_PAST_ASCII_SPACE)} OR ({c} >= {low} AND {c} < {high}))"
+    # The last character from the end (``substr(c, -1)``): no count of the characters first.
+    return (
+        f"(({starts} AND instr({ws}, substr({c}, 1, 1)) > 0) OR instr({ws}, substr({c}, -1)) > 0)"
+    )
 
 
-def _digit(c: str, i: int) -> str:
-    return f"(ascii(substr({c}, {i}, 1)) - 48)"
+def _remainder_weights() -> tuple[int, ...]:
+    """``V_j`` such that GB 11643's weighted sum of the first 17 digits is, modulo 11, the
+    sum of ``(N mod 10^j) * V_j`` (j = 1..17) over the number ``N`` they spell: whole-number
+    arithmetic on one cast rather than a character read seventeen times. The digit of
+    ``10^k`` weighs ``2^(k+1) mod 11`` and is ``(N mod 10^(k+1) - N mod 10^k) / 10^k``; as
+    10 ≡ -1 (mod 11), dividing by ``10^k`` is multiplying by ``(-1)^k``."""
+    signed = [pow(2, k + 1, 11) * (-1) ** k % 11 for k in range(17)] + [0]
+    return tuple((signed[j - 1] - signed[j]) % 11 for j in range(1, 18))
 
 
-def clearly_resident_id(backend: Backend, c: str) -> str:
-    """True for a valid resident ID number written plainly (GB 11643: the shape, the date of
-    birth and the check character): the values Python need not look at."""
-    number = " + ".join(f"{_digit(c, i + 1)} * {w}" for i, w in enumerate(_WEIGHTS))
-    check = f"substr('10X98765432', (({number}) % 11) + 1, 1) = upper(substr({c}, 18, 1))"
-    return f"({matches(backend, c, _PLAIN_RESIDENT_ID)} AND (length({c}) = 15 OR {check}))"
+_REMAINDER_WEIGHTS = _remainder_weights()
+# The terms are below 10^j * V_j: their sum, below 7.7e17, is a BIGINT (below 9.2e18).
+
+
+def unclear_resident_ids(backend: Backend, table: str, c: str) -> str:
+    """A query of ``v``: the values of column ``c`` of relation ``table`` (not null) that are
+    not a valid resident ID number written plainly (GB 11643: the shape, the date of birth,
+    29 February aside, and the check character), which Python is to look at. The digits are
+    cast to a number once, in a projection, and weighed from it."""
+    shaped = matches(backend, c, _PLAIN_RESIDENT_ID)
+    # Cast only where the shape is plain: a cast of anything else may raise (Spark, ANSI).
+    number = f"CASE WHEN {shaped} THEN CAST(substr({c}, 1, 17) AS BIGINT) END"
+    total = " + ".join(
+        f"(n % {10**j}) * {v}" if j < 17 else f"n * {v}"
+        for j, v in enumerate(_REMAINDER_WEIGHTS, 1)
+        if v
+    )
+    check = f"substr('10X98765432', (({total}) % 11) + 1, 1) = upper(substr(v, 18, 1))"
+    return (
+        f"SELECT v FROM (SELECT {c} AS v, {number} AS n FROM {table} WHERE {c} IS NOT NULL) r "
+        f"WHERE n IS NULL OR NOT (length(v) = 15 OR {check})"
+    )
