@@ -24,11 +24,11 @@ from reliefkit._privacy import resident_id_problem, resident_ids_in
 from reliefkit.columnar._check_sql import (
     MAY_HOLD_RESIDENT_ID,
     SPACE,
-    clearly_resident_id,
     literal,
     matches,
     padded,
     relation,
+    unclear_resident_ids,
 )
 from reliefkit.columnar._checks import _STRINGS, Files, NotNative
 from reliefkit.columnar._tables import ROW, id_lists, link_name, record_from
@@ -37,7 +37,7 @@ from reliefkit.io._cells import Oversized
 from reliefkit.io._limits import MAX_CELL_CHARS, MAX_YUAN
 from reliefkit.io._route import CAMPAIGN_ID, Router
 from reliefkit.io._schema import SCHEMA, Column
-from reliefkit.io._source import Cells, RawTable
+from reliefkit.io._source import Cells, RawTable, note_blank_rows
 from reliefkit.io._v11 import _with_campaign_id
 from reliefkit.models import TABLES
 from reliefkit.models._fields import CHECKS
@@ -141,10 +141,8 @@ def _judge_values(backend: Backend, files: Files) -> None:
                 where = f"length(item) >= 15 AND {matches(backend, 'item', MAY_HOLD_RESIDENT_ID)}"
                 parts.append(f'{select}, item AS v FROM "{link}" WHERE {where}')
             elif column.cell == "resident_id":
-                parts.append(
-                    f'{select}, {c} AS v FROM "{name}" WHERE {c} IS NOT NULL '
-                    f"AND NOT {clearly_resident_id(backend, c)}"
-                )
+                unclear = unclear_resident_ids(backend, f'"{name}"', c)
+                parts.append(f"{select}, v FROM ({unclear}) u")
     rows: list[tuple[Any, ...]] = []
     if parts:
         rows = backend.rows(
@@ -205,23 +203,30 @@ def _rows(backend: Backend, sql: str) -> list[dict[str, Any]]:
 def _feed(
     router: Router, files: Files, name: str, rows: list[dict[str, Any]]
 ) -> dict[int, dict[str, Any]]:
-    """Give rows of table ``name`` to the object loader's row path; the rows given, by
-    number."""
-    table = _with_campaign_id(SCHEMA[name], "parquet")
+    """Give rows of table ``name`` to the object loader's row path (their cells as its
+    reader gives them: from the file's text when the engine holds typed values); the rows
+    given, by number. Blank rows are left out, and counted in a notice, as the reader does."""
+    table = _with_campaign_id(SCHEMA[name], files.suffix.lstrip("."))
     read = files.read(name)
     given: dict[int, dict[str, Any]] = {}
+    texts: Mapping[int, Mapping[str, Any]] | None = None
+    if files.texts is not None:
+        texts = files.texts(name, [int(row[ROW]) for row in rows])
+    raw = files.raws[name]
+    blank: list[int] = []
 
     def items() -> Iterator[tuple[int, Cells]]:
         for row in rows:
-            cells = _cells(table.columns, read, row)
-            if all(cell == "" for cell in cells if cell is not None):
-                continue  # a blank row: left out, as the reader leaves it out
             number = int(row[ROW]) + 1
+            cells = _cells(table.columns, read, row if texts is None else texts[number - 1])
+            if all(cell == "" for cell in cells if cell is not None):
+                blank.append(number)  # left out, as the reader leaves it out
+                continue
             given[number] = row
             yield number, cells
 
-    raw = files.raws[name]
     router.table(RawTable(table, raw.file, items(), raw.missing))
+    note_blank_rows(raw.file, len(blank), blank[:11], files.reading)
     return given
 
 
@@ -269,6 +274,8 @@ def route_rows(backend: Backend, files: Files) -> Routed:
             suspect = [
                 s for c in table.columns if c.name in read for s in _suspect(backend, name, c, read)
             ]
+        if name in files.suspects:
+            suspect.append(files.suspects[name])
         cells = " OR ".join(suspect) or "FALSE"
         suspects[name] = (
             f'SELECT {literal(name)} AS tab, {ROW} FROM "{name}" WHERE campaign_id IS NULL '
@@ -307,7 +314,7 @@ def route_rows(backend: Backend, files: Files) -> Routed:
             for number, record in zip(built.rows, built.records, strict=True):
                 unbuilt[name].discard(number)
                 if not _same(name, record, given[name][number], key):
-                    raise NotNative(f"{name}.parquet row {number}")
+                    raise NotNative(f"{name}{files.suffix} row {number}")
     return Routed(
         problems,
         {key: router.first_row[key] for key in router.campaigns},

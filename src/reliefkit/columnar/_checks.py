@@ -1,5 +1,6 @@
-"""Load-time checks of a folder of Parquet tables read natively: the ``LoadError`` the object
-loader (:func:`reliefkit.load_campaigns`) gives for the same folder, found with the engine.
+"""Load-time checks of a folder of Parquet tables read natively (or of CSV files: the first
+pass is :mod:`._csv`'s): the ``LoadError`` the object loader (:func:`reliefkit.load_campaigns`)
+gives for the same folder, found with the engine.
 
 The object loader is the specification; its own functions word every problem. Four passes:
 
@@ -22,14 +23,14 @@ The object loader is the specification; its own functions word every problem. Fo
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from reliefkit.columnar._tables import ROW, SQL_TYPES
-from reliefkit.exceptions import LoadError
+from reliefkit.exceptions import LoadError, LoadProblem
 from reliefkit.io._aliases import resolve_header
 from reliefkit.io._parquet import ParquetTable, read_parquet
 from reliefkit.io._route import CAMPAIGN_ID
@@ -62,6 +63,14 @@ class Files:
     raws: dict[str, RawTable]
     types: dict[str, dict[str, pa.DataType]]
     native: bool
+    suffix: str = ".parquet"
+    """How the folder's table files end (``.parquet``, ``.csv``): problems name them."""
+    texts: Callable[[str, list[int]], dict[int, Mapping[str, Any]]] | None = None
+    """For a source of text (CSV), a table's rows as its reader gives their cells, by
+    ``_row``: what the object loader's row path is given (the engine holds typed values)."""
+    suspects: dict[str, str] = attrs.Factory(dict)
+    """Per table, SQL of more rows to give the object loader's row path (a cell not in its
+    canonical spelling)."""
 
     def read(self, name: str) -> Mapping[str, pa.DataType]:
         """The columns of table ``name`` that the object loader reads, with their types."""
@@ -175,8 +184,22 @@ def check_rows(backend: Backend, files: Files) -> None:
     # References are checked whatever else is wrong, as the object loader checks them: a
     # problem of a cell does not hide one of a reference.
     found = reference_problems(backend, files, routed)
+    if files.suffix != ".parquet":
+        found = [_renamed(problem, files.suffix) for problem in found]
     everything = reading.problems + routed.problems + found
     if everything:
-        order = {FORMAT_FILE: -1} | {f"{name}.parquet": i for i, name in enumerate(SCHEMA)}
+        order = {FORMAT_FILE: -1} | {f"{name}{files.suffix}": i for i, name in enumerate(SCHEMA)}
         everything.sort(key=lambda p: (order.get(p.file, len(order)), p.row or 0))
         raise LoadError(reading.source, everything)
+
+
+def _renamed(problem: LoadProblem, suffix: str) -> LoadProblem:
+    """A problem of the references, which name a table's file as ``NAME.parquet``, naming it
+    ``NAME`` + ``suffix`` (``households.csv``), in its place and its words."""
+    file = problem.file
+    if file.endswith(".parquet") and file[: -len(".parquet")] in SCHEMA:
+        file = file[: -len(".parquet")] + suffix
+    expected = problem.expected
+    for name in SCHEMA:
+        expected = expected.replace(f"({name}.parquet)", f"({name}{suffix})")
+    return attrs.evolve(problem, file=file, expected=expected)

@@ -361,9 +361,7 @@ def _judged(
     reports: dict[str, Report] = {}
     # A source whose load checks passed row by row: its rows are made records without
     # running the validators again.
-    fetcher = Fetcher(
-        source.backend, source.records, vouched=bool(getattr(source, "vouched", False))
-    )
+    fetcher = Fetcher(source.backend, source.records, vouched=source.vouched)
     _subjects_wanted(caches, rules, flags)
     fetcher.fill(caches)
     progress = {cid: Progress() for cid in caches}

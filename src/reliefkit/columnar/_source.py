@@ -3,9 +3,10 @@ table of the format (each with ``campaign_id`` and ``_row``), the id-list links 
 campaigns.
 
 Sources: a :class:`~reliefkit.models.Dataset` (or several campaigns), a folder of Parquet
-files (format v1.1, as ``reliefkit synth --format parquet`` writes), and what
-:mod:`reliefkit.io` loads (a CSV folder, a JSON file, many campaigns): those are read by the
-object loader, whose rules and errors are the format's.
+files (format v1.1, as ``reliefkit synth --format parquet`` writes), a folder of CSV files
+(format v1.1 or v1, read natively by DuckDB when it reads them as the object loader does:
+:mod:`._csv`), and what else :mod:`reliefkit.io` loads (a JSON file, a folder of campaign
+folders): those are read by the object loader, whose rules and errors are the format's.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from reliefkit.columnar._tables import (
     record_from,
     tables,
 )
+from reliefkit.exceptions import LoadError
 from reliefkit.io import Notice
 from reliefkit.io._schema import SCHEMA
 from reliefkit.models import Campaign, Dataset
@@ -39,10 +41,15 @@ class Source:
         self.origin = origin
         self.campaigns: dict[str, Campaign] = {}
         self.notices: tuple[Notice, ...] = ()
-        """What the object loader noticed, for a source it read (an ignored column)."""
+        """What the object loader notices in the source (an ignored column), whichever
+        reader read it."""
         self.records: dict[str, list[Any]] | None = None
         """For a source of records, each table's records in the order of its ``_row``: a
         fetched row is the record itself, not a copy built again."""
+        self.vouched = False
+        """Whether the engine's load checks passed over every row, as the object loader's
+        would have: records are then built for findings without running their validators
+        again."""
 
     def close(self) -> None:
         """Let go of the backend."""
@@ -56,17 +63,32 @@ class Source:
 
 
 def _normalise(backend: Backend, name: str, raw: str, present: set[str]) -> None:
-    """The table ``name`` with every column of the format, typed, from relation ``raw``."""
+    """The table ``name`` with every column of the format, typed, from relation ``raw``: a
+    view of the columns ``raw`` has, held in ``_rk_held_NAME``, and of nulls for the others
+    (a column no file has costs no memory)."""
+    from reliefkit.columnar._csv import DEFAULTS
+
     cols = ["campaign_id"]
+    shown = ["campaign_id"]
     for column in columns_of(name):
         sql_type = SQL_TYPES[column.cell]
-        value = f'"{column.name}"' if column.name in present else "NULL"
-        if column.name in present and sql_type == "STRING":
+        if column.name not in present:
+            shown.append(f'CAST(NULL AS {sql_type}) AS "{column.name}"')
+            continue
+        value = f'"{column.name}"'
+        if sql_type == "STRING":
             # An empty cell is no value, as the object loader reads it (pandas writes '').
             value = f"NULLIF(CAST({value} AS STRING), '')"
-        cols.append(f'CAST({value} AS {sql_type}) AS "{column.name}"')
-    cols.append(ROW)
-    backend.materialise(name, f"SELECT {', '.join(cols)} FROM {raw}")
+        value = f"CAST({value} AS {sql_type})"
+        default = DEFAULTS.get((name, column.name))
+        if default is not None:
+            # An empty cell is the record's default, as the object loader reads it.
+            value = f"COALESCE({value}, {str(default).upper()})"
+        cols.append(f'{value} AS "{column.name}"')
+        shown.append(f'"{column.name}"')
+    held = f"_rk_held_{name}"
+    backend.materialise(held, f"SELECT {', '.join(cols)}, {ROW} FROM {raw}")
+    backend.view(name, f'SELECT {", ".join(shown)}, {ROW} FROM "{held}"')
     for column in id_lists(SCHEMA[name]):
         backend.materialise(link_name(name, column.name), backend.split_ids(name, column.name))
 
@@ -119,7 +141,43 @@ def from_parquet(folder: Path, backend: Backend) -> Source:
         check_rows(backend, files)
     except NotNative:
         return _loaded(folder, backend)
+    source.vouched = True
     source._read_campaigns()
+    source.notices = tuple(files.reading.notices)
+    return source
+
+
+def from_csv(folder: Path, version: str, backend: Backend) -> Source:
+    """Hold a folder of CSV files: format v1.1 (one file per table, each with a
+    ``campaign_id`` column) or v1 (one campaign).
+
+    Read natively by DuckDB (:mod:`._csv`) and checked as a Parquet folder is; a folder
+    whose files DuckDB may read otherwise than the object loader's CSV reader (a blank line,
+    a cell in another spelling that the object loader reads otherwise, a v1 folder with any
+    problem), or on Spark, is read by the object loader instead.
+    """
+    from reliefkit.columnar._checks import NotNative, check_rows
+    from reliefkit.columnar._csv import forget, hold_csv, read_csv_files
+
+    if backend.name != "duckdb":
+        return _loaded(folder, backend)
+    found = read_csv_files(folder, version)
+    if not found.native:
+        return _loaded(folder, backend)
+    try:
+        files = hold_csv(backend, found)
+        check_rows(backend, files)
+    except (NotNative, LoadError) as exc:
+        # A v1 folder's problems are worded by the object loader (it reads one campaign
+        # otherwise than the Router reads many).
+        if isinstance(exc, LoadError) and version != "v1":
+            raise
+        forget(backend)
+        return _loaded(folder, backend)
+    source = Source(backend, str(folder))
+    source.vouched = True
+    source._read_campaigns()
+    source.notices = tuple(files.reading.notices)
     return source
 
 
@@ -152,6 +210,11 @@ def open_source(
             path = Path(source)
             if is_parquet_source(path):
                 return from_parquet(path, backend)
+            from reliefkit.columnar._csv import csv_layout
+
+            version = csv_layout(path)
+            if version is not None:
+                return from_csv(path, version, backend)
             return _loaded(path, backend)
         return from_datasets(source.values(), backend)  # several campaigns
     except BaseException:
