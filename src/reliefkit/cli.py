@@ -169,7 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["objects", "duckdb", "spark", "auto"],
         default="objects",
         help="objects (default); duckdb or spark: the packs' SQL statements (a province, the "
-        "nation); auto: duckdb for a folder of Parquet tables, objects otherwise",
+        "nation); auto: duckdb for a folder of Parquet tables or of CSV tables of 16 MiB or "
+        "more, objects otherwise",
     )
     c.add_argument(
         "--threads", type=int, default=2, help="threads of the duckdb or spark engine (2)"
@@ -235,7 +236,12 @@ def package_version() -> str:
 
 def _emit(console: Console, lines: Iterable[Line]) -> None:
     """Print lines already wrapped to the console's width: rich neither wraps nor crops them
-    again (that would break ids), it only colours them on a terminal."""
+    again (that would break ids), it only colours them on a terminal. Without colours (a
+    pipe, a file, ``NO_COLOR``) the lines are written as they are, all at once: a report of
+    many campaigns has hundreds of thousands."""
+    if console.color_system is None:
+        console.file.write("".join(f"{line.text}\n" for line in lines))
+        return
     for line in lines:
         console.print(Text(line.text, style=_LINE_STYLE.get(line.style, "")), soft_wrap=True)
 
@@ -433,6 +439,9 @@ def _show_report(
     """Print or write one campaign's report; its exit code."""
     remark = as_of_remark(report.as_of, starts_on, args.lang)
     remarks = [remark] if remark else []
+    if args.format == "text" and args.output is None:  # wrapped to the terminal
+        _emit(console, report_lines(report, lang=args.lang, width=console.width, remarks=remarks))
+        return report.exit_code
     if args.format == "json":
         text = report.to_json()
     elif args.format == "html":
@@ -445,8 +454,6 @@ def _show_report(
     if args.output is not None:
         args.output.write_text(text, encoding="utf-8")
         console.print(_p(f"wrote {args.output}"), style="dim")
-    elif args.format == "text":
-        _emit(console, report_lines(report, lang=args.lang, width=console.width, remarks=remarks))
     else:
         sys.stdout.write(text + ("" if text.endswith("\n") else "\n"))
     return report.exit_code
@@ -483,14 +490,15 @@ def _show_campaigns(
         for key, lines in remarks.items():  # not in the document, as for one campaign
             for line in lines:
                 errors.print(_p(f"{key}: {line}"), style="yellow", soft_wrap=True)
+    elif args.output is None:  # printed below, wrapped to the terminal
+        width = console.width
+        _emit(console, campaigns_lines(report, lang=args.lang, width=width, remarks=remarks))
+        return report.exit_code
     else:
         text = report.to_text(lang=args.lang, remarks=remarks)
     if args.output is not None:
         args.output.write_text(text, encoding="utf-8")
         console.print(_p(f"wrote {args.output}"), style="dim")
-    elif args.format == "text":
-        width = console.width
-        _emit(console, campaigns_lines(report, lang=args.lang, width=width, remarks=remarks))
     else:
         sys.stdout.write(text + ("" if text.endswith("\n") else "\n"))
     return report.exit_code
