@@ -5,11 +5,9 @@ and outcomes are applied exactly as the object engine applies them."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import gc
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
 import attrs
@@ -20,6 +18,7 @@ from reliefkit.columnar._view import KEYED_TABLES, Cache, Fetcher, LazyView
 from reliefkit.engine._check import context, run_plan, selectors
 from reliefkit.engine._plan import Plan, Setting, plan_for
 from reliefkit.exceptions import ReliefkitError
+from reliefkit.io._gc import no_cycle_collection
 from reliefkit.models import Money
 from reliefkit.report import Report
 from reliefkit.rules import (
@@ -327,23 +326,9 @@ def _check(
     for pack_name, pack_rules in by_pack.items():
         _use_pack(source, pack_name, pack_objects[pack_name].views)
         flags.update(run_statements(source, pack_rules))
-    with _no_cycle_collection():
+    with no_cycle_collection():
         reports = _judged(source, plans, day, flags, select, ignore, rules.values())
     return {cid: reports[cid] for cid in source.campaigns}
-
-
-@contextlib.contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    # Hundreds of thousands of records and findings, and no reference cycles among them:
-    # the cycle collector would only rescan everything held again and again (a third of
-    # the time fetching took).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _judged(

@@ -8,11 +8,9 @@ whole source (one at a time, keeping only the ids), then again when it is used.
 
 from __future__ import annotations
 
-import gc
 import os
 import stat
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from reliefkit.exceptions import LoadError, LoadProblem
 from reliefkit.io._assemble import _build_table, _Built, assemble
 from reliefkit.io._csv import _FILES, _NEAR, _near, read_folder
 from reliefkit.io._gather import UniqueIds, build_dataset
+from reliefkit.io._gc import no_cycle_collection
 from reliefkit.io._json import read_json
 from reliefkit.io._notices import Notice, safe_name
 from reliefkit.io._schema import SCHEMA
@@ -43,18 +42,6 @@ _JSON_INSIDE = (
     "a JSON file in a v1 folder, whose tables are CSV files; not read (a campaign's JSON "
     "file is read on its own, or beside others in a folder of campaigns)"
 )
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    # Millions of records and no reference cycles among them (see ``load_with_notices``).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _entries(folder: Path) -> list[str]:
@@ -245,7 +232,7 @@ def load_campaigns_with_notices(
     notices (each naming its file within the source)."""
     source = Path(path)
     kind = layout(source)
-    with _no_cycle_collection():
+    with no_cycle_collection():
         if kind == V11:
             datasets, notices = read_v11(source)
             return Campaigns.of(datasets, source=str(source)), notices
