@@ -46,21 +46,17 @@ from reliefkit.columnar._tables import ROW, SQL_TYPES, id_lists, link_name
 from reliefkit.exceptions import LoadProblem
 from reliefkit.io._aliases import resolve_header
 from reliefkit.io._csv import (
-    _FILES,
-    _NEAR,
     _NO_CAMPAIGN,
-    _NOT_A_TABLE,
     _delimiter_problem,
     _header,
     _header_problem,
-    _near,
     _open,
     _refuse,
-    misnamed,
+    list_tables,
 )
 from reliefkit.io._limits import MAX_CELL_CHARS
 from reliefkit.io._many import FOLDERS, V1, V11, _strays, layout
-from reliefkit.io._notices import Notice, safe_name
+from reliefkit.io._notices import Notice
 from reliefkit.io._route import CAMPAIGN_ID
 from reliefkit.io._rows import _BOOLS
 from reliefkit.io._schema import SCHEMA, Column, Table
@@ -134,24 +130,7 @@ class CsvFiles:
 # ---- the first pass: files and headers --------------------------------------------------------
 def _list_v1(folder: Path, reading: Reading) -> list[Table]:
     """A v1 folder's listing as ``read_folder`` reads it: the tables whose file is there."""
-    try:
-        entries = sorted(os.listdir(folder))
-    except OSError as exc:
-        why = f"a folder that can be read ({exc.strerror or type(exc).__name__})"
-        reading.problems.append(LoadProblem(safe_name(folder.name), None, None, None, why))
-        return []
-    found: set[str] = set()
-    for entry in entries:
-        if entry in _FILES:
-            found.add(entry)
-        elif _near(entry) in _NEAR:
-            expected = _NEAR[_near(entry)]
-            reading.problems.append(misnamed(entry, expected))
-            if expected not in entries:
-                reading.unread.add(_FILES[expected].name)
-        elif entry.lower().endswith(".csv"):
-            reading.notices.append(Notice(safe_name(entry), None, None, _NOT_A_TABLE))
-    return [table for table in SCHEMA.values() if table.file in found]
+    return list_tables(folder, reading) or []
 
 
 def _read_header(table: Table, folder: Path, reading: Reading) -> CsvFile | None:

@@ -60,20 +60,20 @@ def _near(name: str) -> str:
     return unicodedata.normalize("NFKC", name).strip().casefold()
 
 
-def read_folder(folder: Path) -> Reading:
-    """Read every table's file in ``folder``; an absent file means no records."""
-    campaign = SCHEMA["campaign"]
-    reading = Reading(source=str(folder), campaign_file=campaign.file)
-    found: dict[str, str] = {}  # table file → the entry naming it exactly
+def list_tables(folder: Path, reading: Reading) -> list[Table] | None:
+    """The tables whose file a v1 folder holds, in the format's order; a file named almost
+    as a table's is a problem, another ``.csv`` file a notice (both added to ``reading``).
+    ``None`` when the folder cannot be listed (a problem too)."""
     try:
         entries = sorted(os.listdir(folder))
     except OSError as exc:
         why = f"a folder that can be read ({exc.strerror or type(exc).__name__})"
         reading.problems.append(LoadProblem(safe_name(folder.name), None, None, None, why))
-        return reading
+        return None
+    found: set[str] = set()  # table files named exactly
     for entry in entries:
         if entry in _FILES:
-            found[entry] = entry
+            found.add(entry)
         elif _near(entry) in _NEAR:
             expected = _NEAR[_near(entry)]
             reading.problems.append(misnamed(entry, expected))
@@ -81,8 +81,19 @@ def read_folder(folder: Path) -> Reading:
                 reading.unread.add(_FILES[expected].name)
         elif entry.lower().endswith(".csv"):
             reading.notices.append(Notice(safe_name(entry), None, None, _NOT_A_TABLE))
+    return [table for table in SCHEMA.values() if table.file in found]
+
+
+def read_folder(folder: Path) -> Reading:
+    """Read every table's file in ``folder``; an absent file means no records."""
+    campaign = SCHEMA["campaign"]
+    reading = Reading(source=str(folder), campaign_file=campaign.file)
+    listed = list_tables(folder, reading)
+    if listed is None:
+        return reading
+    present = {table.name for table in listed}
     for table in SCHEMA.values():
-        if table.file in found:
+        if table.name in present:
             _read_file(table, folder, reading)
         elif table is campaign and table.name not in reading.unread:
             reading.problems.append(LoadProblem(table.file, None, None, None, _NO_CAMPAIGN))
