@@ -286,6 +286,32 @@ def test_random_faults_are_refused_alike(
     assert _problems(lambda: _columnar(folder)) == expected
 
 
+IN_PLACE_FAULTS = [
+    ("id twice in a table", 3),
+    ("unknown village in a list", 7),
+    ("a resident ID number with the wrong check character", 11),
+    ("kind outside its enum", 13),
+    ("campaign_id naming no campaign", 17),
+]
+
+
+def test_files_read_in_place_are_checked_alike(
+    base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With every Parquet file read where it is by each query (as DuckDB reads large ones),
+    the clean source gives the object engine's report, and planted faults the object
+    loader's LoadError."""
+    from reliefkit.columnar import _source
+
+    monkeypatch.setattr(_source, "IN_PLACE", -1)
+    expected = rk.check(rk.load_campaigns(base), as_of=AS_OF)
+    assert rk.check(base, engine="duckdb", as_of=AS_OF).to_dict() == expected.to_dict()
+    folder = _planted(base, tmp_path / "source", IN_PLACE_FAULTS)
+    problems = _problems(lambda: rk.load_campaigns(folder))
+    assert problems and len({p[0] for p in problems}) >= 3
+    assert _problems(lambda: _columnar(folder)) == problems
+
+
 # ---- the SQL tests of text, against Python's own reading of the same values ----------------
 @pytest.fixture(scope="module")
 def sql() -> Any:
