@@ -970,3 +970,31 @@ def test_a_v11_source_masks_a_name_typed_into_a_reference(tmp_path: pathlib.Path
     (problem,) = caught.value.problems
     assert (problem.column, problem.value, problem.personal) == ("village_id", name, "name")
     assert name not in _shown(problem, caught.value)
+
+
+def test_a_name_in_another_cell_is_masked_in_a_source_of_many_campaigns(
+    tmp_path: pathlib.Path,
+) -> None:
+    """A household's head's name typed into its `members` cell, in a v1.1 source (one file
+    for many campaigns): the refused cell is shown masked, as in a one-campaign folder."""
+    import csv
+
+    from reliefkit.synth import synth
+
+    folder = tmp_path / "source"
+    synth(folder, households=400, counties=2, seed=4)
+    path = folder / "households.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    name = rows[2]["head_name"]
+    rows[2]["members"] = name
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    with pytest.raises(LoadError) as caught:
+        rk.load_campaigns(folder)
+    (problem,) = [p for p in caught.value.problems if p.column == "members"]
+    assert problem.value == name  # kept whole, shown masked
+    shown = str(caught.value) + json.dumps(caught.value.to_dict(), ensure_ascii=False)
+    assert name not in shown and name[0] + "*" in shown

@@ -12,9 +12,15 @@ from operator import attrgetter
 from typing import Any
 
 from reliefkit.exceptions import IntegrityError, LoadProblem
-from reliefkit.io._assemble import _PLACEHOLDER, _Built, _campaign, _constructor_problem, _locate
+from reliefkit.io._assemble import (
+    _PLACEHOLDER,
+    _Built,
+    _campaign,
+    _cell_problem,
+    _constructor_problem,
+    _locate,
+)
 from reliefkit.io._blocks import block_builder
-from reliefkit.io._notices import cell_text, personal
 from reliefkit.io._rows import row_reader
 from reliefkit.io._schema import SCHEMA, Table
 from reliefkit.io._source import Block, Cells, RawTable, Reading
@@ -61,19 +67,8 @@ class TableBuilder:
         kwargs, bad = self.read(cells)
         skipped = built.skipped_ids
         if bad or not self.buildable:
-            columns = self.raw.table.columns
-            for i, expected in bad:
-                column = columns[i]
-                self.problems.append(
-                    LoadProblem(
-                        self.raw.file,
-                        number,
-                        column.name,
-                        cell_text(cells[i]),
-                        expected,
-                        personal=personal(column),
-                    )
-                )
+            for i, expected in bad:  # the row's names and IDs marked, as in one campaign
+                self.problems.append(_cell_problem(self.raw, number, cells, i, expected))
             if isinstance(kwargs.get("id"), str):
                 skipped.add(str(kwargs["id"]))
             return
