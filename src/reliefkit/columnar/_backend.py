@@ -76,7 +76,8 @@ _UNITS |= {"kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
 
 def memory_bytes(limit: str) -> int:
     """A memory limit (``3GB``, ``500MiB``) in bytes; an ``InvalidValueError`` for anything
-    else, or for less than 64 MB (too little to hold a county)."""
+    else, or for less than 64 MB (too little for DuckDB to start; a county needs about
+    256 MB)."""
     text = str(limit).strip().lower().replace(" ", "")
     number = text.rstrip("kmgtib")
     unit = text[len(number) :]
