@@ -15,7 +15,7 @@ import attrs
 from reliefkit.columnar._backend import Backend
 from reliefkit.columnar._source import Source, open_source
 from reliefkit.columnar._view import KEYED_TABLES, Cache, Fetcher, LazyView
-from reliefkit.engine._check import context, run_plan, selectors
+from reliefkit.engine._check import chosen, context, run_plan, selectors
 from reliefkit.engine._plan import Plan, Setting, plan_for
 from reliefkit.exceptions import ReliefkitError
 from reliefkit.io._gc import no_cycle_collection
@@ -30,7 +30,6 @@ from reliefkit.rules import (
     as_date,
     check_selectors,
     default_registry,
-    matches,
 )
 from reliefkit.rules._scope import record_class
 
@@ -307,10 +306,7 @@ def _check(
         check_selectors(select, codes, option="select")
         check_selectors(ignore, codes, option="ignore")
         for rule, setting in plan.rules:
-            chosen = not (select and not matches(rule.code, select)) and not (
-                ignore and matches(rule.code, ignore)
-            )
-            if chosen and setting is not None and not rule.after_all:
+            if chosen(rule.code, select, ignore) and setting is not None and not rule.after_all:
                 rules.setdefault(rule.code, rule)
     pack_objects = {
         rule.pack: registry.pack(rule.pack) for plan in plans.values() for rule, _ in plan.rules
@@ -510,7 +506,7 @@ def _settled(
     for rule, setting in plan.rules:
         if rule.code in kept or setting is None or rule.after_all:
             continue
-        if (select and not matches(rule.code, select)) or (ignore and matches(rule.code, ignore)):
+        if not chosen(rule.code, select, ignore):
             continue
         if view is None or view.dirty:
             view = LazyView(cache)

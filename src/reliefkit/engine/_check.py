@@ -190,7 +190,7 @@ def run_plan(
     # One context per pack: the rules of a pack share what they work out alike.
     contexts: dict[int, Context] = {}
     for rule, setting in plan.rules:
-        if (select and not matches(rule.code, select)) or (ignore and matches(rule.code, ignore)):
+        if not chosen(rule.code, select, ignore):
             continue
         if setting is None:
             outcomes[rule.code] = Outcome.NOT_APPLICABLE
@@ -250,6 +250,11 @@ def run_plan(
         packs=plan.packs,
         context=shown_with,
     )
+
+
+def chosen(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:
+    """Whether rule ``code`` runs: selected (or nothing is) and not ignored."""
+    return not (select and not matches(code, select)) and not (ignore and matches(code, ignore))
 
 
 def selectors(value: Iterable[str] | str | None) -> list[str]:
