@@ -331,6 +331,47 @@ def test_a_refused_folder_is_refused_natively(
     assert _outcome(lambda: open_source(folder, engine="duckdb")) == expected
 
 
+def _campaign_row_blanked(folder: Path, *, keep: bool) -> None:
+    rows = _rows(folder / "campaign.csv")
+    rows[2][rows[0].index("id")] = ""  # the second campaign's row
+    if not keep:
+        rows[2][rows[0].index("campaign_id")] = ""
+    _write(folder / "campaign.csv", rows)
+
+
+def _head_name_as_campaign_id(folder: Path) -> None:
+    rows = _rows(folder / "households.csv")
+    rows[1][0] = rows[1][rows[0].index("head_name")]
+    _write(folder / "households.csv", rows)
+
+
+def _people_cut_short(folder: Path) -> None:
+    lines = (folder / "people.csv").read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace(",", ',"', 1)
+    (folder / "people.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda folder: _campaign_row_blanked(folder, keep=True),
+        lambda folder: _campaign_row_blanked(folder, keep=False),
+        _head_name_as_campaign_id,
+        _people_cut_short,
+    ],
+    ids=["id-blank", "id-and-campaign-id-blank", "name-as-campaign-id", "people-cut-short"],
+)
+def test_a_campaign_row_or_its_rows_refused_alike(
+    bases: dict[str, Path], tmp_path: Path, edit: Callable[[Path], None]
+) -> None:
+    """A campaign row without its id, a name typed into a campaign_id, a file cut short:
+    the engine refuses the folder with the object loader's problems, in its order."""
+    folder = _copy(bases["v1.1"], tmp_path)
+    edit(folder)
+    assert _outcome(lambda: load_campaigns_with_notices(folder))[0] == "error"
+    assert_read_alike(folder)
+
+
 def test_a_date_in_another_spelling_falls_back(
     bases: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -242,6 +242,94 @@ def test_a_row_naming_no_campaign_is_a_problem_at_its_campaign_id(
     assert "campaign" in problem.expected
 
 
+def _blank_campaign_row(source: Path, campaign: str, *, keep_campaign_id: bool) -> int:
+    """Empty the id of ``campaign``'s row in campaign.csv (and its campaign_id, unless
+    kept); its data row."""
+    header, rows = _rows(source / "campaign.csv")
+    at = next(n for n, row in enumerate(rows) if row[header.index("id")] == campaign)
+    rows[at][header.index("id")] = ""
+    if not keep_campaign_id:
+        rows[at][header.index("campaign_id")] = ""
+    _write(source / "campaign.csv", header, rows)
+    return at + 1
+
+
+def test_a_campaign_row_without_its_id_is_one_problem(
+    made: dict[str, object], tmp_path: Path
+) -> None:
+    """A campaign row whose id is emptied, its campaign_id kept, is one problem at that id:
+    the rows of that campaign in the other files are not reported again."""
+    root = made["root"]
+    assert isinstance(root, Path)
+    source = shutil.copytree(root / "v11", tmp_path / "v11")
+    row = _blank_campaign_row(source, "C0002", keep_campaign_id=True)
+    (problem,) = _problems(source)
+    assert (problem.file, problem.row, problem.column) == ("campaign.csv", row, "id")
+
+
+def test_a_campaign_that_cannot_be_told_is_one_count_per_file(
+    made: dict[str, object], tmp_path: Path
+) -> None:
+    """A campaign row with neither id nor campaign_id: one problem at its id, then one per
+    other file counting the rows that name a campaign not there (counted here by the csv
+    module), after it, pointing at that row."""
+    root = made["root"]
+    assert isinstance(root, Path)
+    source = shutil.copytree(root / "v11", tmp_path / "v11")
+    row = _blank_campaign_row(source, "C0002", keep_campaign_id=False)
+    expected: dict[str, int] = {}
+    for path in sorted(source.glob("*.csv")):
+        _, rows = _rows(path)
+        count = sum(r[0] == "C0002" for r in rows)
+        if path.name != "campaign.csv" and count:
+            expected[path.name] = count
+    first, *counts = _problems(source)
+    assert (first.file, first.row, first.column) == ("campaign.csv", row, "id")
+    assert {p.file: int(p.expected.split()[0].replace(",", "")) for p in counts} == expected
+    for problem in counts:
+        assert (problem.row, problem.column, problem.value) == (None, "campaign_id", None)
+        assert f"campaign.csv, data row(s) {row})" in problem.expected
+
+
+@pytest.mark.parametrize("column", ["head_name", "resident_id"])
+def test_a_campaign_id_holding_its_rows_personal_data_is_masked(
+    made: dict[str, object], tmp_path: Path, column: str
+) -> None:
+    """A household's own head's name or resident ID typed into its campaign_id is a problem
+    at that cell that never shows it whole."""
+    root = made["root"]
+    assert isinstance(root, Path)
+    source = shutil.copytree(root / "v11", tmp_path / "v11")
+    header, rows = _rows(source / "households.csv")
+    secret = rows[0][header.index(column)]
+    rows[0][0] = secret
+    _write(source / "households.csv", header, rows)
+    with pytest.raises(rk.LoadError) as caught:
+        rk.load_campaigns(source)
+    problem = next(p for p in caught.value.problems if p.column == "campaign_id")
+    assert (problem.file, problem.row, problem.value) == ("households.csv", 1, secret)
+    shown = [str(caught.value), repr(problem), str(problem), json.dumps(problem.to_dict())]
+    assert not [text for text in shown if secret in text]
+
+
+def test_a_count_of_consequences_comes_after_its_cause(
+    made: dict[str, object], tmp_path: Path
+) -> None:
+    """people.csv cut short by an unclosed quote: the count of townships' leaders not found
+    (townships.csv comes before people.csv) is listed after the problem that causes it."""
+    root = made["root"]
+    assert isinstance(root, Path)
+    source = shutil.copytree(root / "v11", tmp_path / "v11")
+    lines = (source / "people.csv").read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace(",", ',"', 1)
+    (source / "people.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems = _problems(source)
+    files = [p.file for p in problems]
+    assert files[0] == "people.csv" and problems[0].row == 3
+    assert "townships.csv" in files[1:]
+    assert all(p.row is None and p.expected.endswith("fix that first") for p in problems[1:])
+
+
 def test_every_problem_of_every_campaign_is_in_one_error(
     made: dict[str, object], tmp_path: Path
 ) -> None:

@@ -32,6 +32,7 @@ import attrs
 from reliefkit.columnar._tables import ROW, SQL_TYPES
 from reliefkit.exceptions import LoadError, LoadProblem
 from reliefkit.io._aliases import resolve_header
+from reliefkit.io._assemble import in_order
 from reliefkit.io._parquet import ParquetTable, read_parquet
 from reliefkit.io._route import CAMPAIGN_ID
 from reliefkit.io._schema import SCHEMA, Table
@@ -189,7 +190,7 @@ def check_rows(backend: Backend, files: Files) -> None:
     everything = reading.problems + routed.problems + found
     if everything:
         order = {FORMAT_FILE: -1} | {f"{name}{files.suffix}": i for i, name in enumerate(SCHEMA)}
-        everything.sort(key=lambda p: (order.get(p.file, len(order)), p.row or 0))
+        in_order(everything, order, len(order))
         raise LoadError(reading.source, everything)
 
 

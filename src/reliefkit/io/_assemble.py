@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -121,6 +121,23 @@ def personal_problem(
     it) and the personal values it quotes, so that it shows them masked."""
     kind, quoted = _quoting(found, value, expected, kind)
     return LoadProblem(file, row, column, value, expected, personal=kind, personal_values=quoted)
+
+
+FIX_FIRST = "fix that first"
+"""How a problem that is the consequence of another one ends (a count of unknown ids)."""
+
+
+def in_order(problems: list[LoadProblem], order: Mapping[str, int], unknown: int) -> None:
+    """Sort ``problems`` by file (``order``; ``unknown`` for a file not in it), then by row,
+    a problem with the whole file or a column (a missing column) first in its file; the
+    counts of consequences of other problems (ending in :data:`FIX_FIRST`) come after every
+    other problem, so that a cause is listed before what it causes, whichever its file."""
+
+    def key(problem: LoadProblem) -> tuple[bool, int, int]:
+        late = problem.row is None and problem.expected.endswith(FIX_FIRST)
+        return late, order.get(problem.file, unknown), problem.row or 0
+
+    problems.sort(key=key)
 
 
 def _cell_problem(
@@ -301,7 +318,7 @@ def _locate(
                 field,
                 None,
                 f"{count:,} id(s) not found, most likely because {files} could not be read "
-                "in full: fix that first",
+                f"in full: {FIX_FIRST}",
             )
         )
     return out
@@ -326,7 +343,6 @@ def assemble(reading: Reading) -> Dataset:
     except IntegrityError as exc:
         problems += _locate(exc.problems, built, reading)
     if problems or dataset is None:
-        order = {raw.file: i for i, raw in enumerate(reading.tables)}
-        problems.sort(key=lambda p: (order.get(p.file, -1), p.row or 0))
+        in_order(problems, {raw.file: i for i, raw in enumerate(reading.tables)}, -1)
         raise LoadError(reading.source, problems)
     return dataset

@@ -17,7 +17,7 @@ from pathlib import Path
 import attrs
 
 from reliefkit.exceptions import LoadError, LoadProblem
-from reliefkit.io._assemble import _build_table, _Built, assemble
+from reliefkit.io._assemble import _build_table, _Built, assemble, in_order
 from reliefkit.io._csv import _FILES, _NEAR, _near, read_folder
 from reliefkit.io._gather import UniqueIds, build_dataset
 from reliefkit.io._gc import no_cycle_collection
@@ -208,8 +208,7 @@ def _read_folders(
         finally:
             reading.close()
         mine = reading.problems + found
-        order = {raw.file: i for i, raw in enumerate(reading.tables)}
-        mine.sort(key=lambda p: (order.get(p.file, -1), p.row or 0))
+        in_order(mine, {raw.file: i for i, raw in enumerate(reading.tables)}, -1)
         problems += _prefixed(prefix, mine)
         label = dataset.campaign.id if dataset is not None else name
         ids.add(label, built, _file_of(prefix, built), problems)

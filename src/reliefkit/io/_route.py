@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 
 from reliefkit.exceptions import LoadProblem
-from reliefkit.io._assemble import _Built
+from reliefkit.io._assemble import FIX_FIRST, _Built, personal_problem, row_personal
 from reliefkit.io._cells import REQUIRED
 from reliefkit.io._gather import TableBuilder, new_built
 from reliefkit.io._notices import cell_text
@@ -33,6 +33,11 @@ class Router:
         self.failed: set[str] = set()  # campaigns whose row could not be built
         self.orphans: Counter[str] = Counter()  # rows naming no campaign, when campaigns are unread
         self.unread_campaigns = "campaign" in reading.unread
+        # Campaign rows whose id cannot be told (both it and campaign_id empty): the rows of
+        # other files naming a campaign that is not there are then most likely theirs, and
+        # counted (:attr:`unclaimed`), one problem per file, rather than reported row by row.
+        self.nameless: list[int] = []
+        self.unclaimed: Counter[str] = Counter()
         self.campaign_rows = 0
         # The ids of tables without a campaign_id column, whose rows go to no campaign: a
         # reference to one is a consequence of the missing column, not reported again.
@@ -127,12 +132,19 @@ class Router:
             pass  # its campaign row is reported: fix that, and these rows have a campaign
         elif self.unread_campaigns or "campaign" in self.reading.unread or not self.first_row:
             self.orphans[file] += size
+        elif key and self.nameless:
+            self.unclaimed[file] += size
         else:
             empty = raw_key is None or (isinstance(raw_key, str) and not key)
             expected = REQUIRED if empty else "the id of a campaign (a row of the campaign file)"
             value = None if empty else cell_text(raw_key)
-            for row in range(number, number + size):
-                self.problems.append(LoadProblem(file, row, CAMPAIGN_ID, value, expected))
+            rows = item.cells() if isinstance(item, Block) else [item]
+            table = builder.raw.table
+            for row, cells in rows:  # the row's names and IDs marked, as in its other cells
+                found = [] if cells is None else row_personal(table, cells)
+                self.problems.append(
+                    personal_problem(file, row, CAMPAIGN_ID, value, expected, found)
+                )
 
     def _campaign_row(
         self,
@@ -155,7 +167,9 @@ class Router:
                 )
             )
             return
-        if isinstance(given, str) and given.strip() and given.strip() != key:
+        if not key and isinstance(given, str) and given.strip():
+            key = given.strip()  # its id is reported as required; its rows are known by this
+        elif isinstance(given, str) and given.strip() and given.strip() != key:
             self.problems.append(
                 LoadProblem(
                     file,
@@ -169,7 +183,8 @@ class Router:
         built = new_built(file)
         builder.add(built, item)
         if not key:
-            return  # its id is reported as required
+            self.nameless.append(number)  # its id is reported as required
+            return
         self.first_row[key] = number
         if built.records:
             self.campaigns[key] = {"campaign": built}
@@ -177,7 +192,22 @@ class Router:
             self.failed.add(key)
 
     def consequences(self) -> None:
-        """One problem per file for the rows whose campaigns could not be read at all."""
+        """One problem per file for the rows whose campaigns could not be read at all, and
+        for the rows naming no campaign when a campaign row's id cannot be told."""
+        rows = ", ".join(f"{n:,}" for n in self.nameless[:10])
+        more = " …" if len(self.nameless) > 10 else ""
+        for file, count in self.unclaimed.items():
+            self.problems.append(
+                LoadProblem(
+                    file,
+                    None,
+                    CAMPAIGN_ID,
+                    None,
+                    f"{count:,} row(s) name a campaign that is not a row of the campaign file, "
+                    f"most likely one of its rows whose id is empty ({self.reading.campaign_file}"
+                    f", data row(s) {rows}{more}): {FIX_FIRST}",
+                )
+            )
         for file, count in self.orphans.items():
             self.problems.append(
                 LoadProblem(
@@ -186,6 +216,6 @@ class Router:
                     CAMPAIGN_ID,
                     None,
                     f"{count:,} row(s) name a campaign that could not be read (see the "
-                    "problems of the campaign file): fix that first",
+                    f"problems of the campaign file): {FIX_FIRST}",
                 )
             )

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from reliefkit.exceptions import LoadError, LoadProblem
 from reliefkit.io._aliases import resolve_header
+from reliefkit.io._assemble import in_order
 from reliefkit.io._csv import _read_file, misnamed
 from reliefkit.io._gather import UniqueIds, build_dataset, merge_counts, new_built
 from reliefkit.io._notices import Notice, cell_text, safe_name
@@ -309,7 +310,7 @@ def read_v11(folder: Path) -> tuple[list[Dataset], tuple[Notice, ...]]:
     everything = reading.problems + merge_counts(problems)
     if everything:
         order = {FORMAT_FILE: -1} | {f"{name}{_KINDS[kind]}": i for i, name in enumerate(SCHEMA)}
-        everything.sort(key=lambda p: (order.get(p.file, len(order)), p.row or 0))
+        in_order(everything, order, len(order))
         raise LoadError(reading.source, everything)
     return datasets, tuple(reading.notices)
 
