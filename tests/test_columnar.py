@@ -168,6 +168,25 @@ def test_the_example_county_is_the_same() -> None:
     assert_same(data, "2017-12-31", packs=packs)
 
 
+@pytest.mark.parametrize(
+    ("packs", "params", "code"),
+    [
+        (["county-plan"], {"exit_plan_due": "02-29"}, "CP111"),
+        (["county-plan", "fiscal-funds"], {"audit_due": "02-29"}, "FF304"),
+        (["donations-law"], {"construction_report_days": 99_999_999}, None),
+    ],
+)
+def test_a_parameter_that_makes_no_day_is_the_same(
+    packs: list[str], params: dict[str, Any], code: str | None
+) -> None:
+    """A due day that is no day of the year (29 February of 2015), or a report period past
+    the first date there is: the rule's error, or its report, is the object engine's (the
+    engine's parameter tables do not fail first)."""
+    report = assert_same(county_2015(), "2015-12-31", packs=packs, params=params)
+    if code is not None:
+        assert "day is out of range" in report.rule_errors[code]
+
+
 @pytest.fixture(scope="module")
 def province(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Three synthetic counties in Parquet (format v1.1), with their near misses."""

@@ -142,8 +142,12 @@ def plan_the_exit_late(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
 # ---- the statement of the columnar engine --------------------------------------------------------
 @PACK.derive
 def _cp111_days(ctx: Context) -> dict[str, Any]:
-    """The day exit plans are due, and whether it has come on ``as_of``."""
-    due = due_date(ctx, "exit_plan_due")
+    """The day exit plans are due, and whether it has come on ``as_of``; ``None`` when
+    ``exit_plan_due`` is not a day of the year (the judge reports the error)."""
+    try:
+        due = due_date(ctx, "exit_plan_due")
+    except ValueError:
+        return {"cp111_due": None, "cp111_due_has_come": None}
     return {"cp111_due": due, "cp111_due_has_come": has_come(ctx, due)}
 
 

@@ -215,8 +215,12 @@ def leave_unaudited(draw: Draw, d: Draft, as_of: pendulum.Date) -> Subjects:
 # ---- the statement of the columnar engine --------------------------------------------------------
 @PACK.derive
 def _ff304_days(ctx: Context) -> dict[str, Any]:
-    """The day audits are due, and whether it has come on ``as_of``."""
-    due = due_date(ctx, "audit_due")
+    """The day audits are due, and whether it has come on ``as_of``; ``None`` when
+    ``audit_due`` is not a day of the year (the judge reports the error)."""
+    try:
+        due = due_date(ctx, "audit_due")
+    except ValueError:
+        return {"ff304_due": None, "ff304_due_has_come": None}
     return {"ff304_due": due, "ff304_due_has_come": has_come(ctx, due)}
 
 

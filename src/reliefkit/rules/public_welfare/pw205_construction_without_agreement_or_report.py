@@ -183,8 +183,12 @@ def complete_without_paperwork(draw: Draw, d: Draft, as_of: pendulum.Date) -> Su
 @PACK.derive
 def _pw205_days(ctx: Context) -> dict[str, Any]:
     """The last completion day whose report is due by ``as_of`` (due ``construction_report_days``
-    after completion)."""
-    return {"pw205_report_by": ctx.as_of.subtract(days=ctx.param("construction_report_days"))}
+    after completion); ``None`` when that is before the first day a date can be (the judge,
+    adding the days to a completion day, reports the error)."""
+    try:
+        return {"pw205_report_by": ctx.as_of.subtract(days=ctx.param("construction_report_days"))}
+    except OverflowError:
+        return {"pw205_report_by": None}
 
 
 PACK.sql(
