@@ -157,9 +157,9 @@ def child_check(path: str, engine: str, threads: int, memory_limit: str | None) 
 
     materialise = _backend.DuckDB.materialise
 
-    def materialising(backend: Any, name: str, sql: str) -> None:
+    def materialising(backend: Any, name: str, sql: str, **options: Any) -> None:
         started = time.perf_counter()
-        materialise(backend, name, sql)
+        materialise(backend, name, sql, **options)
         _emit(table=name, seconds=time.perf_counter() - started, rss=_rss())
 
     # Each phase is a name the engine looks up when it runs.
