@@ -345,6 +345,15 @@ def _head_name_as_campaign_id(folder: Path) -> None:
     _write(folder / "households.csv", rows)
 
 
+def _name_as_id_in_two_campaigns(folder: Path) -> None:
+    rows = _rows(folder / "households.csv")
+    header = rows[0]
+    for campaign in ("C0001", "C0002"):
+        row = next(r for r in rows[1:] if r[0] == campaign)
+        row[header.index("id")] = row[header.index("head_name")] = "张伟"
+    _write(folder / "households.csv", rows)
+
+
 def _people_cut_short(folder: Path) -> None:
     lines = (folder / "people.csv").read_text(encoding="utf-8").splitlines()
     lines[3] = lines[3].replace(",", ',"', 1)
@@ -357,9 +366,16 @@ def _people_cut_short(folder: Path) -> None:
         lambda folder: _campaign_row_blanked(folder, keep=True),
         lambda folder: _campaign_row_blanked(folder, keep=False),
         _head_name_as_campaign_id,
+        _name_as_id_in_two_campaigns,
         _people_cut_short,
     ],
-    ids=["id-blank", "id-and-campaign-id-blank", "name-as-campaign-id", "people-cut-short"],
+    ids=[
+        "id-blank",
+        "id-and-campaign-id-blank",
+        "name-as-campaign-id",
+        "name-as-id-in-two-campaigns",
+        "people-cut-short",
+    ],
 )
 def test_a_campaign_row_or_its_rows_refused_alike(
     bases: dict[str, Path], tmp_path: Path, edit: Callable[[Path], None]

@@ -312,6 +312,35 @@ def test_a_campaign_id_holding_its_rows_personal_data_is_masked(
     assert not [text for text in shown if secret in text]
 
 
+def test_an_id_in_two_campaigns_holding_a_name_is_masked(
+    made: dict[str, object], tmp_path: Path
+) -> None:
+    """A head's name typed as the id and name of a household in two campaigns: the problem
+    of the later one never shows the name whole."""
+    root = made["root"]
+    assert isinstance(root, Path)
+    source = shutil.copytree(root / "v11", tmp_path / "v11")
+    header, rows = _rows(source / "households.csv")
+    secret = "张伟"
+    later = 0
+    for campaign in ("C0001", "C0002"):
+        row, _ = _first_household(rows, campaign)
+        rows[row - 1][header.index("id")] = rows[row - 1][header.index("head_name")] = secret
+        later = row
+    _write(source / "households.csv", header, rows)
+    with pytest.raises(rk.LoadError) as caught:
+        rk.load_campaigns(source)
+    problem = next(p for p in caught.value.problems if "whole source" in p.expected)
+    assert (problem.file, problem.row, problem.column, problem.value) == (
+        "households.csv",
+        later,
+        "id",
+        secret,
+    )
+    shown = [str(caught.value), repr(problem), str(problem), json.dumps(problem.to_dict())]
+    assert not [text for text in shown if secret in text]
+
+
 def test_a_count_of_consequences_comes_after_its_cause(
     made: dict[str, object], tmp_path: Path
 ) -> None:

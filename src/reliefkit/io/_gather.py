@@ -19,6 +19,8 @@ from reliefkit.io._assemble import (
     _cell_problem,
     _constructor_problem,
     _locate,
+    _record_personal,
+    personal_problem,
 )
 from reliefkit.io._blocks import block_builder
 from reliefkit.io._rows import row_reader
@@ -148,18 +150,16 @@ class UniqueIds:
             if owner.keys().isdisjoint(ids):
                 owner.update(zip(ids, repeat(tag)))
                 continue
-            for number, record_id in zip(table.rows, ids, strict=True):
+            for number, record_id, record in zip(table.rows, ids, table.records, strict=True):
                 other = owner.setdefault(record_id, tag)
                 if other[0] != mine:
+                    expected = (
+                        "an id used once in the whole source: also a record of campaign "
+                        f"{other[1]!r} ({other[2]})"
+                    )
+                    found = _record_personal(name, record)  # a name of its own typed in it
                     problems.append(
-                        LoadProblem(
-                            file,
-                            number,
-                            "id",
-                            record_id,
-                            "an id used once in the whole source: also a record of campaign "
-                            f"{other[1]!r} ({other[2]})",
-                        )
+                        personal_problem(file, number, "id", record_id, expected, found)
                     )
 
 
