@@ -339,6 +339,19 @@ def _campaign_row_blanked(folder: Path, *, keep: bool) -> None:
     _write(folder / "campaign.csv", rows)
 
 
+def _campaign_row_emptied(folder: Path) -> None:
+    rows = _rows(folder / "campaign.csv")
+    rows[2] = [""] * len(rows[0])
+    _write(folder / "campaign.csv", rows)
+
+
+def _campaign_id_twice(folder: Path) -> None:
+    rows = _rows(folder / "campaign.csv")
+    rows[2][rows[0].index("id")] = rows[1][rows[0].index("id")]
+    rows[2][rows[0].index("campaign_id")] = ""
+    _write(folder / "campaign.csv", rows)
+
+
 def _head_name_as_campaign_id(folder: Path) -> None:
     rows = _rows(folder / "households.csv")
     rows[1][0] = rows[1][rows[0].index("head_name")]
@@ -365,6 +378,8 @@ def _people_cut_short(folder: Path) -> None:
     [
         lambda folder: _campaign_row_blanked(folder, keep=True),
         lambda folder: _campaign_row_blanked(folder, keep=False),
+        _campaign_row_emptied,
+        _campaign_id_twice,
         _head_name_as_campaign_id,
         _name_as_id_in_two_campaigns,
         _people_cut_short,
@@ -372,6 +387,8 @@ def _people_cut_short(folder: Path) -> None:
     ids=[
         "id-blank",
         "id-and-campaign-id-blank",
+        "row-emptied",
+        "id-twice",
         "name-as-campaign-id",
         "name-as-id-in-two-campaigns",
         "people-cut-short",

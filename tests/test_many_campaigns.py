@@ -291,6 +291,64 @@ def test_a_campaign_that_cannot_be_told_is_one_count_per_file(
         assert f"campaign.csv, data row(s) {row})" in problem.expected
 
 
+def _edit_campaign_row(source: Path, campaign: str, edit: str) -> int:
+    """Edit ``campaign``'s row of campaign.csv; its data row."""
+    header, rows = _rows(source / "campaign.csv")
+    at = next(n for n, row in enumerate(rows) if row[header.index("id")] == campaign)
+    row = rows[at]
+    if edit == "empty row":
+        rows[at] = [""] * len(header)
+    elif edit == "another id":
+        row[header.index("id")] = "C0009"
+    elif edit == "an id on two rows":
+        row[header.index("id")] = "C0001"
+    elif edit == "an id on two rows, no campaign_id":
+        row[header.index("id")] = "C0001"
+        row[header.index("campaign_id")] = ""
+    elif edit == "no id, another campaign's campaign_id":
+        row[header.index("id")] = ""
+        row[header.index("campaign_id")] = "C0003"
+    _write(source / "campaign.csv", header, rows)
+    return at + 1
+
+
+@pytest.mark.parametrize(
+    ("edit", "told"),
+    [
+        ("another id", True),
+        ("an id on two rows", True),
+        ("an id on two rows, no campaign_id", False),
+        ("no id, another campaign's campaign_id", False),
+        ("empty row", False),
+    ],
+)
+def test_a_refused_campaign_row_is_not_reported_again_row_by_row(
+    made: dict[str, object], tmp_path: Path, edit: str, told: bool
+) -> None:
+    """A campaign row refused: one problem at it. Its campaign's rows in the other files are
+    not reported again when its campaign_id tells the campaign, else one count per file
+    (counted here by the csv module) pointing at it; an empty row is skipped, and counted."""
+    root = made["root"]
+    assert isinstance(root, Path)
+    source = shutil.copytree(root / "v11", tmp_path / "v11")
+    row = _edit_campaign_row(source, "C0002", edit)
+    problems = _problems(source)
+    own = [p for p in problems if p.file == "campaign.csv"]
+    counts = [p for p in problems if p.file != "campaign.csv"]
+    assert [p.row for p in own] == ([] if edit == "empty row" else [row])
+    if told:
+        assert counts == []
+        return
+    expected: dict[str, int] = {}
+    for path in sorted(source.glob("*.csv")):
+        _, rows = _rows(path)
+        count = sum(r[0] == "C0002" for r in rows)
+        if path.name != "campaign.csv" and count:
+            expected[path.name] = count
+    assert {p.file: int(p.expected.split()[0].replace(",", "")) for p in counts} == expected
+    assert all("(campaign.csv, " in p.expected and p.row is None for p in counts)
+
+
 @pytest.mark.parametrize("column", ["head_name", "resident_id"])
 def test_a_campaign_id_holding_its_rows_personal_data_is_masked(
     made: dict[str, object], tmp_path: Path, column: str

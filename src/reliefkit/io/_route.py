@@ -33,10 +33,12 @@ class Router:
         self.failed: set[str] = set()  # campaigns whose row could not be built
         self.orphans: Counter[str] = Counter()  # rows naming no campaign, when campaigns are unread
         self.unread_campaigns = "campaign" in reading.unread
-        # Campaign rows whose id cannot be told (both it and campaign_id empty): the rows of
-        # other files naming a campaign that is not there are then most likely theirs, and
-        # counted (:attr:`unclaimed`), one problem per file, rather than reported row by row.
-        self.nameless: list[int] = []
+        # Campaign rows refused whose campaign cannot be told (an empty id and campaign_id,
+        # an id on two rows, an id that is not its campaign_id): the rows of other files
+        # naming a campaign that is not there are then most likely theirs, and counted
+        # (:attr:`unclaimed`), one problem per file, rather than reported row by row. So are
+        # they when the campaign file has an empty row.
+        self.unsure: list[int] = []
         self.unclaimed: Counter[str] = Counter()
         self.campaign_rows = 0
         # The ids of tables without a campaign_id column, whose rows go to no campaign: a
@@ -132,7 +134,7 @@ class Router:
             pass  # its campaign row is reported: fix that, and these rows have a campaign
         elif self.unread_campaigns or "campaign" in self.reading.unread or not self.first_row:
             self.orphans[file] += size
-        elif key and self.nameless:
+        elif key and (self.unsure or self.reading.blank_rows.get(self.reading.campaign_file)):
             self.unclaimed[file] += size
         else:
             empty = raw_key is None or (isinstance(raw_key, str) and not key)
@@ -156,6 +158,7 @@ class Router:
     ) -> None:
         file = builder.raw.file
         self.campaign_rows += 1
+        named = given.strip() if isinstance(given, str) and given.strip() else None
         if key and key in self.first_row:
             self.problems.append(
                 LoadProblem(
@@ -166,24 +169,28 @@ class Router:
                     f"one row per campaign: this campaign id is also row {self.first_row[key]}",
                 )
             )
+            self._refused(number, named if named != key else None)
             return
-        if not key and isinstance(given, str) and given.strip():
-            key = given.strip()  # its id is reported as required; its rows are known by this
-        elif isinstance(given, str) and given.strip() and given.strip() != key:
-            self.problems.append(
-                LoadProblem(
-                    file,
-                    number,
-                    CAMPAIGN_ID,
-                    cell_text(given),
-                    f"empty, or the campaign's own id ({key!r}): a campaign row's id is its "
-                    "campaign id",
+        if named and named != key:
+            if key:
+                self.problems.append(
+                    LoadProblem(
+                        file,
+                        number,
+                        CAMPAIGN_ID,
+                        cell_text(given),
+                        f"empty, or the campaign's own id ({key!r}): a campaign row's id is "
+                        "its campaign id",
+                    )
                 )
-            )
+            # Its rows, known by its campaign_id, are not reported again (fix this row);
+            # an empty id is reported as required.
+            self._refused(number, named)
         built = new_built(file)
         builder.add(built, item)
         if not key:
-            self.nameless.append(number)  # its id is reported as required
+            if not named:
+                self._refused(number, None)  # its id is reported as required
             return
         self.first_row[key] = number
         if built.records:
@@ -191,11 +198,26 @@ class Router:
         else:
             self.failed.add(key)
 
+    def _refused(self, number: int, named: str | None) -> None:
+        """Campaign row ``number`` is refused: the rows naming its ``campaign_id``
+        (``named``) are its own, not reported again."""
+        self.unsure.append(number)
+        if named is not None:
+            self.failed.add(named)
+
     def consequences(self) -> None:
         """One problem per file for the rows whose campaigns could not be read at all, and
         for the rows naming no campaign when a campaign row's id cannot be told."""
-        rows = ", ".join(f"{n:,}" for n in self.nameless[:10])
-        more = " …" if len(self.nameless) > 10 else ""
+        campaign_file = self.reading.campaign_file
+        word = "record(s)" if campaign_file.endswith(".parquet") else "data row(s)"
+        refused = ", ".join(f"{n:,}" for n in self.unsure[:10])
+        refused += " …" if len(self.unsure) > 10 else ""
+        blank = ", ".join(f"{n:,}" for n in self.reading.blank_rows.get(campaign_file, []))
+        why = []
+        if refused:
+            why.append(f"a campaign row refused ({campaign_file}, {word} {refused})")
+        if blank:
+            why.append(f"an empty row of the campaign file ({campaign_file}, row(s) {blank})")
         for file, count in self.unclaimed.items():
             self.problems.append(
                 LoadProblem(
@@ -204,8 +226,7 @@ class Router:
                     CAMPAIGN_ID,
                     None,
                     f"{count:,} row(s) name a campaign that is not a row of the campaign file, "
-                    f"most likely one of its rows whose id is empty ({self.reading.campaign_file}"
-                    f", data row(s) {rows}{more}): {FIX_FIRST}",
+                    f"most likely that of {' or '.join(why)}: {FIX_FIRST}",
                 )
             )
         for file, count in self.orphans.items():

@@ -81,6 +81,8 @@ class Reading:
     # Tables whose file could not be read (whole or to its end): references to their
     # records are counted in one problem per referring column, not reported one by one.
     unread: set[str] = attrs.Factory(set)
+    # The first rows of each file skipped as empty (every cell blank), by file.
+    blank_rows: dict[str, list[int]] = attrs.Factory(dict)
     # Files the streams read from: closed when loading ends, however it ends.
     handles: list[IO[str]] = attrs.Factory(list)
 
@@ -111,6 +113,7 @@ def note_blank_rows(file: str, count: int, first: list[int], reading: Reading) -
     """One notice per file for the ``count`` rows skipped because every cell was empty;
     ``first`` holds the numbers of the first ten (or more) of them."""
     if count:
+        reading.blank_rows[file] = first[:10]
         listed = ", ".join(str(r) for r in first[:10]) + (", …" if count > 10 else "")
         reading.notices.append(
             Notice(file, None, None, f"skipped {count} empty row(s): row {listed}")
