@@ -998,3 +998,22 @@ def test_a_name_in_another_cell_is_masked_in_a_source_of_many_campaigns(
     assert problem.value == name  # kept whole, shown masked
     shown = str(caught.value) + json.dumps(caught.value.to_dict(), ensure_ascii=False)
     assert name not in shown and name[0] + "*" in shown
+
+
+@pytest.mark.parametrize("cell", ["1", "15", "X"])
+def test_a_short_resident_id_leaves_the_message_whole(tmp_path: pathlib.Path, cell: str) -> None:
+    """A resident ID cut to a few characters is not masked inside the words of its own
+    problem ("17 digits", "or X"): the message shown is the one the check wrote."""
+    import csv
+
+    folder = dump(build(), tmp_path / "county")
+    path = folder / "households.csv"
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows[1][rows[0].index("resident_id")] = cell
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    with pytest.raises(LoadError) as caught:
+        load(folder)
+    (problem,) = [p for p in caught.value.problems if p.column == "resident_id"]
+    assert problem.expected in str(problem) and problem.expected in str(caught.value)

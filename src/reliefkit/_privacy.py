@@ -233,9 +233,16 @@ def mask_personal(text: str, values: Iterable[str] = ()) -> str:
     message may quote) masked as a name wherever it occurs, longest first, and then every
     resident-ID-shaped number masked."""
     for value in sorted(set(values), key=lambda v: (-len(v), v)):
-        if value.strip():
+        if _identifying(value.strip()):
             text = text.replace(value, mask_name(value.strip()))
     return mask_resident_ids(text)
+
+
+def _identifying(value: str) -> bool:
+    """Whether a personal value could tell who someone is, and so is masked wherever a
+    message holds it: not one character, nor fewer than six ASCII characters (a resident ID
+    cut to ``15`` or ``X``, which the message's own words hold: "15 digits", "or X")."""
+    return len(value) >= 2 and (not value.isascii() or len(value) >= 6)
 
 
 def safe(text: str) -> str:
