@@ -476,3 +476,28 @@ def test_loading_streams(tmp_path: Path) -> None:
         tracemalloc.stop()
     assert len(data) > 9000
     assert peak <= 3 * kept, (peak, kept)
+
+
+def test_an_empty_file_makes_references_to_it_consequences(tmp_path: Path) -> None:
+    """funds.csv emptied (0 bytes): the references to its records are counted, one problem
+    per referring column naming funds.csv, not one per row; an empty file nothing refers to
+    is a notice."""
+    data = county_2015()
+    folder = dump(data, tmp_path / "county")
+    (folder / "funds.csv").write_bytes(b"")
+    with pytest.raises(LoadError) as caught:
+        load(folder)
+    problems = caught.value.problems
+    referring = {
+        table: sum(1 for r in getattr(data, table) if getattr(r, "fund_id", None))
+        for table in ("donations", "disbursements", "audits")
+    }
+    assert {p.file for p in problems} == {f"{t}.csv" for t, n in referring.items() if n}
+    for problem in problems:
+        assert problem.row is None and "because funds.csv could not be read" in problem.expected
+        assert int(problem.expected.split()[0].replace(",", "")) <= referring[problem.file[:-4]]
+    (folder / "funds.csv").unlink()
+    dump(data, tmp_path / "again")
+    (tmp_path / "again" / "waivers.csv").write_bytes(b"")
+    _, notices = load_with_notices(tmp_path / "again")
+    assert any(n.file == "waivers.csv" and "empty file" in n.message for n in notices)

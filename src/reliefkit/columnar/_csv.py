@@ -52,11 +52,11 @@ from reliefkit.io._csv import (
     _header_problem,
     _open,
     _refuse,
+    empty_file,
     list_tables,
 )
 from reliefkit.io._limits import MAX_CELL_CHARS
 from reliefkit.io._many import FOLDERS, V1, V11, _strays, layout
-from reliefkit.io._notices import Notice
 from reliefkit.io._route import CAMPAIGN_ID
 from reliefkit.io._rows import _BOOLS
 from reliefkit.io._schema import SCHEMA, Column, Table
@@ -151,10 +151,7 @@ def _read_header(table: Table, folder: Path, reading: Reading) -> CsvFile | None
             return None  # the object loader says what (or reads it as GB18030)
         line = reader.line_num
     if header is None:
-        reading.notices.append(
-            Notice(table.file, None, None, "empty file (no header row); no records")
-        )
-        reading.tables.append(RawTable(table, table.file, ()))
+        empty_file(table, reading)
         return CsvFile(table.name, path, 0, {})
     if not any(name.strip() for name in header):
         _refuse(table, reading, "a header row first: the first row names no column")

@@ -164,6 +164,15 @@ def _encoding(handle: IO[bytes], table: Table, reading: Reading) -> str | None:
     return None
 
 
+def empty_file(table: Table, reading: Reading) -> None:
+    """A table's file is empty (no header row): no records, with a notice; a reference to
+    one of its records is a consequence (the file may have been cut off, or its rows never
+    saved), counted as those of a file not read in full."""
+    reading.notices.append(Notice(table.file, None, None, "empty file (no header row); no records"))
+    reading.tables.append(RawTable(table, table.file, ()))
+    reading.unread.add(table.name)
+
+
 def _read_file(table: Table, folder: Path, reading: Reading) -> None:
     handle = _open(table, folder, reading)
     if handle is None:
@@ -184,10 +193,7 @@ def _read_file(table: Table, folder: Path, reading: Reading) -> None:
         return
     if header is None:
         text.close()
-        reading.notices.append(
-            Notice(table.file, None, None, "empty file (no header row); no records")
-        )
-        reading.tables.append(RawTable(table, table.file, ()))
+        empty_file(table, reading)
         return
     if not any(name.strip() for name in header):
         text.close()
