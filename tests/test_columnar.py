@@ -270,7 +270,13 @@ def test_check_takes_a_path_and_names_a_bad_engine(province: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("option", "value"), [("--threads", "0"), ("--memory-limit", "lots"), ("--memory-limit", "1KB")]
+    ("option", "value"),
+    [
+        ("--threads", "0"),
+        ("--threads", "100000"),
+        ("--memory-limit", "lots"),
+        ("--memory-limit", "1KB"),
+    ],
 )
 def test_bad_engine_options_exit_2_naming_them(
     province: Path, capsys: pytest.CaptureFixture[str], option: str, value: str

@@ -68,7 +68,12 @@ def _copy(base: Path, where: Path) -> Path:
 
 
 def _rows(path: Path) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline="")))
+    """The rows of a CSV file; none when an earlier edit left it other than UTF-8."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return []
+    return list(csv.reader(io.StringIO(text, newline="")))
 
 
 def _write(path: Path, rows: list[list[str]], terminator: str = "\r\n") -> None:
@@ -148,7 +153,9 @@ def cells(draw: st.DrawFn) -> Edit:
     def edit(folder: Path) -> None:
         if (path := _file(folder, table)) is not None:
             rows = _rows(path)
-            target = rows[min(row, len(rows) - 1)] if rows else []
+            if not rows:  # empty, or no longer UTF-8
+                return
+            target = rows[min(row, len(rows) - 1)]
             for i, cell in enumerate(written, column):
                 target[i : i + 1] = [cell]
             _write(path, rows, "\r\n" if crlf else "\n")
@@ -244,7 +251,8 @@ def oddities(draw: st.DrawFn) -> Edit:
         if what == "bom":
             data = b"\xef\xbb\xbf" + data
         elif what == "quoted":
-            rows = _rows(path)
+            if not (rows := _rows(path)):
+                return
             with path.open("w", encoding="utf-8", newline="") as handle:
                 csv.writer(handle, quoting=csv.QUOTE_ALL).writerows(rows)
             return
@@ -403,6 +411,45 @@ def test_a_campaign_row_or_its_rows_refused_alike(
     edit(folder)
     assert _outcome(lambda: load_campaigns_with_notices(folder))[0] == "error"
     assert_read_alike(folder)
+
+
+def test_ids_grouped_in_parts_are_refused_alike(
+    bases: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ids used twice, in one campaign and across two, found when the engine groups the ids
+    in parts (as it does when they are too many for its memory): the object loader's
+    problems."""
+    from reliefkit.columnar import _backend
+
+    calls: list[int] = []
+
+    def three(self: Any, rows: int) -> int:
+        calls.append(rows)
+        return 3
+
+    monkeypatch.setattr(_backend.DuckDB, "groups_for", three)
+    folder = _copy(bases["v1.1"], tmp_path)
+    rows = _rows(folder / "households.csv")
+    first = {row[0]: row for row in reversed(rows[1:])}  # each campaign's first household
+    rows.append(list(first["C0001"]))  # its id twice in C0001
+    first["C0002"][1] = first["C0001"][1]  # and in C0002
+    _write(folder / "households.csv", rows)
+    expected = _outcome(lambda: load_campaigns_with_notices(folder))
+    assert expected[0] == "error" and len(expected[1]) >= 2
+    assert _outcome(lambda: open_source(folder, engine="duckdb")) == expected
+    assert calls and calls[0] >= len(rows) - 1
+
+
+def test_the_ids_are_grouped_in_parts_by_the_memory_limit() -> None:
+    """One part while a sixty-fourth of the memory limit holds the ids (the registry-shaped
+    nation's 42 M in 3 GB), more beyond (the full-shaped nation's 180 M: four)."""
+    from reliefkit.columnar._backend import backend_for
+
+    backend = backend_for("duckdb", threads=1, memory_limit="3GB", session=None)
+    try:
+        assert [backend.groups_for(n) for n in (5_000, 41_800_000, 180_000_000)] == [1, 1, 4]
+    finally:
+        backend.close()
 
 
 def test_a_date_in_another_spelling_falls_back(

@@ -119,6 +119,15 @@ class _Ids:
         ]
         backend.view("_rk_ids", " UNION ALL ".join(ids))
 
+    def count(self) -> int:
+        """How many ids there are, at most (the rows of the tables with ids, and the
+        campaigns): from the tables' counts, without reading the ids."""
+        counts = [f'SELECT count(*) AS n FROM "{name}"' for name in self.keyed]
+        counts.append("SELECT count(*) AS n FROM _rk_good")
+        return int(
+            self.backend.rows(f"SELECT sum(n) FROM ({' UNION ALL '.join(counts)}) c")[1][0][0]
+        )
+
     def ids_of(self, tables: Iterable[str]) -> str:
         """A relation of ``campaign_id, id`` of the records of ``tables`` that built (``""``
         when none of them was built or has an ``id``)."""
@@ -138,11 +147,18 @@ def _twice(ids: _Ids) -> tuple[list[Found], str]:
     # Grouped by a hash of the id (a whole number: a smaller and faster table than one of
     # the texts); the rows of a hash seen twice are the candidates, and an id is used twice
     # when it is on two of them (the rows of an id are all there: they share its hash).
-    candidates = ids.backend.rows(
-        "WITH twice AS (SELECT hash(id) AS h FROM _rk_ids GROUP BY hash(id) "
-        "HAVING count(*) > 1) "
-        f"SELECT campaign_id, id, t, {ROW} FROM _rk_ids WHERE hash(id) IN (SELECT h FROM twice)"
-    )[1]
+    # In parts by hash when the ids are too many for one hash table in memory.
+    parts = ids.backend.groups_for(ids.count())
+    candidates: list[tuple[Any, ...]] = []
+    for part in range(parts):
+        mine = f"WHERE hash(id) % {parts} = {part}" if parts > 1 else ""
+        also = f"AND hash(id) % {parts} = {part} " if parts > 1 else ""
+        candidates += ids.backend.rows(
+            f"WITH twice AS (SELECT hash(id) AS h FROM _rk_ids {mine} GROUP BY hash(id) "
+            "HAVING count(*) > 1) "
+            f"SELECT campaign_id, id, t, {ROW} FROM _rk_ids "
+            f"WHERE hash(id) IN (SELECT h FROM twice) {also}"
+        )[1]
     uses: defaultdict[str, int] = defaultdict(int)
     for row in candidates:
         uses[row[1]] += 1
