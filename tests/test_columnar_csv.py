@@ -360,6 +360,16 @@ def _campaign_id_twice(folder: Path) -> None:
     _write(folder / "campaign.csv", rows)
 
 
+def _typo_beside_a_refused_row(folder: Path) -> None:
+    rows = _rows(folder / "campaign.csv")
+    rows[1][rows[0].index("campaign_id")] = "C0009"
+    rows += [[""] * len(rows[0])]
+    _write(folder / "campaign.csv", rows)
+    rows = _rows(folder / "households.csv")
+    rows[5][0] = "C00O1"
+    _write(folder / "households.csv", rows)
+
+
 def _head_name_as_campaign_id(folder: Path) -> None:
     rows = _rows(folder / "households.csv")
     rows[1][0] = rows[1][rows[0].index("head_name")]
@@ -388,6 +398,7 @@ def _people_cut_short(folder: Path) -> None:
         lambda folder: _campaign_row_blanked(folder, keep=False),
         _campaign_row_emptied,
         _campaign_id_twice,
+        _typo_beside_a_refused_row,
         _head_name_as_campaign_id,
         _name_as_id_in_two_campaigns,
         _people_cut_short,
@@ -397,6 +408,7 @@ def _people_cut_short(folder: Path) -> None:
         "id-and-campaign-id-blank",
         "row-emptied",
         "id-twice",
+        "typo-beside-a-refused-row",
         "name-as-campaign-id",
         "name-as-id-in-two-campaigns",
         "people-cut-short",

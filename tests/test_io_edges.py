@@ -494,7 +494,7 @@ def test_an_empty_file_makes_references_to_it_consequences(tmp_path: Path) -> No
     }
     assert {p.file for p in problems} == {f"{t}.csv" for t, n in referring.items() if n}
     for problem in problems:
-        assert problem.row is None and "because funds.csv could not be read" in problem.expected
+        assert problem.row is None and "because funds.csv is empty" in problem.expected
         assert int(problem.expected.split()[0].replace(",", "")) <= referring[problem.file[:-4]]
     (folder / "funds.csv").unlink()
     dump(data, tmp_path / "again")

@@ -349,6 +349,49 @@ def test_a_refused_campaign_row_is_not_reported_again_row_by_row(
     assert all("(campaign.csv, " in p.expected and p.row is None for p in counts)
 
 
+@pytest.mark.parametrize("edit", ["campaign_id C0009", "a copy of a row", "empty rows at the end"])
+def test_a_campaign_id_typo_is_still_reported_at_its_row(
+    made: dict[str, object], tmp_path: Path, edit: str
+) -> None:
+    """A campaign row refused whose campaign is still told (its campaign_id names no other
+    campaign; an exact copy of a row), or empty rows after the last campaign row: a typo in
+    another file's campaign_id is still a problem at its own row."""
+    root = made["root"]
+    assert isinstance(root, Path)
+    source = shutil.copytree(root / "v11", tmp_path / "v11")
+    header, rows = _rows(source / "campaign.csv")
+    if edit == "campaign_id C0009":
+        rows[1][header.index("campaign_id")] = "C0009"
+    elif edit == "a copy of a row":
+        rows.append(list(rows[0]))
+    else:
+        rows += [[""] * len(header), [""] * len(header)]
+    _write(source / "campaign.csv", header, rows)
+    households_header, households = _rows(source / "households.csv")
+    households[4][0] = "C00O1"
+    _write(source / "households.csv", households_header, households)
+    problems = _problems(source)
+    typo = [p for p in problems if p.file == "households.csv"]
+    assert [(p.row, p.column, p.value) for p in typo] == [(5, "campaign_id", "C00O1")]
+    assert len([p for p in problems if p.file == "campaign.csv"]) == (
+        edit != "empty rows at the end"
+    )
+
+
+def test_an_empty_campaign_file_is_a_problem_of_its_own(
+    made: dict[str, object], tmp_path: Path
+) -> None:
+    """campaign.csv emptied (0 bytes): a problem at campaign.csv, before the counts."""
+    root = made["root"]
+    assert isinstance(root, Path)
+    source = shutil.copytree(root / "v11", tmp_path / "v11")
+    (source / "campaign.csv").write_bytes(b"")
+    problems = _problems(source)
+    assert (problems[0].file, problems[0].row) == ("campaign.csv", None)
+    assert "campaign row" in problems[0].expected
+    assert all(p.expected.endswith("fix that first") for p in problems[1:])
+
+
 @pytest.mark.parametrize("column", ["head_name", "resident_id"])
 def test_a_campaign_id_holding_its_rows_personal_data_is_masked(
     made: dict[str, object], tmp_path: Path, column: str

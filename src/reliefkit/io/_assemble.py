@@ -311,14 +311,16 @@ def _locate(
         out.append(personal_problem(file, row, field, value, expected, found))
     for (table, field, unread_tables), count in consequences.items():
         files = " and ".join(_file(t, built, reading) for t in unread_tables)
+        why = "could not be read in full"
+        if set(unread_tables) <= reading.empty:
+            why = "is empty (no header row)" if len(unread_tables) == 1 else "are empty"
         out.append(
             LoadProblem(
                 _file(table, built, reading),
                 None,
                 field,
                 None,
-                f"{count:,} id(s) not found, most likely because {files} could not be read "
-                f"in full: {FIX_FIRST}",
+                f"{count:,} id(s) not found, most likely because {files} {why}: {FIX_FIRST}",
             )
         )
     return out

@@ -167,10 +167,13 @@ def _encoding(handle: IO[bytes], table: Table, reading: Reading) -> str | None:
 def empty_file(table: Table, reading: Reading) -> None:
     """A table's file is empty (no header row): no records, with a notice; a reference to
     one of its records is a consequence (the file may have been cut off, or its rows never
-    saved), counted as those of a file not read in full."""
+    saved), counted as those of a file not read, saying it is empty. (An empty campaign
+    file is a problem of its own: no campaign row.)"""
     reading.notices.append(Notice(table.file, None, None, "empty file (no header row); no records"))
     reading.tables.append(RawTable(table, table.file, ()))
-    reading.unread.add(table.name)
+    if table.name != "campaign":
+        reading.unread.add(table.name)
+        reading.empty.add(table.name)
 
 
 def _read_file(table: Table, folder: Path, reading: Reading) -> None:

@@ -33,13 +33,19 @@ class Router:
         self.failed: set[str] = set()  # campaigns whose row could not be built
         self.orphans: Counter[str] = Counter()  # rows naming no campaign, when campaigns are unread
         self.unread_campaigns = "campaign" in reading.unread
-        # Campaign rows refused whose campaign cannot be told (an empty id and campaign_id,
-        # an id on two rows, an id that is not its campaign_id): the rows of other files
+        # Campaign rows refused whose campaign cannot be told: an empty id and campaign_id,
+        # an id on a second row that is no copy of the first, and (:attr:`named`) a refused
+        # row whose campaign_id names another campaign of the file. The rows of other files
         # naming a campaign that is not there are then most likely theirs, and counted
-        # (:attr:`unclaimed`), one problem per file, rather than reported row by row. So are
-        # they when the campaign file has an empty row.
+        # (:attr:`unclaimed`), one problem per file, rather than reported row by row; so are
+        # they when an empty row lies between campaign rows (a row cleared). A refused row
+        # whose campaign_id names no other campaign is known by it: its rows are silent.
         self.unsure: list[int] = []
+        self.named: list[tuple[str, int]] = []
+        self.first_cells: dict[str, object] = {}
+        self.last_campaign_row = 0
         self.unclaimed: Counter[str] = Counter()
+        self._untold: tuple[list[int], list[int]] | None = None
         self.campaign_rows = 0
         # The ids of tables without a campaign_id column, whose rows go to no campaign: a
         # reference to one is a consequence of the missing column, not reported again.
@@ -134,7 +140,7 @@ class Router:
             pass  # its campaign row is reported: fix that, and these rows have a campaign
         elif self.unread_campaigns or "campaign" in self.reading.unread or not self.first_row:
             self.orphans[file] += size
-        elif key and (self.unsure or self.reading.blank_rows.get(self.reading.campaign_file)):
+        elif key and any(self.untold()):
             self.unclaimed[file] += size
         else:
             empty = raw_key is None or (isinstance(raw_key, str) and not key)
@@ -158,7 +164,9 @@ class Router:
     ) -> None:
         file = builder.raw.file
         self.campaign_rows += 1
+        self.last_campaign_row = max(self.last_campaign_row, number)
         named = given.strip() if isinstance(given, str) and given.strip() else None
+        cells = next(item.cells())[1] if isinstance(item, Block) else item[1]
         if key and key in self.first_row:
             self.problems.append(
                 LoadProblem(
@@ -169,7 +177,10 @@ class Router:
                     f"one row per campaign: this campaign id is also row {self.first_row[key]}",
                 )
             )
-            self._refused(number, named if named != key else None)
+            if named and named != key:
+                self._refused(number, named)
+            elif cells != self.first_cells.get(key):  # not a copy of the first: whose is it?
+                self._refused(number, None)
             return
         if named and named != key:
             if key:
@@ -193,6 +204,7 @@ class Router:
                 self._refused(number, None)  # its id is reported as required
             return
         self.first_row[key] = number
+        self.first_cells[key] = cells
         if built.records:
             self.campaigns[key] = {"campaign": built}
         else:
@@ -200,24 +212,38 @@ class Router:
 
     def _refused(self, number: int, named: str | None) -> None:
         """Campaign row ``number`` is refused: the rows naming its ``campaign_id``
-        (``named``) are its own, not reported again."""
-        self.unsure.append(number)
-        if named is not None:
+        (``named``) are its own, not reported again; without one, its campaign is not told."""
+        if named is None:
+            self.unsure.append(number)
+        else:
+            self.named.append((named, number))
             self.failed.add(named)
+
+    def untold(self) -> tuple[list[int], list[int]]:
+        """The campaign rows refused whose campaign is not told, and the empty rows between
+        campaign rows (the first ten): known once the campaign file is read, which comes
+        first."""
+        if self._untold is None:
+            refused = self.unsure + [n for named, n in self.named if named in self.first_row]
+            blank = self.reading.blank_rows.get(self.reading.campaign_file, [])
+            between = [n for n in blank if n < self.last_campaign_row]
+            self._untold = (sorted(refused), between)
+        return self._untold
 
     def consequences(self) -> None:
         """One problem per file for the rows whose campaigns could not be read at all, and
         for the rows naming no campaign when a campaign row's id cannot be told."""
         campaign_file = self.reading.campaign_file
-        word = "record(s)" if campaign_file.endswith(".parquet") else "data row(s)"
-        refused = ", ".join(f"{n:,}" for n in self.unsure[:10])
-        refused += " …" if len(self.unsure) > 10 else ""
-        blank = ", ".join(f"{n:,}" for n in self.reading.blank_rows.get(campaign_file, []))
+        parquet = campaign_file.endswith(".parquet")
+        rows, word = ("record(s)", "record(s)") if parquet else ("row(s)", "data row(s)")
         why = []
-        if refused:
-            why.append(f"a campaign row refused ({campaign_file}, {word} {refused})")
-        if blank:
-            why.append(f"an empty row of the campaign file ({campaign_file}, row(s) {blank})")
+        for numbers, what in zip(
+            self.untold(), ("a campaign row refused", "an empty row"), strict=True
+        ):
+            if numbers:
+                listed = ", ".join(f"{n:,}" for n in numbers[:10])
+                listed += " …" if len(numbers) > 10 else ""
+                why.append(f"{what} ({campaign_file}, {word} {listed})")
         for file, count in self.unclaimed.items():
             self.problems.append(
                 LoadProblem(
@@ -225,7 +251,7 @@ class Router:
                     None,
                     CAMPAIGN_ID,
                     None,
-                    f"{count:,} row(s) name a campaign that is not a row of the campaign file, "
+                    f"{count:,} {rows} name a campaign that is not a row of the campaign file, "
                     f"most likely that of {' or '.join(why)}: {FIX_FIRST}",
                 )
             )

@@ -83,6 +83,8 @@ class Reading:
     unread: set[str] = attrs.Factory(set)
     # The first rows of each file skipped as empty (every cell blank), by file.
     blank_rows: dict[str, list[int]] = attrs.Factory(dict)
+    # Tables whose file is empty (no header row): unread too, and said to be empty.
+    empty: set[str] = attrs.Factory(set)
     # Files the streams read from: closed when loading ends, however it ends.
     handles: list[IO[str]] = attrs.Factory(list)
 
