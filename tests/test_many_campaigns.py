@@ -194,6 +194,13 @@ def _problems(path: Path) -> list[LoadProblem]:
     return list(caught.value.problems)
 
 
+def _v11_copy(made: dict[str, object], tmp_path: Path) -> Path:
+    """A copy of the module's format v1.1 CSV source, to edit."""
+    root = made["root"]
+    assert isinstance(root, Path)
+    return shutil.copytree(root / "v11", tmp_path / "v11")
+
+
 def _first_household(rows: list[list[str]], campaign: str) -> tuple[int, str]:
     """(data row, id) of the first household of ``campaign`` (column 0: campaign_id)."""
     return next((n, row[1]) for n, row in enumerate(rows, 1) if row[0] == campaign)
@@ -205,7 +212,7 @@ def test_an_id_in_two_campaigns_is_one_problem_naming_both(
     """A C0001 id reused by C0002 is one problem at C0002's row that names C0001 and its file."""
     root = made["root"]
     assert isinstance(root, Path)
-    source = shutil.copytree(root / "v11", tmp_path / "v11")
+    source = _v11_copy(made, tmp_path)
     _, households = _rows(source / "households.csv")
     _, taken = _first_household(households, "C0001")
     row, renamed = _first_household(households, "C0002")
@@ -231,9 +238,7 @@ def test_a_row_naming_no_campaign_is_a_problem_at_its_campaign_id(
     made: dict[str, object], tmp_path: Path
 ) -> None:
     """A row whose campaign_id names no campaign row is a problem at that row and column."""
-    root = made["root"]
-    assert isinstance(root, Path)
-    source = shutil.copytree(root / "v11", tmp_path / "v11")
+    source = _v11_copy(made, tmp_path)
     header, rows = _rows(source / "audits.csv")  # nothing refers to an audit
     rows[1][0] = "C0009"
     _write(source / "audits.csv", header, rows)
@@ -259,9 +264,7 @@ def test_a_campaign_row_without_its_id_is_one_problem(
 ) -> None:
     """A campaign row whose id is emptied, its campaign_id kept, is one problem at that id:
     the rows of that campaign in the other files are not reported again."""
-    root = made["root"]
-    assert isinstance(root, Path)
-    source = shutil.copytree(root / "v11", tmp_path / "v11")
+    source = _v11_copy(made, tmp_path)
     row = _blank_campaign_row(source, "C0002", keep_campaign_id=True)
     (problem,) = _problems(source)
     assert (problem.file, problem.row, problem.column) == ("campaign.csv", row, "id")
@@ -273,9 +276,7 @@ def test_a_campaign_that_cannot_be_told_is_one_count_per_file(
     """A campaign row with neither id nor campaign_id: one problem at its id, then one per
     other file counting the rows that name a campaign not there (counted here by the csv
     module), after it, pointing at that row."""
-    root = made["root"]
-    assert isinstance(root, Path)
-    source = shutil.copytree(root / "v11", tmp_path / "v11")
+    source = _v11_copy(made, tmp_path)
     row = _blank_campaign_row(source, "C0002", keep_campaign_id=False)
     expected: dict[str, int] = {}
     for path in sorted(source.glob("*.csv")):
@@ -328,9 +329,7 @@ def test_a_refused_campaign_row_is_not_reported_again_row_by_row(
     """A campaign row refused: one problem at it. Its campaign's rows in the other files are
     not reported again when its campaign_id tells the campaign, else one count per file
     (counted here by the csv module) pointing at it; an empty row is skipped, and counted."""
-    root = made["root"]
-    assert isinstance(root, Path)
-    source = shutil.copytree(root / "v11", tmp_path / "v11")
+    source = _v11_copy(made, tmp_path)
     row = _edit_campaign_row(source, "C0002", edit)
     problems = _problems(source)
     own = [p for p in problems if p.file == "campaign.csv"]
@@ -356,9 +355,7 @@ def test_a_campaign_id_typo_is_still_reported_at_its_row(
     """A campaign row refused whose campaign is still told (its campaign_id names no other
     campaign; an exact copy of a row), or empty rows after the last campaign row: a typo in
     another file's campaign_id is still a problem at its own row."""
-    root = made["root"]
-    assert isinstance(root, Path)
-    source = shutil.copytree(root / "v11", tmp_path / "v11")
+    source = _v11_copy(made, tmp_path)
     header, rows = _rows(source / "campaign.csv")
     if edit == "campaign_id C0009":
         rows[1][header.index("campaign_id")] = "C0009"
@@ -382,9 +379,7 @@ def test_an_empty_campaign_file_is_a_problem_of_its_own(
     made: dict[str, object], tmp_path: Path
 ) -> None:
     """campaign.csv emptied (0 bytes): a problem at campaign.csv, before the counts."""
-    root = made["root"]
-    assert isinstance(root, Path)
-    source = shutil.copytree(root / "v11", tmp_path / "v11")
+    source = _v11_copy(made, tmp_path)
     (source / "campaign.csv").write_bytes(b"")
     problems = _problems(source)
     assert (problems[0].file, problems[0].row) == ("campaign.csv", None)
@@ -398,9 +393,7 @@ def test_a_campaign_id_holding_its_rows_personal_data_is_masked(
 ) -> None:
     """A household's own head's name or resident ID typed into its campaign_id is a problem
     at that cell that never shows it whole."""
-    root = made["root"]
-    assert isinstance(root, Path)
-    source = shutil.copytree(root / "v11", tmp_path / "v11")
+    source = _v11_copy(made, tmp_path)
     header, rows = _rows(source / "households.csv")
     secret = rows[0][header.index(column)]
     rows[0][0] = secret
@@ -418,9 +411,7 @@ def test_an_id_in_two_campaigns_holding_a_name_is_masked(
 ) -> None:
     """A head's name typed as the id and name of a household in two campaigns: the problem
     of the later one never shows the name whole."""
-    root = made["root"]
-    assert isinstance(root, Path)
-    source = shutil.copytree(root / "v11", tmp_path / "v11")
+    source = _v11_copy(made, tmp_path)
     header, rows = _rows(source / "households.csv")
     secret = "张伟"
     later = 0
@@ -447,9 +438,7 @@ def test_a_count_of_consequences_comes_after_its_cause(
 ) -> None:
     """people.csv cut short by an unclosed quote: the count of townships' leaders not found
     (townships.csv comes before people.csv) is listed after the problem that causes it."""
-    root = made["root"]
-    assert isinstance(root, Path)
-    source = shutil.copytree(root / "v11", tmp_path / "v11")
+    source = _v11_copy(made, tmp_path)
     lines = (source / "people.csv").read_text(encoding="utf-8").splitlines()
     lines[3] = lines[3].replace(",", ',"', 1)
     (source / "people.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -466,7 +455,7 @@ def test_every_problem_of_every_campaign_is_in_one_error(
     """Bad cells in two campaigns are one LoadError naming each one's file, row and column."""
     root = made["root"]
     assert isinstance(root, Path)
-    source = shutil.copytree(root / "v11", tmp_path / "v11")
+    source = _v11_copy(made, tmp_path)
     header, rows = _rows(source / "donations.csv")
     amount = header.index("amount")
     first = next(n for n, r in enumerate(rows) if r[0] == "C0001")
@@ -636,7 +625,7 @@ def test_a_file_without_campaign_id_is_one_problem(made: dict[str, object], tmp_
     """A v1.1 file missing campaign_id is one problem, its rows' cells still checked, as in v1."""
     root = made["root"]
     assert isinstance(root, Path)
-    source = shutil.copytree(root / "v11", tmp_path / "v11")
+    source = _v11_copy(made, tmp_path)
     header, rows = _rows(source / "households.csv")
     rows[6][header.index("members")] = "many"  # data row 7: a bad cell, reported as in v1
     _write(source / "households.csv", header, rows)
@@ -675,9 +664,7 @@ def test_ids_of_a_file_without_campaign_id_or_id_are_counted_per_file(
     made: dict[str, object], tmp_path: Path
 ) -> None:
     """Without campaign_id and id, references to the file are one count per file and column."""
-    root = made["root"]
-    assert isinstance(root, Path)
-    source = shutil.copytree(root / "v11", tmp_path / "v11")
+    source = _v11_copy(made, tmp_path)
     _drop_columns(source / "households.csv", "campaign_id", "id")
     problems = _problems(source)
     assert [(p.file, p.row, p.column) for p in problems[:2]] == [
@@ -745,9 +732,7 @@ def test_format_json_problems_say_plainly_what_is_wrong(
     made: dict[str, object], tmp_path: Path
 ) -> None:
     """A number for the version, or text that is not JSON, is named as such in format.json."""
-    root = made["root"]
-    assert isinstance(root, Path)
-    source = shutil.copytree(root / "v11", tmp_path / "v11")
+    source = _v11_copy(made, tmp_path)
     (source / "format.json").write_text('{"format": "reliefkit", "version": 1.1}')
     (problem,) = _problems(source)
     assert (problem.file, problem.column, problem.value) == ("format.json", "version", "1.1")

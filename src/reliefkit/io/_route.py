@@ -244,25 +244,14 @@ class Router:
                 listed = ", ".join(f"{n:,}" for n in numbers[:10])
                 listed += " …" if len(numbers) > 10 else ""
                 why.append(f"{what} ({campaign_file}, {word} {listed})")
-        for file, count in self.unclaimed.items():
-            self.problems.append(
-                LoadProblem(
-                    file,
-                    None,
-                    CAMPAIGN_ID,
-                    None,
-                    f"{count:,} {rows} name a campaign that is not a row of the campaign file, "
-                    f"most likely that of {' or '.join(why)}: {FIX_FIRST}",
-                )
-            )
-        for file, count in self.orphans.items():
-            self.problems.append(
-                LoadProblem(
-                    file,
-                    None,
-                    CAMPAIGN_ID,
-                    None,
-                    f"{count:,} row(s) name a campaign that could not be read (see the "
-                    f"problems of the campaign file): {FIX_FIRST}",
-                )
-            )
+        unclaimed = (
+            f"{rows} name a campaign that is not a row of the campaign file, most likely that "
+            f"of {' or '.join(why)}"
+        )
+        unread = (
+            "row(s) name a campaign that could not be read (see the problems of the campaign file)"
+        )
+        for counts, what in ((self.unclaimed, unclaimed), (self.orphans, unread)):
+            for file, count in counts.items():
+                expected = f"{count:,} {what}: {FIX_FIRST}"
+                self.problems.append(LoadProblem(file, None, CAMPAIGN_ID, None, expected))
