@@ -201,6 +201,22 @@ def _v11_copy(made: dict[str, object], tmp_path: Path) -> Path:
     return shutil.copytree(root / "v11", tmp_path / "v11")
 
 
+def _rows_naming(source: Path, campaign: str) -> dict[str, int]:
+    """How many rows of each file but the campaign file name ``campaign`` (the csv module's
+    count), by file."""
+    found = {}
+    for path in sorted(source.glob("*.csv")):
+        count = sum(row[0] == campaign for row in _rows(path)[1])
+        if path.name != "campaign.csv" and count:
+            found[path.name] = count
+    return found
+
+
+def _counted(problems: list[LoadProblem]) -> dict[str, int]:
+    """The count each problem starts with, by file."""
+    return {p.file: int(p.expected.split()[0].replace(",", "")) for p in problems}
+
+
 def _first_household(rows: list[list[str]], campaign: str) -> tuple[int, str]:
     """(data row, id) of the first household of ``campaign`` (column 0: campaign_id)."""
     return next((n, row[1]) for n, row in enumerate(rows, 1) if row[0] == campaign)
@@ -278,15 +294,10 @@ def test_a_campaign_that_cannot_be_told_is_one_count_per_file(
     module), after it, pointing at that row."""
     source = _v11_copy(made, tmp_path)
     row = _blank_campaign_row(source, "C0002", keep_campaign_id=False)
-    expected: dict[str, int] = {}
-    for path in sorted(source.glob("*.csv")):
-        _, rows = _rows(path)
-        count = sum(r[0] == "C0002" for r in rows)
-        if path.name != "campaign.csv" and count:
-            expected[path.name] = count
+    expected = _rows_naming(source, "C0002")
     first, *counts = _problems(source)
     assert (first.file, first.row, first.column) == ("campaign.csv", row, "id")
-    assert {p.file: int(p.expected.split()[0].replace(",", "")) for p in counts} == expected
+    assert _counted(counts) == expected
     for problem in counts:
         assert (problem.row, problem.column, problem.value) == (None, "campaign_id", None)
         assert f"campaign.csv, data row(s) {row})" in problem.expected
@@ -338,13 +349,8 @@ def test_a_refused_campaign_row_is_not_reported_again_row_by_row(
     if told:
         assert counts == []
         return
-    expected: dict[str, int] = {}
-    for path in sorted(source.glob("*.csv")):
-        _, rows = _rows(path)
-        count = sum(r[0] == "C0002" for r in rows)
-        if path.name != "campaign.csv" and count:
-            expected[path.name] = count
-    assert {p.file: int(p.expected.split()[0].replace(",", "")) for p in counts} == expected
+    expected = _rows_naming(source, "C0002")
+    assert _counted(counts) == expected
     assert all("(campaign.csv, " in p.expected and p.row is None for p in counts)
 
 
