@@ -187,6 +187,16 @@ def test_a_parameter_that_makes_no_day_is_the_same(
         assert "day is out of range" in report.rule_errors[code]
 
 
+@settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck))
+@given(case=violating("PW205", as_of="2017-12-31", registry=REGISTRY))
+def test_a_report_period_past_the_first_date_is_the_judges_error(case: Any) -> None:
+    """PW205 with a report period that reaches past the first date there is: the engine
+    judges every pledge in reach, so the rule's error is the object engine's."""
+    params = {"construction_report_days": 99_999_999}
+    report = assert_same(case[0], "2017-12-31", packs=["donations-law"], params=params)
+    assert "OverflowError" in report.rule_errors["PW205"]
+
+
 @pytest.fixture(scope="module")
 def province(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Three synthetic counties in Parquet (format v1.1), with their near misses."""

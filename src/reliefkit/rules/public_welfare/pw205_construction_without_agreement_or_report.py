@@ -198,6 +198,7 @@ PACK.sql(
         g.campaign_id,
         g.id AS subject_id,
         g.agreement_on IS NULL
+        OR p.pw205_report_by IS NULL
         OR (
             (g.reported_on IS NULL OR g.reported_on < j.completed_on)
             AND j.completed_on <= p.pw205_report_by
